@@ -1,0 +1,93 @@
+package llm
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+)
+
+// Error categories returned by stream(); the scenario library maps them onto its own taxonomy.
+const (
+	CatTimeout           = "timeout"
+	CatIdleTimeout       = "idle_timeout"
+	CatAborted           = "aborted"
+	CatDNS               = "dns"
+	CatTLS               = "tls"
+	CatConnectionRefused = "connection_refused"
+	CatConnectionReset   = "connection_reset"
+	CatStreamInterrupted = "stream_interrupted"
+	CatInvalidRequest    = "invalid_request"
+	CatInvalidResponse   = "invalid_response"
+	CatUnknown           = "unknown"
+)
+
+var (
+	errTotalTimeout = errors.New("request timeout exceeded")
+	errIdleTimeout  = errors.New("no data received within the idle timeout")
+)
+
+// StreamError is an error as a value: a category for counting and a message for people.
+type StreamError struct {
+	Category string
+	Message  string
+}
+
+func (e *StreamError) Error() string { return e.Category + ": " + e.Message }
+
+// categorize maps a transport or read error to a category. afterHeaders tells whether the
+// response had started: a broken connection then is a stream interruption, not a failed connect.
+func categorize(err error, cause error, afterHeaders bool) *StreamError {
+	msg := err.Error()
+	switch {
+	case errors.Is(cause, errTotalTimeout):
+		return &StreamError{CatTimeout, cause.Error()}
+	case errors.Is(cause, errIdleTimeout):
+		return &StreamError{CatIdleTimeout, cause.Error()}
+	case cause != nil && errors.Is(err, context.Canceled):
+		return &StreamError{CatAborted, "request cancelled: " + cause.Error()}
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return &StreamError{CatDNS, msg}
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return &StreamError{CatTimeout, msg}
+	}
+	if isTLSError(err) {
+		return &StreamError{CatTLS, msg}
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return &StreamError{CatConnectionRefused, msg}
+	}
+	if afterHeaders {
+		return &StreamError{CatStreamInterrupted, msg}
+	}
+	if errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return &StreamError{CatConnectionReset, msg}
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) && strings.Contains(msg, "unsupported protocol scheme") {
+		return &StreamError{CatInvalidRequest, msg}
+	}
+	return &StreamError{CatUnknown, msg}
+}
+
+func isTLSError(err error) bool {
+	var recErr tls.RecordHeaderError
+	var alert tls.AlertError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var certErr x509.CertificateInvalidError
+	var verifyErr *tls.CertificateVerificationError
+	return errors.As(err, &recErr) || errors.As(err, &alert) || errors.As(err, &unknownAuth) ||
+		errors.As(err, &hostErr) || errors.As(err, &certErr) || errors.As(err, &verifyErr) ||
+		strings.Contains(err.Error(), "tls: ")
+}
