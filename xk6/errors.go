@@ -1,13 +1,11 @@
 package llm
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"io"
 	"net"
-	"net/url"
 	"strings"
 	"syscall"
 )
@@ -43,15 +41,16 @@ func (e *StreamError) Error() string { return e.Category + ": " + e.Message }
 // categorize maps a transport or read error to a category. afterHeaders tells whether the
 // response had started: a broken connection then is a stream interruption, not a failed connect.
 func categorize(err error, cause error, afterHeaders bool) *StreamError {
-	msg := err.Error()
+	// A cancelled context explains whatever error the transport surfaced after it.
 	switch {
 	case errors.Is(cause, errTotalTimeout):
 		return &StreamError{CatTimeout, cause.Error()}
 	case errors.Is(cause, errIdleTimeout):
 		return &StreamError{CatIdleTimeout, cause.Error()}
-	case cause != nil && errors.Is(err, context.Canceled):
+	case cause != nil:
 		return &StreamError{CatAborted, "request cancelled: " + cause.Error()}
 	}
+	msg := err.Error()
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		return &StreamError{CatDNS, msg}
@@ -73,8 +72,7 @@ func categorize(err error, cause error, afterHeaders bool) *StreamError {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return &StreamError{CatConnectionReset, msg}
 	}
-	var urlErr *url.Error
-	if errors.As(err, &urlErr) && strings.Contains(msg, "unsupported protocol scheme") {
+	if strings.Contains(msg, "unsupported protocol scheme") {
 		return &StreamError{CatInvalidRequest, msg}
 	}
 	return &StreamError{CatUnknown, msg}

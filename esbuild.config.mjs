@@ -1,0 +1,72 @@
+// Bundles every scenarios/**/*.ts entry into one ESM file for k6, in two flavours:
+//   dist/<entry>.js        streams through the project's k6 (k6/x/llm);
+//   dist/stock/<entry>.js  uses buffered k6/http only, for the plain grafana/k6 image.
+import * as esbuild from 'esbuild';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const scenariosDir = join(root, 'scenarios');
+
+const flavours = {
+  default: { outdir: join(root, 'dist'), transport: join(root, 'lib/transport/llm.ts') },
+  stock: { outdir: join(root, 'dist/stock'), transport: join(root, 'lib/transport/buffered.ts') },
+};
+
+function entries() {
+  return readdirSync(scenariosDir, { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => join(scenariosDir, f))
+    .sort();
+}
+
+/** Resolves the `#transport` import to the flavour's transport module. */
+function transportPlugin(path) {
+  return {
+    name: 'transport-flavour',
+    setup(build) {
+      build.onResolve({ filter: /^#transport$/ }, () => ({ path }));
+    },
+  };
+}
+
+/** Builds both flavours; throws if the stock flavour would import an extension module. */
+export async function buildAll({ log = console.log } = {}) {
+  const points = entries();
+  if (points.length === 0) throw new Error('no scenarios/**/*.ts entry to bundle');
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  for (const [name, f] of Object.entries(flavours)) {
+    const result = await esbuild.build({
+      entryPoints: points,
+      outdir: f.outdir,
+      outbase: scenariosDir,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      // k6's JS engine (sobek) runs ES2017 plus a few later pieces; esbuild lowers newer syntax.
+      target: 'es2017',
+      external: ['k6', 'k6/*'],
+      sourcemap: 'linked',
+      metafile: true,
+      logLevel: 'warning',
+      plugins: [transportPlugin(f.transport)],
+    });
+    for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+      if (!out.endsWith('.js')) continue;
+      const ext = meta.imports.filter((i) => i.external && i.path.startsWith('k6/x/'));
+      if (name === 'stock' && ext.length > 0) {
+        throw new Error(`stock bundle ${out} imports ${ext.map((i) => i.path).join(', ')}: the plain k6 image lacks them`);
+      }
+    }
+    log(`built ${points.length} scenario(s) -> ${relative(root, f.outdir)}/ (${name})`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  buildAll().catch((err) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,14 @@
+import { stream } from 'k6/x/llm';
+import type { SendFn, TransportKind } from './types';
+
+/** Streams through k6/x/llm: per-event Go-side timestamps. */
+export const transportKind: TransportKind = 'streaming';
+
+/** Sends one request and reads its body as it arrives. */
+export const send: SendFn = (req) =>
+  stream(req.method, req.url, req.body, {
+    headers: req.headers,
+    tags: req.tags,
+    timeout: req.timeoutMs,
+    idleTimeout: req.idleTimeoutMs ?? 0,
+  });

@@ -1,0 +1,25 @@
+import type { StreamResponse } from 'k6/x/llm';
+
+export type { StreamError, StreamResponse, StreamTimings, TimedSseEvent } from 'k6/x/llm';
+
+/** One HTTP request as the chat layer describes it, whichever transport sends it. */
+export interface StreamRequest {
+  method: string;
+  url: string;
+  body: string | null;
+  headers: Record<string, string>;
+  tags?: Record<string, string>;
+  timeoutMs: number;
+  /** Honoured by the streaming transport only: a buffered body has no "between events". */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * How the timings were taken: `streaming` stamps each event on arrival (k6/x/llm); `buffered`
+ * (stock k6) sees the body only once complete, so every event carries the end time and only the
+ * first byte is a true latency (report it as TTFB, not TTFT).
+ */
+export type TransportKind = 'streaming' | 'buffered';
+
+/** The one function both transports export. */
+export type SendFn = (req: StreamRequest) => StreamResponse;

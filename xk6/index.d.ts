@@ -1,0 +1,77 @@
+/**
+ * Typings of the project's k6 extension `k6/x/llm` (Go source beside this file).
+ * Every `t` and timing is nanoseconds since the request was written, taken in Go on the monotonic clock.
+ */
+declare module 'k6/x/llm' {
+  /** One SSE event, stamped when the read that completed it returned. */
+  export interface TimedSseEvent {
+    t: number;
+    event: string;
+    id: string;
+    data: string;
+  }
+
+  /** Points of the request's life; -1 when the request never reached that point. */
+  export interface StreamTimings {
+    headers: number;
+    firstByte: number;
+    end: number;
+    /** Wall clock (Unix ms, fractional) when the request was written; null if it never was. */
+    sentAt: number | null;
+  }
+
+  /** A failure as a value; categories are listed in xk6/errors.go. */
+  export interface StreamError {
+    category:
+      | 'timeout'
+      | 'idle_timeout'
+      | 'aborted'
+      | 'dns'
+      | 'tls'
+      | 'connection_refused'
+      | 'connection_reset'
+      | 'stream_interrupted'
+      | 'invalid_request'
+      | 'invalid_response'
+      | 'unknown';
+    message: string;
+  }
+
+  export interface StreamResponse {
+    /** 0 when no response arrived. */
+    status: number;
+    proto: string;
+    headers: Record<string, string>;
+    /** True when the response was text/event-stream and `events` holds it. */
+    sse: boolean;
+    events: TimedSseEvent[];
+    /** The whole body of a non-SSE response. */
+    body?: string;
+    timings: StreamTimings;
+    error?: StreamError;
+  }
+
+  export interface StreamParams {
+    headers?: Record<string, string>;
+    /** Added to the k6 tags of the request's http_req_* samples. */
+    tags?: Record<string, string>;
+    /** Whole-request timeout: ms or a duration string such as "60s" (default 60s). */
+    timeout?: number | string;
+    /** Longest silence between body reads once headers arrived (default none). */
+    idleTimeout?: number | string;
+    /** Throw the error instead of returning it in `error`. */
+    throw?: boolean;
+  }
+
+  /** Sends a request through the VU's k6 transport and reads the body as it streams. Not callable at init. */
+  export function stream(method: string, url: string, body: string | ArrayBuffer | null | undefined, params?: StreamParams): StreamResponse;
+
+  /** Adds delta to a counter shared by every VU of this k6 process; returns the new value. */
+  export function counterAdd(name: string, delta: number): number;
+
+  /** Adds delta only if the counter stays <= limit; true when it did. */
+  export function counterTryAdd(name: string, delta: number, limit: number): boolean;
+
+  /** Reads a shared counter (0 if never touched). */
+  export function counterGet(name: string): number;
+}
