@@ -1,0 +1,100 @@
+// `npm test`: the whole suite from a fresh clone. Installs what is missing (npm packages, the k6
+// build), then runs the type checks, the Go tests of k6/x/llm, the bundles and vitest (unit + e2e).
+// Ends with one line "tests: N passed, M failed" over Go and vitest together.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+const tally = { passed: 0, failed: 0 };
+const failures = [];
+
+function step(title) {
+  console.log(`\n== ${title} (${Math.round((Date.now() - started) / 1000)}s)`);
+}
+
+function run(cmd, args, { cwd = root, capture = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    let out = '';
+    if (capture) child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+async function must(title, cmd, args, opts) {
+  step(title);
+  const { code } = await run(cmd, args, opts);
+  if (code !== 0) {
+    failures.push(title);
+    tally.failed++;
+  }
+  return code === 0;
+}
+
+// node_modules/.package-lock.json is npm's record of what is installed; missing means never installed.
+if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
+  step('installing npm packages (npm ci)');
+  if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+}
+
+const npx = (bin, ...args) => [join(root, 'node_modules', '.bin', bin), args];
+
+await must('type check (k6 side, no Node types)', ...npx('tsc', '-p', 'tsconfig.k6.json'));
+await must('type check (Node side)', ...npx('tsc', '-p', 'tsconfig.json'));
+
+step('go test ./... in xk6/');
+{
+  const { code, out } = await run('go', ['test', '-json', './...'], { cwd: join(root, 'xk6'), capture: true });
+  for (const line of out.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    const ev = JSON.parse(line);
+    if (ev.Test && ev.Action === 'pass') tally.passed++;
+    if (ev.Test && ev.Action === 'fail') {
+      tally.failed++;
+      failures.push(`go: ${ev.Test}`);
+    }
+    if (ev.Action === 'output' && /^(--- FAIL|FAIL|ok|panic)/.test(ev.Output ?? '')) process.stdout.write(ev.Output);
+  }
+  if (code !== 0 && !failures.some((f) => f.startsWith('go:'))) {
+    tally.failed++;
+    failures.push('go test (build or setup failure)');
+    process.stdout.write(out.split('\n').filter((l) => !l.startsWith('{')).join('\n'));
+  }
+}
+
+const built = await must('bundle scenarios (esbuild, both flavours)', 'node', ['esbuild.config.mjs']);
+step('k6 with k6/x/llm (built on first use)');
+const k6 = await run('node', ['build/build-k6.mjs']);
+if (k6.code !== 0) {
+  tally.failed++;
+  failures.push('k6 build');
+}
+
+if (built && k6.code === 0) {
+  step('vitest: unit and end-to-end tests');
+  const report = join(mkdtempSync(join(tmpdir(), 'vitest-')), 'report.json');
+  const [bin, args] = npx('vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`);
+  const { code } = await run(bin, args);
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    tally.passed += r.numPassedTests;
+    tally.failed += r.numFailedTests;
+    if (r.numFailedTests > 0) failures.push(`vitest: ${r.numFailedTests} failed`);
+    if (code !== 0 && r.numFailedTests === 0) {
+      tally.failed++;
+      failures.push('vitest (a suite failed to load)');
+    }
+  } else {
+    tally.failed++;
+    failures.push('vitest (no report)');
+  }
+}
+
+console.log(`\nfinished in ${Math.round((Date.now() - started) / 1000)}s${failures.length ? `; failed: ${failures.join(', ')}` : ''}`);
+console.log(`tests: ${tally.passed} passed, ${tally.failed} failed`);
+process.exit(tally.failed === 0 ? 0 : 1);

@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** What the server did for one request, on its own monotonic clock. */
+export interface ServedRequest {
+  requestId: string;
+  socketId: number;
+  vu: string | undefined;
+  /** hrtime (ns) right after each event was handed to the socket. */
+  writtenAt: bigint[];
+  sent: { event: string; id: string; data: string }[];
+}
+
+export interface SseTestServer {
+  url: string;
+  requests: Map<string, ServedRequest>;
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback SSE server that streams events with known gaps and records when it wrote each one,
+ * so a test can compare the client's timestamps with the server's. Every event is scheduled against
+ * an absolute deadline, so timer lateness does not accumulate.
+ */
+export async function startSseServer(gapsMs: number[]): Promise<SseTestServer> {
+  const requests = new Map<string, ServedRequest>();
+  const socketIds = new WeakMap<Socket, number>();
+  let nextSocket = 0;
+  let nextRequest = 0;
+  const server: Server = createServer((req, res) => {
+    const requestId = `req-${++nextRequest}`;
+    const record: ServedRequest = {
+      requestId,
+      socketId: socketIds.get(req.socket) ?? -1,
+      vu: req.headers['x-probe-vu'] as string | undefined,
+      writtenAt: [],
+      sent: [],
+    };
+    requests.set(requestId, record);
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'X-Request-Id': requestId });
+    res.flushHeaders();
+    const start = process.hrtime.bigint();
+    let due = 0;
+    const sendNext = (i: number): void => {
+      if (i === gapsMs.length) {
+        const done = { event: 'message', id: String(i), data: '[DONE]' };
+        record.sent.push(done);
+        res.end(`id: ${done.id}\ndata: [DONE]\n\n`);
+        return;
+      }
+      const ev = {
+        event: i % 3 === 0 ? 'delta' : 'message',
+        id: String(i),
+        data: JSON.stringify({ request: requestId, i, text: `token ${i} of ${requestId}` }),
+      };
+      const typeLine = ev.event === 'delta' ? 'event: delta\n' : '';
+      res.write(`${typeLine}id: ${ev.id}\ndata: ${ev.data}\n\n`);
+      record.writtenAt.push(process.hrtime.bigint());
+      record.sent.push(ev);
+      due += gapsMs[i + 1] ?? 0;
+      const wait = Number(start + BigInt(Math.round(due * 1e6)) - process.hrtime.bigint()) / 1e6;
+      setTimeout(() => sendNext(i + 1), Math.max(0, wait));
+    };
+    due = gapsMs[0] ?? 0;
+    setTimeout(() => sendNext(0), due);
+  });
+  server.on('connection', (s: Socket) => {
+    s.setNoDelay(true);
+    socketIds.set(s, ++nextSocket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/stream`,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,119 @@
+// The foundation's end-to-end proof: the real k6 binary, built with k6/x/llm, streams from a local
+// SSE server; its Go-side event stamps match the server's own gaps, each VU keeps one connection,
+// and the stock (buffered) bundle runs under the same binary and sees the same events.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundle, runK6 } from './helpers/k6';
+import { startSseServer, type SseTestServer } from './helpers/sse-server';
+
+interface ProbeLine {
+  transport: string;
+  vu: number;
+  status: number;
+  error: { category: string } | null;
+  requestId: string;
+  events: { tMs: number; event: string; id: string; data: string }[];
+}
+
+const GAPS_MS = [6, 25, 3, 40, 12, 30, 5, 18, 22, 10];
+const VUS = 3;
+const ITERATIONS = 9;
+
+let server: SseTestServer;
+const work = mkdtempSync(join(tmpdir(), 'k6-e2e-'));
+
+/** Runs the probe bundle and returns its per-request lines. */
+async function probe(bundlePath: string, tag: string, extra: string[] = []): Promise<ProbeLine[]> {
+  const out = join(work, `${tag}.jsonl`);
+  const summary = join(work, `${tag}-summary.json`);
+  const res = await runK6([
+    'run', '--quiet', '--log-format', 'raw', '--console-output', out, '--summary-export', summary,
+    '--vus', String(VUS), '--iterations', String(ITERATIONS), '-e', `TARGET_URL=${server.url}`, ...extra, bundlePath,
+  ]);
+  expect(res.code, `k6 exited ${res.code}: ${res.stderr}`).toBe(0);
+  const metrics = JSON.parse(readFileSync(summary, 'utf8')).metrics;
+  expect(metrics.http_reqs.count).toBe(ITERATIONS);
+  expect(metrics.data_sent.count).toBeGreaterThan(0);
+  expect(metrics.data_received.count).toBeGreaterThan(0);
+  return readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ProbeLine);
+}
+
+function served(line: ProbeLine) {
+  const rec = server.requests.get(line.requestId);
+  if (!rec) throw new Error(`k6 reported request ${line.requestId}, which the server never served`);
+  return rec;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+
+beforeAll(async () => {
+  server = await startSseServer(GAPS_MS);
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('k6 with k6/x/llm, end to end', () => {
+  it('npm run k6 -- version lists the k6/x/llm extension', async () => {
+    const res = await runK6(['version']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/k6\/x\/llm/);
+  });
+
+  let streamed: ProbeLine[] = [];
+
+  it('stamps each event in Go: gaps match the server’s within 1 ms median', async () => {
+    streamed = await probe(bundle('examples/sse-probe.js'), 'streaming');
+    expect(streamed).toHaveLength(ITERATIONS);
+    const errors: number[] = [];
+    for (const line of streamed) {
+      expect(line.transport).toBe('streaming');
+      expect(line.status).toBe(200);
+      expect(line.error).toBeNull();
+      const rec = served(line);
+      const tokens = line.events.filter((e) => e.data !== '[DONE]');
+      expect(tokens).toHaveLength(GAPS_MS.length);
+      for (let i = 1; i < tokens.length; i++) {
+        const clientGap = tokens[i]!.tMs - tokens[i - 1]!.tMs;
+        const serverGap = Number(rec.writtenAt[i]! - rec.writtenAt[i - 1]!) / 1e6;
+        errors.push(Math.abs(clientGap - serverGap));
+      }
+    }
+    const med = median(errors);
+    console.log(`event gap error over ${errors.length} gaps: median ${med.toFixed(3)} ms, p99 ${quantile(errors, 0.99).toFixed(3)} ms, max ${Math.max(...errors).toFixed(3)} ms`);
+    expect(med).toBeLessThanOrEqual(1);
+  });
+
+  it('reuses one TCP connection per VU for all its iterations', () => {
+    const socketsByVu = new Map<number, Set<number>>();
+    for (const line of streamed) {
+      const rec = served(line);
+      expect(rec.vu).toBe(String(line.vu));
+      const set = socketsByVu.get(line.vu) ?? new Set<number>();
+      set.add(rec.socketId);
+      socketsByVu.set(line.vu, set);
+    }
+    expect(socketsByVu.size).toBeGreaterThan(0);
+    for (const [vu, sockets] of socketsByVu) expect(sockets.size, `VU ${vu} used sockets ${[...sockets]}`).toBe(1);
+    const all = new Set([...socketsByVu.values()].flatMap((s) => [...s]));
+    expect(all.size).toBe(socketsByVu.size);
+  });
+
+  it('honours --no-connection-reuse like k6/http: a new connection per request', async () => {
+    const lines = await probe(bundle('examples/sse-probe.js'), 'no-reuse', ['--no-connection-reuse']);
+    expect(new Set(lines.map((l) => served(l).socketId)).size).toBe(ITERATIONS);
+  });
+
+  it('runs the stock bundle under the same binary and yields the same event data', async () => {
+    const stock = await probe(bundle('stock/examples/sse-probe.js'), 'stock');
+    expect(stock).toHaveLength(ITERATIONS);
+    for (const line of [...streamed, ...stock]) {
+      const rec = served(line);
+      expect(line.events.map(({ event, id, data }) => ({ event, id, data }))).toEqual(rec.sent);
+    }
+    expect(new Set(stock.map((l) => l.transport))).toEqual(new Set(['buffered']));
+  });
+});
