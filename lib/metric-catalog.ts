@@ -1,0 +1,49 @@
+/**
+ * The harness's k6 custom metrics: one list that the k6 metric objects (lib/metrics.ts), the
+ * summaries and the dashboards are all derived from. Definitions follow ../shared/DESIGN.md.
+ * Through Prometheus remote-write a metric `llm_x` becomes `k6_llm_x...` (see README's catalogue).
+ */
+export type MetricKind = 'trend' | 'counter' | 'rate' | 'gauge';
+
+export interface MetricSpec {
+  name: string;
+  kind: MetricKind;
+  /** For trends: true when values are milliseconds (k6 `isTime`). */
+  time?: boolean;
+  unit: string;
+  help: string;
+}
+
+/** Tags every llm_* sample may carry; `user` only when per-user tags are switched on (cardinality). */
+export const METRIC_TAGS = ['org', 'model', 'test_type', 'status', 'error_type', 'transport', 'reason', 'token_source', 'finish_reason', 'user'] as const;
+export type MetricTag = (typeof METRIC_TAGS)[number];
+
+export const METRICS = [
+  { name: 'llm_ttft', kind: 'trend', time: true, unit: 'ms', help: 'time to first token: first content/reasoning/tool-call delta minus request written' },
+  { name: 'llm_ttfo', kind: 'trend', time: true, unit: 'ms', help: 'time to first output: first non-reasoning content or tool call minus request written' },
+  { name: 'llm_ttfb', kind: 'trend', time: true, unit: 'ms', help: 'time to first byte of the response (diagnostic; the only latency the stock build measures)' },
+  { name: 'llm_e2e', kind: 'trend', time: true, unit: 'ms', help: 'last token-bearing event minus request written' },
+  { name: 'llm_tpot', kind: 'trend', time: true, unit: 'ms', help: 'time per output token after the first: (E2E - TTFT) / (N - 1), N >= 2' },
+  { name: 'llm_itl', kind: 'trend', time: true, unit: 'ms', help: 'inter-token latency: gap between consecutive token-bearing events (per chunk)' },
+  { name: 'llm_client_queue', kind: 'trend', time: true, unit: 'ms', help: 'request written minus when the iteration was due (open-loop runs)' },
+  { name: 'llm_ttft_from_sched', kind: 'trend', time: true, unit: 'ms', help: 'TTFT measured from when the iteration was due (open-loop runs; coordinated omission)' },
+  { name: 'llm_e2e_from_sched', kind: 'trend', time: true, unit: 'ms', help: 'E2E measured from when the iteration was due (open-loop runs)' },
+  { name: 'llm_think_time', kind: 'trend', time: true, unit: 'ms', help: 'think time actually slept between questions' },
+  { name: 'llm_bootstrap_duration', kind: 'trend', time: true, unit: 'ms', help: 'time setup() took to provision this instance’s orgs, users and keys' },
+  { name: 'llm_tokens_per_chunk', kind: 'trend', unit: 'tokens', help: 'output tokens per token-bearing chunk (N / chunks)' },
+  { name: 'llm_output_tokens_per_second', kind: 'trend', unit: 'tokens/s', help: 'per request: N / E2E' },
+  { name: 'llm_prefill_tokens_per_second', kind: 'trend', unit: 'tokens/s', help: 'per request: prompt tokens / TTFT' },
+  { name: 'llm_output_tokens', kind: 'trend', unit: 'tokens', help: 'output tokens N per request' },
+  { name: 'llm_requests', kind: 'counter', unit: 'requests', help: 'chat requests sent (every attempt, retries included)' },
+  { name: 'llm_errors', kind: 'counter', unit: 'requests', help: 'failed chat requests, tagged error_type' },
+  { name: 'llm_request_failed', kind: 'rate', unit: 'ratio', help: 'share of chat requests that failed' },
+  { name: 'llm_prompt_tokens', kind: 'counter', unit: 'tokens', help: 'prompt tokens (usage.prompt_tokens)' },
+  { name: 'llm_completion_tokens', kind: 'counter', unit: 'tokens', help: 'output tokens, tagged token_source (usage, or the documented fallback)' },
+  { name: 'llm_cached_tokens', kind: 'counter', unit: 'tokens', help: 'prompt tokens served from the prefix cache (usage.prompt_tokens_details.cached_tokens)' },
+  { name: 'llm_cost_usd', kind: 'counter', unit: 'USD', help: 'cost from token usage and the price table' },
+  { name: 'llm_cache_hit', kind: 'rate', unit: 'ratio', help: 'share of requests with cached prompt tokens' },
+  { name: 'llm_salt_violation', kind: 'rate', unit: 'ratio', help: 'share of requests reporting a cache hit on a prompt no request with the same salt sent before' },
+  { name: 'llm_sessions', kind: 'counter', unit: 'sessions', help: 'user sessions ended, tagged reason' },
+] as const satisfies readonly MetricSpec[];
+
+export type MetricName = (typeof METRICS)[number]['name'];
