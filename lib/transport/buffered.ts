@@ -1,10 +1,13 @@
 import http from 'k6/http';
 import { parseSse } from '../sse';
 import { categorizeK6Error } from './k6-errors';
-import type { SendFn, StreamResponse, TransportKind } from './types';
+import type { SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
 
 /** Buffered k6/http: works on stock k6, but sees the body only once it is complete. */
 export const transportKind: TransportKind = 'buffered';
+
+/** Stock k6 shares nothing between VUs. */
+export const counters: SharedCounters | null = null;
 
 const NS_PER_MS = 1e6;
 

@@ -1,5 +1,5 @@
-import { stream } from 'k6/x/llm';
-import type { SendFn, TransportKind } from './types';
+import { counterAdd, counterGet, counterTryAdd, stream } from 'k6/x/llm';
+import type { SendFn, SharedCounters, TransportKind } from './types';
 
 /** Streams through k6/x/llm: per-event Go-side timestamps. */
 export const transportKind: TransportKind = 'streaming';
@@ -12,3 +12,6 @@ export const send: SendFn = (req) =>
     timeout: req.timeoutMs,
     idleTimeout: req.idleTimeoutMs ?? 0,
   });
+
+/** Process-wide counters from k6/x/llm. */
+export const counters: SharedCounters | null = { add: counterAdd, tryAdd: counterTryAdd, get: counterGet };

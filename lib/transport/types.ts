@@ -23,3 +23,13 @@ export type TransportKind = 'streaming' | 'buffered';
 
 /** The one function both transports export. */
 export type SendFn = (req: StreamRequest) => StreamResponse;
+
+/**
+ * Counters shared by every VU of a k6 process (k6/x/llm). The stock flavour has no shared state
+ * between VUs, so there it is null and callers must degrade (and say so) rather than pretend.
+ */
+export interface SharedCounters {
+  add(name: string, delta: number): number;
+  tryAdd(name: string, delta: number, limit: number): boolean;
+  get(name: string): number;
+}
