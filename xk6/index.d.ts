@@ -74,4 +74,10 @@ declare module 'k6/x/llm' {
 
   /** Reads a shared counter (0 if never touched). */
   export function counterGet(name: string): number;
+
+  /**
+   * The test-wide VU ids in [1, total] this k6 instance owns under its execution segment, in the
+   * order k6 gives them to its VUs; the shares of a run's instances are disjoint. Call from setup().
+   */
+  export function instanceShare(total: number): number[];
 }

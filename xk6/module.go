@@ -14,6 +14,7 @@ import (
 	"github.com/grafana/sobek"
 	"go.k6.io/k6/js/common"
 	"go.k6.io/k6/js/modules"
+	"go.k6.io/k6/lib"
 	"go.k6.io/k6/lib/netext/httpext"
 	"go.k6.io/k6/lib/types"
 )
@@ -51,6 +52,7 @@ func (mi *ModuleInstance) Exports() modules.Exports {
 		"counterAdd":    mi.counterAdd,
 		"counterTryAdd": mi.counterTryAdd,
 		"counterGet":    mi.counters.Get,
+		"instanceShare": mi.instanceShare,
 	}}
 }
 
@@ -231,5 +233,40 @@ func (mi *ModuleInstance) counterTryAdd(name string, delta, limit float64) bool 
 func (mi *ModuleInstance) checkFinite(fn string, v float64) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		common.Throw(mi.vu.Runtime(), fmt.Errorf("llm.%s(): delta must be a finite number, got %v", fn, v))
+	}
+}
+
+// instanceShare returns the test-wide VU ids in [1, total] that this k6 instance owns under its
+// execution segment, in the order k6 hands them to its VUs. Instances of one run get disjoint
+// shares whose union is 1..total, so each can provision exactly the users its VUs will be.
+func (mi *ModuleInstance) instanceShare(total int64) []int64 {
+	rt := mi.vu.Runtime()
+	state := mi.vu.State()
+	if state == nil {
+		common.Throw(rt, errors.New("llm.instanceShare() cannot be called in the init context: call it from setup()"))
+	}
+	if total < 0 {
+		common.Throw(rt, fmt.Errorf("llm.instanceShare(): total must be >= 0, got %d", total))
+	}
+	share, err := segmentShare(state.Options.ExecutionSegment, state.Options.ExecutionSegmentSequence, total)
+	if err != nil {
+		common.Throw(rt, err)
+	}
+	return share
+}
+
+func segmentShare(seg *lib.ExecutionSegment, seq *lib.ExecutionSegmentSequence, total int64) ([]int64, error) {
+	et, err := lib.NewExecutionTuple(seg, seq)
+	if err != nil {
+		return nil, fmt.Errorf("llm.instanceShare(): %w", err)
+	}
+	idx := lib.NewSegmentedIndex(et)
+	share := []int64{}
+	for {
+		_, id := idx.Next()
+		if id > total {
+			return share, nil
+		}
+		share = append(share, id)
 	}
 }

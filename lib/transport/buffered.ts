@@ -1,7 +1,8 @@
+import exec from 'k6/execution';
 import http from 'k6/http';
 import { parseSse } from '../sse';
 import { categorizeK6Error } from './k6-errors';
-import type { SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
+import type { InstanceShareFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
 
 /** Buffered k6/http: works on stock k6, but sees the body only once it is complete. */
 export const transportKind: TransportKind = 'buffered';
@@ -46,4 +47,18 @@ export const send: SendFn = (req) => {
     out.error = { category: categorizeK6Error(res.error_code, res.error), message: res.error };
   }
   return out;
+};
+
+/**
+ * Without the extension only an unsegmented run can know its share (every VU); a segmented run
+ * on stock k6 would have to re-implement k6's striping, so it is refused with a clear message.
+ */
+export const instanceShare: InstanceShareFn = (total) => {
+  const segment = (exec.test.options as { executionSegment?: string }).executionSegment;
+  if (segment && segment !== '0:1' && segment !== '0,1') {
+    throw new Error(`execution segment ${segment}: splitting users across instances needs the project's k6 (k6/x/llm); the stock build runs unsegmented only`);
+  }
+  const ids: number[] = [];
+  for (let id = 1; id <= total; id++) ids.push(id);
+  return ids;
 };

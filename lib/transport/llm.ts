@@ -1,5 +1,5 @@
-import { counterAdd, counterGet, counterTryAdd, stream } from 'k6/x/llm';
-import type { SendFn, SharedCounters, TransportKind } from './types';
+import { counterAdd, counterGet, counterTryAdd, instanceShare as share, stream } from 'k6/x/llm';
+import type { InstanceShareFn, SendFn, SharedCounters, TransportKind } from './types';
 
 /** Streams through k6/x/llm: per-event Go-side timestamps. */
 export const transportKind: TransportKind = 'streaming';
@@ -15,3 +15,6 @@ export const send: SendFn = (req) =>
 
 /** Process-wide counters from k6/x/llm. */
 export const counters: SharedCounters | null = { add: counterAdd, tryAdd: counterTryAdd, get: counterGet };
+
+/** This instance's VU ids, computed by k6's own segment striping. */
+export const instanceShare: InstanceShareFn = share;

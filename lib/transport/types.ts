@@ -33,3 +33,6 @@ export interface SharedCounters {
   tryAdd(name: string, delta: number, limit: number): boolean;
   get(name: string): number;
 }
+
+/** The test-wide VU ids in [1, total] this k6 instance owns (see k6/x/llm instanceShare). */
+export type InstanceShareFn = (total: number) => number[];
