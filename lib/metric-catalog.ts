@@ -3,7 +3,7 @@
  * summaries and the dashboards are all derived from. Definitions follow ../shared/DESIGN.md.
  * Through Prometheus remote-write a metric `llm_x` becomes `k6_llm_x...` (see README's catalogue).
  */
-export type MetricKind = 'trend' | 'counter' | 'rate' | 'gauge';
+export type MetricKind = 'trend' | 'counter' | 'rate';
 
 export interface MetricSpec {
   name: string;

@@ -18,6 +18,9 @@ export interface AiAasProvisionSpec {
   log: (msg: string) => void;
 }
 
+/** Admin calls in flight at once. */
+const BATCH = 20;
+
 const idOf = (json: unknown, field: string, step: string): string => {
   const v = (json as Record<string, unknown> | null)?.[field];
   if (typeof v !== 'string' || v === '') throw new Error(`${step}: the response has no "${field}"`);
@@ -27,15 +30,32 @@ const idOf = (json: unknown, field: string, step: string): string => {
 /**
  * Provisions this instance's share on the AI-AAS admin API, as its contract requires: log in,
  * create (or, when another instance got there first, look up) each org, set budgets on owned orgs
- * where the platform has the API, invite each user, activate them, issue their keys.
+ * where the platform has the API, invite each user, activate them, issue their keys. If a step
+ * fails, what was already created is cleaned up before the error (naming the step) is rethrown.
  */
 export function provisionAiAas(spec: AiAasProvisionSpec): Provisioned {
   const api = new AdminHttp(spec.adminUrl, spec.credentials, spec.retry, spec.timeoutMs);
-  const warnings: string[] = [];
+  const done: Provisioned = { adapter: 'ai-aas', orgs: [], users: [], warnings: [] };
   api.login();
+  try {
+    provisionInto(api, spec, done);
+    return done;
+  } catch (err) {
+    let note = '';
+    if (done.orgs.length > 0 || done.users.length > 0) {
+      try {
+        cleanupAiAas({ ...spec, provisioned: done });
+        note = ' (what was created before the failure has been cleaned up)';
+      } catch (cleanupErr) {
+        note = ` (cleanup of what was created also failed: ${(cleanupErr as Error).message})`;
+      }
+    }
+    throw new Error(`provisioning failed: ${(err as Error).message}${note}`);
+  }
+}
 
-  const orgIndexes = orgsOf(spec.share);
-  const orgPlans = orgIndexes.map((i) => spec.plan.orgs[i - 1] as OrgPlan);
+function provisionInto(api: AdminHttp, spec: AiAasProvisionSpec, done: Provisioned): void {
+  const orgPlans = orgsOf(spec.share).map((i) => spec.plan.orgs[i - 1] as OrgPlan);
   const created = api.run(
     orgPlans.map((o) => ({ step: `create org ${o.name}`, method: 'POST', path: '/v1/orgs', body: { name: o.name, slug: o.slug }, ok: [201, 409] })),
   );
@@ -45,13 +65,13 @@ export function provisionAiAas(spec: AiAasProvisionSpec): Provisioned {
   });
   const looked = api.run(lookups);
   let lookupIndex = 0;
-  const orgs: ProvisionedOrg[] = orgPlans.map((o, k) => {
+  orgPlans.forEach((o, k) => {
     const res = created[k] as { status: number; json: unknown };
     const json = res.status === 409 ? (looked[lookupIndex++] as { json: unknown }).json : res.json;
-    return { index: o.index, name: o.name, orgId: idOf(json, 'orgId', `create org ${o.name}`), owned: spec.ownedOrgs.has(o.index) };
+    done.orgs.push({ index: o.index, name: o.name, orgId: idOf(json, 'orgId', `create org ${o.name}`), owned: spec.ownedOrgs.has(o.index) });
   });
-  const orgIdByIndex = new Map(orgs.map((o) => [o.index, o.orgId]));
-  spec.log(`provisioning: ${orgs.length} org(s) ready`);
+  const orgIdByIndex = new Map(done.orgs.map((o) => [o.index, o.orgId]));
+  spec.log(`provisioning: ${done.orgs.length} org(s) ready`);
 
   const budgeted = orgPlans.filter((o) => o.budget && spec.ownedOrgs.has(o.index));
   if (budgeted.length > 0) {
@@ -65,55 +85,50 @@ export function provisionAiAas(spec: AiAasProvisionSpec): Provisioned {
         ok: [200, 201, 204, 404, 405, 501],
       })),
     );
-    if (res.some((r) => r.status >= 400)) {
-      warnings.push('the platform has no budget API: org budgets are enforced by the harness only');
-    }
+    if (res.some((r) => r.status >= 400)) done.warnings.push('the platform has no budget API: org budgets are enforced by the harness only');
   }
 
-  const invites = api.run(
-    spec.share.map((u) => ({
-      step: `invite user ${u.name} to org ${orgName(spec.plan, u)}`,
-      method: 'POST',
-      path: `/v1/orgs/${orgIdByIndex.get(u.orgIndex)}/invites`,
-      body: { email: u.email, roles: ['member'], expiresInHours: 24 },
-      ok: [202, 201],
-    })),
-  );
-  const userIds = invites.map((r, k) => idOf(r.json, 'inviteId', `invite user ${(spec.share[k] as UserPlan).name}`));
-  api.run(
-    spec.share.map((u, k) => ({
-      step: `activate user ${u.name}`,
-      method: 'PATCH',
-      path: `/v1/orgs/${orgIdByIndex.get(u.orgIndex)}/users/${userIds[k]}`,
-      body: { status: 'active' },
-      ok: [200],
-    })),
-  );
-  spec.log(`provisioning: ${spec.share.length} user(s) invited and activated`);
-
-  const keyCalls: AdminCall[] = [];
-  spec.share.forEach((u, k) => {
-    for (let n = 1; n <= spec.keys.perUser; n++) {
-      const body: Record<string, unknown> = { scopes: ['inference'], annotations: { name: `${spec.keys.namePrefix ?? 'loadtest-key'}-${u.orgIndex}-${u.indexInOrg}-${n}` } };
-      if (spec.keys.expiryDays !== undefined) body.expiresInDays = spec.keys.expiryDays;
-      keyCalls.push({ step: `issue key ${n} for user ${u.name}`, method: 'POST', path: `/v1/orgs/${orgIdByIndex.get(u.orgIndex)}/users/${userIds[k]}/api-keys`, body, ok: [201] });
-    }
-  });
-  const keys = api.run(keyCalls);
-  const users: ProvisionedUser[] = spec.share.map((u, k) => ({
-    index: u.index,
-    name: u.name,
-    org: orgName(spec.plan, u),
-    orgIndex: u.orgIndex,
-    orgId: orgIdByIndex.get(u.orgIndex) as string,
-    userId: userIds[k] as string,
-    keys: keys.slice(k * spec.keys.perUser, (k + 1) * spec.keys.perUser).map((r) => ({
-      id: idOf(r.json, 'apiKeyId', `issue key for user ${u.name}`),
-      secret: idOf(r.json, 'secret', `issue key for user ${u.name}`),
-    })),
-  }));
-  spec.log(`provisioning: ${keys.length} key(s) issued`);
-  return { adapter: 'ai-aas', orgs, users, warnings };
+  // Users go through invite, activate and keys in batches, each joining `done` as soon as it exists.
+  for (let i = 0; i < spec.share.length; i += BATCH) {
+    const batch = spec.share.slice(i, i + BATCH);
+    const invites = api.run(
+      batch.map((u) => ({
+        step: `invite user ${u.name} to org ${orgName(spec.plan, u)}`,
+        method: 'POST',
+        path: `/v1/orgs/${orgIdByIndex.get(u.orgIndex)}/invites`,
+        body: { email: u.email, roles: ['member'], expiresInHours: 24 },
+        ok: [202, 201],
+      })),
+      BATCH,
+    );
+    const users: ProvisionedUser[] = batch.map((u, k) => ({
+      index: u.index,
+      name: u.name,
+      org: orgName(spec.plan, u),
+      orgIndex: u.orgIndex,
+      orgId: orgIdByIndex.get(u.orgIndex) as string,
+      userId: idOf((invites[k] as { json: unknown }).json, 'inviteId', `invite user ${u.name}`),
+      keys: [],
+    }));
+    for (const u of users) done.users.push(u);
+    api.run(users.map((u) => ({ step: `activate user ${u.name}`, method: 'PATCH', path: `/v1/orgs/${u.orgId}/users/${u.userId}`, body: { status: 'active' }, ok: [200] })), BATCH);
+    const keyCalls: AdminCall[] = [];
+    const owners: ProvisionedUser[] = [];
+    batch.forEach((u, k) => {
+      const owner = users[k] as ProvisionedUser;
+      for (let n = 1; n <= spec.keys.perUser; n++) {
+        const body: Record<string, unknown> = { scopes: ['inference'], annotations: { name: `${spec.keys.namePrefix ?? 'loadtest-key'}-${u.orgIndex}-${u.indexInOrg}-${n}` } };
+        if (spec.keys.expiryDays !== undefined) body.expiresInDays = spec.keys.expiryDays;
+        keyCalls.push({ step: `issue key ${n} for user ${u.name}`, method: 'POST', path: `/v1/orgs/${owner.orgId}/users/${owner.userId}/api-keys`, body, ok: [201] });
+        owners.push(owner);
+      }
+    });
+    api.run(keyCalls, BATCH).forEach((r, k) => {
+      const owner = owners[k] as ProvisionedUser;
+      owner.keys.push({ id: idOf(r.json, 'apiKeyId', `issue key for user ${owner.name}`), secret: idOf(r.json, 'secret', `issue key for user ${owner.name}`) });
+    });
+    spec.log(`provisioning: ${done.users.length}/${spec.share.length} user(s) ready`);
+  }
 }
 
 /** What cleanup needs: where, who, and the same retry rules. */

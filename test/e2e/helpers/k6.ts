@@ -19,11 +19,20 @@ export function bundle(rel: string): string {
   return p;
 }
 
-/** Runs the project's k6 with args; kills it if it outlives timeoutMs. */
-export async function runK6(args: string[], timeoutMs = 120_000): Promise<K6Run> {
+/** Where and with what environment k6 runs. */
+export interface K6Options {
+  timeoutMs?: number;
+  /** Working directory (results land here); PWD follows it so relative paths resolve the same way. */
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** Runs the project's k6 with args; kills it if it outlives the timeout. */
+export async function runK6(args: string[], opts: K6Options | number = {}): Promise<K6Run> {
+  const { timeoutMs = 120_000, cwd = repoRoot, env = {} } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
   const bin = await ensureK6();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: repoRoot, env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+    const child = spawn(bin, args, { cwd, env: { ...process.env, PWD: cwd, K6_NO_USAGE_REPORT: 'true', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

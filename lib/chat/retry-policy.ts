@@ -1,0 +1,30 @@
+import type { ChatError, ErrorCategory } from './errors';
+
+/** The seed's userBehavior.errorHandling. */
+export interface ErrorHandling {
+  retryAttempts: number;
+  retryBackoffMs: number;
+  ignoreErrorCodes: number[];
+  stopOnErrors: number;
+}
+
+const RETRYABLE: ErrorCategory[] = ['rate_limited', 'http_5xx', 'timeout', 'connection_reset', 'connection_error', 'stream_interrupted'];
+
+/** Whether a failed attempt is worth another: transient failures yes; auth, budget and other 4xx never. */
+export function shouldRetry(err: ChatError, attempt: number, policy: ErrorHandling): boolean {
+  return attempt <= policy.retryAttempts && RETRYABLE.indexOf(err.category) >= 0;
+}
+
+/** Longest wait the harness accepts from a Retry-After, so one answer cannot park a user for the whole run. */
+export const MAX_RETRY_AFTER_MS = 60_000;
+
+/** Wait before retry `attempt` (1-based): exponential from retryBackoffMs, or the server's Retry-After when longer. */
+export function retryDelayMs(err: ChatError, attempt: number, policy: ErrorHandling): number {
+  const backoff = policy.retryBackoffMs * Math.pow(2, attempt - 1);
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(backoff, err.retryAfterMs ?? 0));
+}
+
+/** Whether a final failure counts toward stopOnErrors: statuses in ignoreErrorCodes do not. */
+export function countsTowardStop(status: number, policy: ErrorHandling): boolean {
+  return policy.ignoreErrorCodes.indexOf(status) < 0;
+}

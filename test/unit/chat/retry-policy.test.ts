@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { countsTowardStop, MAX_RETRY_AFTER_MS, retryDelayMs, shouldRetry } from '../../../lib/chat/retry-policy';
+
+const policy = { retryAttempts: 3, retryBackoffMs: 1000, ignoreErrorCodes: [429, 503], stopOnErrors: 5 };
+
+describe('errorHandling', () => {
+  it('retries transient failures up to retryAttempts times', () => {
+    for (const category of ['rate_limited', 'http_5xx', 'timeout', 'connection_reset', 'connection_error', 'stream_interrupted'] as const) {
+      expect(shouldRetry({ category, message: '' }, 1, policy)).toBe(true);
+      expect(shouldRetry({ category, message: '' }, 3, policy)).toBe(true);
+      expect(shouldRetry({ category, message: '' }, 4, policy)).toBe(false);
+    }
+  });
+  it('never retries auth, budget, client errors or a malformed stream', () => {
+    for (const category of ['auth', 'budget_exceeded', 'http_4xx', 'malformed_stream', 'aborted', 'other'] as const) {
+      expect(shouldRetry({ category, message: '' }, 1, policy)).toBe(false);
+    }
+  });
+  it('backs off exponentially and honours a longer Retry-After, within a cap', () => {
+    expect(retryDelayMs({ category: 'http_5xx', message: '' }, 1, policy)).toBe(1000);
+    expect(retryDelayMs({ category: 'http_5xx', message: '' }, 3, policy)).toBe(4000);
+    expect(retryDelayMs({ category: 'rate_limited', message: '', retryAfterMs: 7000 }, 1, policy)).toBe(7000);
+    expect(retryDelayMs({ category: 'rate_limited', message: '', retryAfterMs: 10 * 60_000 }, 1, policy)).toBe(MAX_RETRY_AFTER_MS);
+  });
+  it('ignoreErrorCodes are not counted toward stopOnErrors', () => {
+    expect(countsTowardStop(429, policy)).toBe(false);
+    expect(countsTowardStop(500, policy)).toBe(true);
+    expect(countsTowardStop(0, policy)).toBe(true);
+  });
+});
