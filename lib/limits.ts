@@ -1,0 +1,88 @@
+import type { SharedCounters } from './transport/types';
+
+/** The config's test-wide limits. */
+export interface LimitsSpec {
+  maxCostUSD?: number | undefined;
+  maxRequests?: number | undefined;
+  maxErrorRate?: number | undefined;
+  maxConcurrentReqs?: number | undefined;
+  errorRateWindowSec: number;
+  errorRateMinSamples: number;
+}
+
+/** Why a run was stopped early; the code is kept in a shared counter so handleSummary can name it. */
+export const END_REASONS = ['', 'maxRequests reached', 'maxCostUSD reached', 'maxErrorRate exceeded'] as const;
+export type EndReason = Exclude<(typeof END_REASONS)[number], ''>;
+
+const C_REQUESTS = 'limit:requests';
+const C_COST = 'limit:cost';
+const C_INFLIGHT = 'limit:inflight';
+const C_END = 'limit:end-reason';
+const errKey = (sec: number) => `limit:err:${sec}`;
+const reqKey = (sec: number) => `limit:req:${sec}`;
+
+/**
+ * Test-wide limits kept in the process-wide counters, so all VUs of an instance see one total.
+ * admit() reserves a request against maxRequests and a slot against maxConcurrentReqs before it is
+ * sent; settle() releases the slot and adds cost and outcome. A breach returns the reason; the caller
+ * aborts the test.
+ */
+export class RunLimits {
+  constructor(
+    private readonly spec: LimitsSpec,
+    private readonly counters: SharedCounters,
+    private readonly nowMs: () => number = Date.now,
+  ) {}
+
+  /** Reserves one request; `wait` is called while all concurrency slots are taken. */
+  admit(wait: () => void): EndReason | null {
+    const end = this.ended();
+    if (end) return end;
+    if (this.spec.maxRequests !== undefined && !this.counters.tryAdd(C_REQUESTS, 1, this.spec.maxRequests)) return this.end(1);
+    if (this.spec.maxConcurrentReqs !== undefined) {
+      while (!this.counters.tryAdd(C_INFLIGHT, 1, this.spec.maxConcurrentReqs)) {
+        wait();
+        const ended = this.ended();
+        if (ended) return ended;
+      }
+    }
+    return null;
+  }
+
+  /** Releases the request's slot and books its cost and outcome; returns a breached limit, if any. */
+  settle(costUSD: number, failed: boolean): EndReason | null {
+    if (this.spec.maxConcurrentReqs !== undefined) this.counters.add(C_INFLIGHT, -1);
+    if (this.spec.maxCostUSD !== undefined && this.counters.add(C_COST, costUSD) >= this.spec.maxCostUSD) return this.end(2);
+    if (this.spec.maxErrorRate !== undefined) {
+      const sec = Math.floor(this.nowMs() / 1000);
+      this.counters.add(reqKey(sec), 1);
+      if (failed) {
+        this.counters.add(errKey(sec), 1);
+        if (this.errorRateExceeded(sec)) return this.end(3);
+      }
+    }
+    return null;
+  }
+
+  /** The reason a VU of this instance ended the run, if one did. */
+  ended(): EndReason | null {
+    const code = this.counters.get(C_END);
+    return code > 0 ? (END_REASONS[code] as EndReason) : null;
+  }
+
+  private errorRateExceeded(nowSec: number): boolean {
+    let req = 0;
+    let err = 0;
+    for (let s = nowSec - this.spec.errorRateWindowSec + 1; s <= nowSec; s++) {
+      req += this.counters.get(reqKey(s));
+      err += this.counters.get(errKey(s));
+    }
+    return req >= this.spec.errorRateMinSamples && err / req > (this.spec.maxErrorRate as number);
+  }
+
+  private end(code: number): EndReason {
+    // The first breach wins: later ones are consequences of the same overload.
+    this.counters.tryAdd(C_END, code, code);
+    return END_REASONS[this.counters.get(C_END)] as EndReason;
+  }
+}

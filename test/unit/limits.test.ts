@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { RunLimits } from '../../lib/limits';
+import type { SharedCounters } from '../../lib/transport/types';
+
+function counters(): SharedCounters {
+  const m = new Map<string, number>();
+  return {
+    add: (k, d) => {
+      const v = (m.get(k) ?? 0) + d;
+      m.set(k, v);
+      return v;
+    },
+    tryAdd: (k, d, limit) => {
+      const v = (m.get(k) ?? 0) + d;
+      if (v > limit) return false;
+      m.set(k, v);
+      return true;
+    },
+    get: (k) => m.get(k) ?? 0,
+  };
+}
+
+const base = { errorRateWindowSec: 10, errorRateMinSamples: 5 };
+const never = () => {
+  throw new Error('should not wait');
+};
+
+describe('test-wide limits', () => {
+  it('maxRequests admits exactly that many requests, then names the limit', () => {
+    const l = new RunLimits({ ...base, maxRequests: 3 }, counters());
+    expect([l.admit(never), l.admit(never), l.admit(never)]).toEqual([null, null, null]);
+    expect(l.admit(never)).toBe('maxRequests reached');
+    expect(l.ended()).toBe('maxRequests reached');
+  });
+  it('maxCostUSD ends the run once the booked cost reaches it', () => {
+    const l = new RunLimits({ ...base, maxCostUSD: 1 }, counters());
+    expect(l.settle(0.6, false)).toBeNull();
+    expect(l.settle(0.5, false)).toBe('maxCostUSD reached');
+    expect(l.admit(never)).toBe('maxCostUSD reached');
+  });
+  it('maxConcurrentReqs waits for a free slot', () => {
+    const c = counters();
+    const l = new RunLimits({ ...base, maxConcurrentReqs: 2 }, c);
+    expect(l.admit(never)).toBeNull();
+    expect(l.admit(never)).toBeNull();
+    let waits = 0;
+    expect(
+      l.admit(() => {
+        waits++;
+        if (waits === 3) l.settle(0, false);
+      }),
+    ).toBeNull();
+    expect(waits).toBe(3);
+    expect(c.get('limit:inflight')).toBe(2);
+  });
+  it('maxErrorRate judges a sliding window only once it has the minimum sample', () => {
+    let now = 100_000;
+    const l = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
+    for (let i = 0; i < 4; i++) expect(l.settle(0, true)).toBeNull();
+    expect(l.settle(0, true)).toBe('maxErrorRate exceeded');
+    const fresh = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
+    for (let i = 0; i < 6; i++) fresh.settle(0, false);
+    for (let i = 0; i < 5; i++) expect(fresh.settle(0, true)).toBeNull();
+    now += 20_000;
+    for (let i = 0; i < 4; i++) fresh.settle(0, true);
+    expect(fresh.settle(0, true)).toBe('maxErrorRate exceeded');
+  });
+  it('the first breach is the reason that sticks', () => {
+    const l = new RunLimits({ ...base, maxRequests: 1, maxCostUSD: 0.1 }, counters());
+    l.admit(never);
+    expect(l.settle(1, false)).toBe('maxCostUSD reached');
+    expect(l.admit(never)).toBe('maxCostUSD reached');
+  });
+});
