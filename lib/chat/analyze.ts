@@ -30,6 +30,8 @@ export interface ChatOutcome {
   content: string;
   /** Wall clock (Unix ms) when the request was written, for client-queue figures. */
   sentAtMs?: number;
+  /** The platform's x-request-id, to join a request with server-side records. */
+  requestId?: string;
 }
 
 /** What the analysis needs to know about the request it answers. */

@@ -1,5 +1,5 @@
-import { counterAdd, counterGet, counterTryAdd, instanceShare as share, stream } from 'k6/x/llm';
-import type { InstanceShareFn, SendFn, SharedCounters, TransportKind } from './types';
+import { counterAdd, counterGet, counterTryAdd, instanceShare as share, mkdirAll as mkdir, stream } from 'k6/x/llm';
+import type { InstanceShareFn, MkdirFn, SendFn, SharedCounters, TransportKind } from './types';
 
 /** Streams through k6/x/llm: per-event Go-side timestamps. */
 export const transportKind: TransportKind = 'streaming';
@@ -18,3 +18,6 @@ export const counters: SharedCounters | null = { add: counterAdd, tryAdd: counte
 
 /** This instance's VU ids, computed by k6's own segment striping. */
 export const instanceShare: InstanceShareFn = share;
+
+/** Folders for the reports. */
+export const mkdirAll: MkdirFn = mkdir;

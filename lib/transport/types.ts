@@ -36,3 +36,6 @@ export interface SharedCounters {
 
 /** The test-wide VU ids in [1, total] this k6 instance owns (see k6/x/llm instanceShare). */
 export type InstanceShareFn = (total: number) => number[];
+
+/** Creates a folder and its parents; null where the runtime cannot (stock k6). */
+export type MkdirFn = ((path: string) => void) | null;

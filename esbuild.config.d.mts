@@ -1,0 +1,2 @@
+/** Builds both bundle flavours into dist/. */
+export function buildAll(opts?: { log?: (msg: string) => void }): Promise<void>;

@@ -1,0 +1,114 @@
+import { SharedArray } from 'k6/data';
+import { counters, instanceShare } from '#transport';
+import { record } from './metrics';
+import { cleanupAiAas, provisionAiAas } from './platform/ai-aas';
+import { parseStaticKeys, provisionStatic } from './platform/static';
+import type { Provisioned } from './platform/types';
+import { loadRun, resolveUserPath, type Run } from './run';
+import { ownsOrg, type TenantPlan } from './tenants';
+
+/** What setup() returns to every VU and to teardown(). Holds keys: never log or report it. */
+export interface SetupData {
+  runId: string;
+  startedAtMs: number;
+  provisioned: Provisioned;
+}
+
+/** Shared counter names this module and the session loop agree on. */
+export const COUNTER_REQUESTS = 'run:requests';
+export const COUNTER_FAILED = 'run:failed';
+
+// A keys file can only be read in the init context, so it is read there, once per process.
+const staticKeyFile = new SharedArray<string>('loadtest-static-keys', () => {
+  const platform = loadRun().config.spec.platform;
+  if (platform.adapter !== 'static' || !platform.staticKeysFile) return [];
+  const path = resolveUserPath(platform.staticKeysFile);
+  try {
+    return parseStaticKeys(open(path));
+  } catch (err) {
+    throw new Error(`spec.platform.staticKeysFile: cannot read ${path}: ${(err as Error).message}`);
+  }
+});
+
+function log(msg: string): void {
+  console.log(`[loadtest] ${msg}`);
+}
+
+function adminCredentials(run: Run): { email: string; password: string } {
+  const p = run.config.spec.platform;
+  const email = __ENV[p.adminEmailEnv];
+  const password = __ENV[p.adminPasswordEnv];
+  if (!email || !password) {
+    throw new Error(`the ai-aas adapter needs the admin credentials in the env vars ${p.adminEmailEnv} and ${p.adminPasswordEnv} (named by spec.platform.adminEmailEnv/adminPasswordEnv)`);
+  }
+  return { email, password };
+}
+
+function staticKeys(run: Run): string[] {
+  const fromFile: string[] = [];
+  for (let i = 0; i < staticKeyFile.length; i++) fromFile.push(staticKeyFile[i] as string);
+  return fromFile.length > 0 ? fromFile : parseStaticKeys(__ENV[run.config.spec.platform.staticKeysEnv] ?? '');
+}
+
+/** setup(): provisions this instance's share of orgs, users and keys, and times it. */
+export function provisionRun(run: Run): SetupData {
+  const started = Date.now();
+  const spec = run.config.spec;
+  const plan: TenantPlan = { orgs: run.orgs, users: run.allUsers() };
+  const ids = instanceShare(run.totalUsers);
+  const share = ids.map((id) => run.user(id));
+  const mine = new Set(ids);
+  log(`run ${run.runId}: this instance plays ${share.length} of ${run.totalUsers} users (${spec.platform.adapter} adapter)`);
+  const provisioned =
+    spec.platform.adapter === 'static'
+      ? provisionStatic(plan, share, staticKeys(run))
+      : provisionAiAas({
+          adminUrl: spec.targets.userOrgUrl as string,
+          credentials: adminCredentials(run),
+          retry: spec.platform.retry,
+          timeoutMs: spec.targets.timeout * 1000,
+          plan,
+          share,
+          ownedOrgs: new Set(run.orgs.filter((o) => ownsOrg(plan, o.index, mine)).map((o) => o.index)),
+          keys: spec.users.apiKeys,
+          log,
+        });
+  for (const w of provisioned.warnings) console.warn(`[loadtest] ${w}`);
+  const tookMs = Date.now() - started;
+  record('llm_bootstrap_duration', tookMs, {});
+  log(`bootstrap took ${tookMs} ms`);
+  return { runId: run.runId, startedAtMs: Date.now(), provisioned };
+}
+
+/** Whether the cleanup policy keeps this run's tenants (on-success keeps them when the run failed, for debugging). */
+export function retainTenants(run: Run): boolean {
+  const { policy } = run.config.spec.cleanup;
+  if (policy === 'always') return false;
+  if (policy === 'never') return true;
+  if (!counters) {
+    console.warn('[loadtest] cleanup policy on-success needs the streaming build to know the error rate; cleaning up');
+    return false;
+  }
+  const requests = counters.get(COUNTER_REQUESTS);
+  const rate = requests > 0 ? counters.get(COUNTER_FAILED) / requests : 0;
+  return rate > (run.config.spec.limits.maxErrorRate ?? 0.1);
+}
+
+/** teardown(): revokes keys and suspends users and owned orgs, unless the policy retains them. */
+export function cleanupRun(run: Run, data: SetupData | undefined): void {
+  if (!data || data.provisioned.adapter !== 'ai-aas') return;
+  const users = data.provisioned.users.length;
+  if (retainTenants(run)) {
+    log(`cleanup policy ${run.config.spec.cleanup.policy}: keeping ${users} user(s) and their keys`);
+    return;
+  }
+  const spec = run.config.spec;
+  cleanupAiAas({
+    adminUrl: spec.targets.userOrgUrl as string,
+    credentials: adminCredentials(run),
+    retry: spec.platform.retry,
+    timeoutMs: spec.targets.timeout * 1000,
+    provisioned: data.provisioned,
+    log,
+  });
+}

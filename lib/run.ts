@@ -1,0 +1,97 @@
+import { SharedArray } from 'k6/data';
+import { formatErrors, parseConfig } from './config/load';
+import type { LoadTestConfig } from './config/schema';
+import { hash32, rngFrom } from './random';
+import { planTenants, type OrgPlan, type UserPlan } from './tenants';
+
+/** Everything about the run that every VU of a process shares, computed once (SharedArray). */
+export interface RunHeader {
+  config: LoadTestConfig;
+  configPath: string;
+  runId: string;
+  /** Short lower-case tag woven into slugs and emails so runs never collide on the platform. */
+  runTag: string;
+  orgs: OrgPlan[];
+  totalUsers: number;
+}
+
+/** The run as a VU sees it: the shared header plus lazy access to the user list. */
+export interface Run extends RunHeader {
+  user(index: number): UserPlan;
+  allUsers(): UserPlan[];
+}
+
+/**
+ * Resolves a path given on the command line against the directory k6 was started in: k6's open()
+ * resolves relative paths against the script, which would surprise anyone passing -e CONFIG=configs/x.yaml.
+ */
+export function resolveUserPath(path: string): string {
+  if (path.charAt(0) === '/' || /^[a-zA-Z]:[\\/]/.test(path) || path.indexOf('://') > 0) return path;
+  const pwd = __ENV.PWD;
+  if (!pwd) throw new Error(`cannot resolve relative path "${path}": PWD is not in k6's environment; pass an absolute path`);
+  return `${pwd.replace(/\/+$/, '')}/${path.replace(/^\.\//, '')}`;
+}
+
+/** Run id: RUN_ID env, then spec.run.id, then `<name>-<UTC timestamp>`. */
+function chooseRunId(config: LoadTestConfig): string {
+  const given = __ENV.RUN_ID || config.spec.run.id;
+  if (given) return given;
+  const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${config.metadata.name}-${t}`.toLowerCase();
+}
+
+/** Env overrides of the targets, so one config runs against the sim on any port or a real platform. */
+function applyTargetOverrides(config: LoadTestConfig): LoadTestConfig {
+  const targets = { ...config.spec.targets };
+  if (__ENV.API_ROUTER_URL) targets.apiRouterUrl = __ENV.API_ROUTER_URL;
+  if (__ENV.USER_ORG_URL) targets.userOrgUrl = __ENV.USER_ORG_URL;
+  return { ...config, spec: { ...config.spec, targets } };
+}
+
+/** The tenant plan is a pure function of the config, run tag and seed, so any process derives the same one. */
+function tenantPlan(config: LoadTestConfig, runTag: string) {
+  return planTenants({ runTag, organizations: config.spec.organizations, users: config.spec.users }, rngFrom(config.spec.run.seed, 'tenants'));
+}
+
+const headerStore = new SharedArray<RunHeader>('loadtest-run', () => {
+  const given = __ENV.CONFIG;
+  if (!given) throw new Error('no config: run with -e CONFIG=configs/<name>.yaml (see configs/ and docs/config.md)');
+  const configPath = resolveUserPath(given);
+  let text: string;
+  try {
+    text = open(configPath);
+  } catch (err) {
+    throw new Error(`cannot read the config ${configPath}: ${(err as Error).message}`);
+  }
+  const parsed = parseConfig(text, given);
+  if (!parsed.ok) throw new Error(formatErrors(parsed.errors));
+  const config = applyTargetOverrides(parsed.config);
+  const runId = chooseRunId(config);
+  const runTag = hash32(runId).toString(36);
+  const plan = tenantPlan(config, runTag);
+  return [{ config, configPath, runId, runTag, orgs: plan.orgs, totalUsers: plan.users.length }];
+});
+
+// One element per user, so a VU deserialises only the users it asks for, not the whole list.
+const userStore = new SharedArray<UserPlan>('loadtest-users', () => {
+  const h = headerStore[0] as RunHeader;
+  return tenantPlan(h.config, h.runTag).users;
+});
+
+/** Loads the run (parsing the config once per process) for this VU. */
+export function loadRun(): Run {
+  const header = headerStore[0] as RunHeader;
+  return {
+    ...header,
+    user: (index) => {
+      const u = userStore[index - 1];
+      if (!u) throw new Error(`user ${index} is outside the plan's ${header.totalUsers} users`);
+      return u;
+    },
+    allUsers: () => {
+      const out: UserPlan[] = [];
+      for (let i = 0; i < userStore.length; i++) out.push(userStore[i] as UserPlan);
+      return out;
+    },
+  };
+}

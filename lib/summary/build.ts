@@ -1,0 +1,179 @@
+/**
+ * Builds the summary.json model from k6's handleSummary data, the run's own description and, on the
+ * streaming build, the series read from the shared counters. Only named figures are copied: nothing
+ * from setup data, and no caller object is copied whole, so no key can reach a report.
+ */
+import { isBookkeepingThreshold, SUMMARY_SUBMETRICS } from './bookkeeping';
+import { flattenChecks, readCount, readCountRate, readRate, readTrend, subMetricKey, subMetricValues } from './k6-data';
+import type { K6SummaryData } from './k6-data';
+import { ERROR_CATEGORIES, SCHEMA_VERSION } from './model';
+import type { OrgCost, RunInfo, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult } from './model';
+
+type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
+
+function subCount(data: K6SummaryData, sub: SubMetric, value: string): number | null {
+  return readCount(data, subMetricKey(sub.metric, sub.tag, value));
+}
+
+// k6 hands metrics over in map order, which changes between runs; reports list tag values in a fixed order.
+function inOrder(values: string[], preferred: readonly string[]): string[] {
+  const rank = (v: string): number => {
+    const i = preferred.indexOf(v);
+    return i < 0 ? preferred.length : i;
+  };
+  return values.slice().sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function countsByTag(data: K6SummaryData, sub: SubMetric, preferred: readonly string[] = []): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const v of inOrder(subMetricValues(data, sub.metric, sub.tag), preferred)) {
+    const c = subCount(data, sub, v);
+    if (c !== null) out[v] = c;
+  }
+  return out;
+}
+
+function ratio(part: number | null, whole: number | null): number | null {
+  return part === null || whole === null || whole <= 0 ? null : part / whole;
+}
+
+// "p(95)<500" tests the stat "p(95)"; the summary holds it under the same key.
+const EXPRESSION = /^\s*([a-z]+(?:\([0-9.]+\))?)\s*(?:<=|>=|===|==|!=|<|>)/;
+
+function observedValue(data: K6SummaryData, metricKey: string, expression: string): number | null {
+  const m = EXPRESSION.exec(expression);
+  const values = data.metrics[metricKey]?.values;
+  if (m === null || values === undefined) return null;
+  const v = values[m[1] as string];
+  return typeof v === 'number' && isFinite(v) ? v : null;
+}
+
+function thresholdResults(data: K6SummaryData): ThresholdResult[] {
+  const out: ThresholdResult[] = [];
+  for (const key of Object.keys(data.metrics).sort()) {
+    const thresholds = data.metrics[key]?.thresholds;
+    if (thresholds === undefined) continue;
+    for (const expression of Object.keys(thresholds).sort()) {
+      if (isBookkeepingThreshold(key, expression)) continue;
+      out.push({ metric: key, expression, ok: thresholds[expression]?.ok === true, observed: observedValue(data, key, expression) });
+    }
+  }
+  return out;
+}
+
+function orgCosts(data: K6SummaryData, run: RunInfo): OrgCost[] {
+  return run.orgs.map((o) => {
+    const costUSD = subCount(data, SUMMARY_SUBMETRICS.costByOrg, o.name);
+    const budgetUSD = o.budgetUSD ?? null;
+    return {
+      org: o.name,
+      costUSD,
+      requests: subCount(data, SUMMARY_SUBMETRICS.requestsByOrg, o.name),
+      budgetUSD,
+      dailyBudgetUSD: o.dailyBudgetUSD ?? null,
+      utilisation: ratio(costUSD, budgetUSD),
+    };
+  });
+}
+
+function testTypeFigures(data: K6SummaryData, run: RunInfo, totalRequests: number): Record<string, TestTypeFigures> {
+  const weightSum = run.testTypes.reduce((s, t) => s + t.weight, 0);
+  const out: Record<string, TestTypeFigures> = {};
+  for (const t of run.testTypes) {
+    const requests = subCount(data, SUMMARY_SUBMETRICS.requestsByTestType, t.name);
+    out[t.name] = {
+      requests,
+      share: ratio(requests, totalRequests),
+      configuredWeight: t.weight,
+      configuredShare: ratio(t.weight, weightSum),
+    };
+  }
+  return out;
+}
+
+function cacheByTestType(data: K6SummaryData, run: RunInfo): Record<string, number | null> {
+  const sub = SUMMARY_SUBMETRICS.cacheHitByTestType;
+  const out: Record<string, number | null> = {};
+  for (const t of run.testTypes) out[t.name] = readRate(data, subMetricKey(sub.metric, sub.tag, t.name)).ratio;
+  return out;
+}
+
+/** The summary.json model of one k6 process's run; tolerates any metric being absent. */
+export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesSnapshot): Summary {
+  const requests = readCount(data, 'llm_requests') ?? 0;
+  const errorsTotal = readCount(data, 'llm_errors') ?? 0;
+  const byCategory = countsByTag(data, SUMMARY_SUBMETRICS.errorsByCategory, ERROR_CATEGORIES);
+  const categorized = Object.keys(byCategory).reduce((s, k) => s + (byCategory[k] ?? 0), 0);
+  const prompt = readCount(data, 'llm_prompt_tokens') ?? 0;
+  const cached = readCount(data, 'llm_cached_tokens') ?? 0;
+  const salt = readRate(data, 'llm_salt_violation');
+  const costByOrg = orgCosts(data, run);
+
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    source: 'k6',
+    run: {
+      id: run.runId,
+      name: run.scenarioName,
+      seed: run.seed,
+      transport: run.transport,
+      startedAt: run.startedAt,
+      durationSec: (data.state?.testRunDurationMs ?? 0) / 1000,
+      instance: run.instance === undefined ? null : { index: run.instance.index, count: run.instance.count },
+      endReason: run.endReason ?? null,
+    },
+    latency: {
+      ttft: readTrend(data, 'llm_ttft'),
+      ttfo: readTrend(data, 'llm_ttfo'),
+      ttfb: readTrend(data, 'llm_ttfb'),
+      e2e: readTrend(data, 'llm_e2e'),
+      tpot: readTrend(data, 'llm_tpot'),
+      itl: readTrend(data, 'llm_itl'),
+      clientQueue: readTrend(data, 'llm_client_queue'),
+      ttftFromSched: readTrend(data, 'llm_ttft_from_sched'),
+      e2eFromSched: readTrend(data, 'llm_e2e_from_sched'),
+    },
+    throughput: {
+      requests,
+      requestsPerSec: readCountRate(data, 'llm_requests') ?? 0,
+      outputTokensPerSec: readCountRate(data, 'llm_completion_tokens') ?? 0,
+      outputTokensPerSecPerRequest: readTrend(data, 'llm_output_tokens_per_second'),
+      prefillTokensPerSecPerRequest: readTrend(data, 'llm_prefill_tokens_per_second'),
+    },
+    tokens: {
+      prompt,
+      completion: readCount(data, 'llm_completion_tokens') ?? 0,
+      cached,
+      cachedShare: ratio(cached, prompt),
+      outputPerRequest: readTrend(data, 'llm_output_tokens'),
+      perChunk: readTrend(data, 'llm_tokens_per_chunk'),
+      completionBySource: countsByTag(data, SUMMARY_SUBMETRICS.completionBySource),
+    },
+    errors: {
+      total: errorsTotal,
+      rate: readRate(data, 'llm_request_failed').ratio ?? ratio(errorsTotal, requests),
+      byCategory,
+      uncategorized: Math.max(0, errorsTotal - categorized),
+    },
+    cost: { totalUSD: readCount(data, 'llm_cost_usd') ?? 0, byOrg: costByOrg },
+    cache: {
+      hitRatio: readRate(data, 'llm_cache_hit').ratio,
+      byTestType: cacheByTestType(data, run),
+      saltViolations: { rate: salt.ratio, count: salt.passes },
+    },
+    testTypes: testTypeFigures(data, run, requests),
+    thinkTime: {
+      configured: {
+        meanMs: run.thinkTime.configuredMeanMs,
+        minMs: run.thinkTime.minMs,
+        maxMs: run.thinkTime.maxMs,
+        distribution: run.thinkTime.distribution,
+      },
+      actual: readTrend(data, 'llm_think_time'),
+    },
+    thresholds: thresholdResults(data),
+    checks: flattenChecks(data.root_group),
+    series: series === undefined ? null : series.series,
+    histograms: series === undefined ? null : series.histograms,
+  };
+}

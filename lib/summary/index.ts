@@ -1,0 +1,40 @@
+/**
+ * The reports of a run, as k6's handleSummary returns them: stdout text plus summary.json, junit.xml
+ * and report.html in a folder named by the run id.
+ */
+import { buildSummary } from './build';
+import { renderHtml } from './html';
+import { renderJUnit } from './junit';
+import type { K6SummaryData } from './k6-data';
+import type { RunInfo, SeriesSnapshot } from './model';
+import { renderText } from './text';
+
+export { buildSummary } from './build';
+export { isBookkeepingThreshold, summaryThresholds } from './bookkeeping';
+export { histogramQuantile } from './histogram';
+export { renderHtml } from './html';
+export { renderJUnit } from './junit';
+export { SUMMARY_TREND_STATS } from './k6-data';
+export type { K6SummaryData } from './k6-data';
+export { ERROR_CATEGORIES, SCHEMA_VERSION } from './model';
+export type { ErrorCategory, RunInfo, SeriesSnapshot, Summary } from './model';
+export { renderText } from './text';
+
+/** A run id made safe as one path segment: anything outside [A-Za-z0-9._-] becomes "_". */
+export function runDirName(runId: string): string {
+  const safe = runId.replace(/[^A-Za-z0-9._-]/g, '_');
+  return safe === '' || safe === '.' || safe === '..' ? 'run' : safe;
+}
+
+/** handleSummary's return value: 'stdout' plus the three report files under `${resultsDir}/${runId}/`. */
+export function buildReports(data: K6SummaryData, run: RunInfo, series: SeriesSnapshot | undefined, opts: { resultsDir: string }): Record<string, string> {
+  const summary = buildSummary(data, run, series);
+  const base = opts.resultsDir.replace(/\/+$/, '');
+  const dir = base === '' ? runDirName(run.runId) : `${base}/${runDirName(run.runId)}`;
+  return {
+    stdout: renderText(summary, { reportDir: dir }),
+    [`${dir}/summary.json`]: `${JSON.stringify(summary, null, 2)}\n`,
+    [`${dir}/junit.xml`]: renderJUnit(summary),
+    [`${dir}/report.html`]: renderHtml(summary),
+  };
+}

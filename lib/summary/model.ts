@@ -1,0 +1,193 @@
+/**
+ * The summary.json model: what one run produced, in the shape docs/summary-schema.md documents field by
+ * field. Every renderer (text, JUnit, HTML) reads only this model, never raw k6 data, so a fleet report
+ * built from Prometheus can produce the same files. Rule for every field: always present; `null` means
+ * "not measured / not known", never zero.
+ */
+import type { TransportKind } from '../transport/types';
+
+/** Bumped whenever a field changes meaning or is removed; adding fields keeps the version. */
+export const SCHEMA_VERSION = 1;
+
+// One list of error categories for the chat layer, the thresholds and the reports.
+export { ERROR_CATEGORIES, type ErrorCategory } from '../chat/errors';
+
+/** What the scenario knew about the run; names and numbers only, never keys or credentials. */
+export interface RunInfo {
+  runId: string;
+  scenarioName: string;
+  seed: number | string;
+  transport: TransportKind;
+  /** ISO 8601 time the test started. */
+  startedAt: string;
+  orgs: { name: string; users: number; budgetUSD?: number; dailyBudgetUSD?: number }[];
+  testTypes: { name: string; weight: number }[];
+  thinkTime: { configuredMeanMs: number; minMs: number; maxMs: number; distribution: string };
+  /** Which k6 instance of a distributed run this is (k6-operator parallelism); absent on one machine. */
+  instance?: { index: number; count: number };
+  /** Which limit ended the run (e.g. "duration", "budget", "aborted"); absent when not known. */
+  endReason?: string;
+}
+
+/** Distribution statistics of one k6 Trend; a stat is null when k6 was not asked for it. */
+export interface Stats {
+  count: number | null;
+  avg: number | null;
+  min: number | null;
+  /** The median (p50). */
+  med: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+}
+
+/** One bucket [lo, hi) of a histogram; hi is null for the open-ended overflow bucket. */
+export interface HistogramBucket {
+  lo: number;
+  hi: number | null;
+  count: number;
+}
+
+/** A latency histogram in ms; only non-empty buckets are listed, in ascending order. */
+export interface Histogram {
+  count: number;
+  buckets: HistogramBucket[];
+}
+
+export interface Histograms {
+  ttft: Histogram;
+  itl: Histogram;
+  e2e: Histogram;
+  tpot: Histogram;
+}
+
+/** Totals of one time window [startSec, startSec + windowSec) since the test started. */
+export interface SeriesWindow {
+  startSec: number;
+  requests: number;
+  errors: number;
+  outputTokens: number;
+  costUSD: number;
+  ttftCount: number;
+  ttftMeanMs: number | null;
+  e2eCount: number;
+  e2eMeanMs: number | null;
+}
+
+export interface Series {
+  windowSec: number;
+  windows: SeriesWindow[];
+}
+
+/** One org's spend, against its budget when it has one. */
+export interface OrgCost {
+  org: string;
+  costUSD: number | null;
+  requests: number | null;
+  budgetUSD: number | null;
+  dailyBudgetUSD: number | null;
+  /** costUSD / budgetUSD. */
+  utilisation: number | null;
+}
+
+export interface TestTypeFigures {
+  requests: number | null;
+  /** Share of all requests this run sent. */
+  share: number | null;
+  configuredWeight: number;
+  /** configuredWeight over the sum of all weights: what share should be. */
+  configuredShare: number | null;
+}
+
+export interface ThresholdResult {
+  metric: string;
+  expression: string;
+  ok: boolean;
+  /** The value the expression tested, when the summary holds it (e.g. p(95) for "p(95)<500"). */
+  observed: number | null;
+}
+
+export interface CheckResult {
+  name: string;
+  /** k6's group path, e.g. "::chat::status is 200". */
+  path: string;
+  passes: number;
+  fails: number;
+}
+
+/** The whole of summary.json. */
+export interface Summary {
+  schemaVersion: typeof SCHEMA_VERSION;
+  /** Where the figures came from: one k6 process's end-of-test data, or a fleet query. */
+  source: 'k6' | 'prometheus';
+  run: {
+    id: string;
+    name: string;
+    seed: number | string;
+    transport: TransportKind;
+    startedAt: string;
+    durationSec: number;
+    instance: { index: number; count: number } | null;
+    endReason: string | null;
+  };
+  latency: {
+    ttft: Stats | null;
+    ttfo: Stats | null;
+    ttfb: Stats | null;
+    e2e: Stats | null;
+    tpot: Stats | null;
+    itl: Stats | null;
+    clientQueue: Stats | null;
+    ttftFromSched: Stats | null;
+    e2eFromSched: Stats | null;
+  };
+  throughput: {
+    requests: number;
+    requestsPerSec: number;
+    outputTokensPerSec: number;
+    outputTokensPerSecPerRequest: Stats | null;
+    prefillTokensPerSecPerRequest: Stats | null;
+  };
+  tokens: {
+    prompt: number;
+    completion: number;
+    cached: number;
+    /** cached / prompt. */
+    cachedShare: number | null;
+    outputPerRequest: Stats | null;
+    perChunk: Stats | null;
+    /** Completion tokens by token_source (usage, or the documented fallback); empty when not tracked. */
+    completionBySource: Record<string, number>;
+  };
+  errors: {
+    total: number;
+    /** Failed share of chat requests. */
+    rate: number | null;
+    /** Counts per tracked category; categories the run did not track are absent. */
+    byCategory: Record<string, number>;
+    /** Errors no tracked category accounts for. */
+    uncategorized: number;
+  };
+  cost: { totalUSD: number; byOrg: OrgCost[] };
+  cache: {
+    hitRatio: number | null;
+    byTestType: Record<string, number | null>;
+    saltViolations: { rate: number | null; count: number };
+  };
+  testTypes: Record<string, TestTypeFigures>;
+  thinkTime: {
+    configured: { meanMs: number; minMs: number; maxMs: number; distribution: string };
+    actual: Stats | null;
+  };
+  thresholds: ThresholdResult[];
+  checks: CheckResult[];
+  series: Series | null;
+  histograms: Histograms | null;
+}
+
+/** What the process-wide recorder (lib/series.ts) read back at the end of the run. */
+export interface SeriesSnapshot {
+  series: Series;
+  histograms: Histograms;
+}

@@ -1,0 +1,131 @@
+/** The LLM section k6 prints on stdout at the end of a run: compact, aligned, plain ASCII. */
+import { fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
+import type { Stats, Summary } from './model';
+
+/** Orgs listed one per line before the rest are folded into "... and N more". */
+const MAX_ORG_LINES = 10;
+const LABEL_WIDTH = 22;
+const COL = 9;
+
+function line(label: string, value: string): string {
+  return `  ${`${label} `.padEnd(LABEL_WIDTH, '.')} ${value}`.replace(/\s+$/, '');
+}
+
+function latencyRow(name: string, s: Stats | null, whyMissing: string): string {
+  const head = `  ${name.padEnd(14)}`;
+  if (s === null) return `${head}no data${whyMissing}`;
+  const cells = [s.count === null ? '-' : fmtInt(s.count), fmtMs(s.avg), fmtMs(s.min), fmtMs(s.med), fmtMs(s.p90), fmtMs(s.p95), fmtMs(s.p99), fmtMs(s.max)];
+  return head + cells.map((c) => c.padStart(COL)).join('');
+}
+
+function latencyTable(sum: Summary): string[] {
+  const l = sum.latency;
+  const buffered = sum.run.transport === 'buffered' ? ' (buffered transport: only TTFB is a true latency)' : '';
+  const header = `  ${'latency (ms)'.padEnd(14)}${['count', 'avg', 'min', 'p50', 'p90', 'p95', 'p99', 'max'].map((c) => c.padStart(COL)).join('')}`;
+  const rows = [
+    header,
+    latencyRow('TTFT', l.ttft, buffered),
+    latencyRow('TTFO', l.ttfo, buffered),
+    latencyRow('TTFB', l.ttfb, ''),
+    latencyRow('E2E', l.e2e, buffered),
+    latencyRow('TPOT', l.tpot, buffered),
+    latencyRow('ITL', l.itl, buffered),
+  ];
+  // Open-loop figures only exist for arrival-rate runs; a row of "no data" elsewhere would mislead.
+  if (l.clientQueue !== null) rows.push(latencyRow('client queue', l.clientQueue, ''));
+  if (l.ttftFromSched !== null) rows.push(latencyRow('TTFT (sched)', l.ttftFromSched, ''));
+  if (l.e2eFromSched !== null) rows.push(latencyRow('E2E (sched)', l.e2eFromSched, ''));
+  return rows;
+}
+
+function p95(s: Stats | null): string {
+  return s === null || s.p95 === null ? 'no data' : `${fmtMs(s.p95)} ms`;
+}
+
+function errorsLine(sum: Summary): string {
+  const e = sum.errors;
+  const parts: string[] = [];
+  for (const k of Object.keys(e.byCategory)) {
+    const n = e.byCategory[k] ?? 0;
+    if (n > 0) parts.push(`${k} ${fmtInt(n)}`);
+  }
+  if (e.uncategorized > 0) parts.push(`uncategorized ${fmtInt(e.uncategorized)}`);
+  return `${fmtInt(e.total)} (${fmtPct(e.rate)})${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+}
+
+function orgLines(sum: Summary): string[] {
+  const orgs = sum.cost.byOrg.slice().sort((a, b) => (b.costUSD ?? 0) - (a.costUSD ?? 0));
+  const out = orgs.slice(0, MAX_ORG_LINES).map((o) => {
+    const budget = o.budgetUSD === null ? '' : `  ${fmtPct(o.utilisation)} of ${fmtUSD(o.budgetUSD)} budget`;
+    return `    ${o.org.padEnd(LABEL_WIDTH - 2)} ${fmtUSD(o.costUSD).padStart(COL + 1)} ${fmtInt(o.requests).padStart(COL)} req${budget}`;
+  });
+  if (orgs.length > MAX_ORG_LINES) out.push(`    ... and ${orgs.length - MAX_ORG_LINES} more (see summary.json)`);
+  return out;
+}
+
+function cacheLine(sum: Summary): string {
+  const parts = Object.keys(sum.cache.byTestType).map((t) => `${t} ${fmtPct(sum.cache.byTestType[t] ?? null)}`);
+  const salt = sum.cache.saltViolations.count > 0 ? `; SALT VIOLATIONS ${fmtInt(sum.cache.saltViolations.count)}` : '';
+  return `${fmtPct(sum.cache.hitRatio)} overall${parts.length > 0 ? `; ${parts.join(', ')}` : ''}${salt}`;
+}
+
+function testTypesLine(sum: Summary): string {
+  const names = Object.keys(sum.testTypes);
+  if (names.length === 0) return 'none configured';
+  return names
+    .map((n) => {
+      const t = sum.testTypes[n];
+      return t === undefined ? n : `${n} ${fmtPct(t.share)} (configured ${fmtPct(t.configuredShare)})`;
+    })
+    .join(', ');
+}
+
+function thinkTimeLine(sum: Summary): string {
+  const c = sum.thinkTime.configured;
+  const a = sum.thinkTime.actual;
+  const actual = a === null ? 'actual: no data' : `actual mean ${fmtMs(a.avg)} ms, p50 ${fmtMs(a.med)}, p95 ${fmtMs(a.p95)}`;
+  return `configured mean ${fmtMs(c.meanMs)} ms (${c.distribution}, ${fmtMs(c.minMs)}..${fmtMs(c.maxMs)}); ${actual}`;
+}
+
+function thresholdsLine(sum: Summary): string {
+  const t = sum.thresholds;
+  if (t.length === 0) return 'none';
+  const failed = t.filter((x) => !x.ok).map((x) => `${x.metric} ${x.expression}${x.observed === null ? '' : ` (was ${fmtNum(x.observed)})`}`);
+  return `${t.length - failed.length} of ${t.length} passed${failed.length > 0 ? `; FAILED: ${failed.join('; ')}` : ''}`;
+}
+
+function checksLine(sum: Summary): string {
+  const passes = sum.checks.reduce((s, c) => s + c.passes, 0);
+  const total = sum.checks.reduce((s, c) => s + c.passes + c.fails, 0);
+  return sum.checks.length === 0 ? 'none' : `${fmtInt(passes)} of ${fmtInt(total)} passed`;
+}
+
+function perRequestTokens(sum: Summary): string {
+  const s = sum.throughput.outputTokensPerSecPerRequest;
+  return s === null ? '' : `; per request p50 ${fmtNum(s.med, 1)}, p95 ${fmtNum(s.p95, 1)}`;
+}
+
+/** The LLM section of the end-of-test summary; `reportDir` adds the line saying where the files went. */
+export function renderText(sum: Summary, opts: { reportDir?: string } = {}): string {
+  const r = sum.run;
+  const head = `LLM summary: ${r.name} (run ${r.id}, seed ${String(r.seed)}, ${r.transport}, ${fmtDuration(r.durationSec)})`;
+  const lines = [head];
+  if (r.instance !== null) lines.push(line('instance', `${r.instance.index + 1} of ${r.instance.count} (figures are this instance's only)`));
+  if (r.endReason !== null) lines.push(line('ended by', r.endReason));
+  lines.push('', ...latencyTable(sum), '');
+  lines.push(line('TTFT p95', p95(sum.latency.ttft)));
+  lines.push(line('E2E p95', p95(sum.latency.e2e)));
+  lines.push(line('requests', `${fmtInt(sum.throughput.requests)} (${fmtNum(sum.throughput.requestsPerSec)}/s)`));
+  lines.push(line('output tokens/s', `${fmtNum(sum.throughput.outputTokensPerSec, 1)} aggregate${perRequestTokens(sum)}`));
+  lines.push(line('tokens', `prompt ${fmtInt(sum.tokens.prompt)} (cached ${fmtPct(sum.tokens.cachedShare)}), completion ${fmtInt(sum.tokens.completion)}`));
+  lines.push(line('errors', errorsLine(sum)));
+  lines.push(line('total cost', fmtUSD(sum.cost.totalUSD)));
+  if (sum.cost.byOrg.length > 0) lines.push(line('cost by org', ''), ...orgLines(sum));
+  lines.push(line('cache hit ratio', cacheLine(sum)));
+  lines.push(line('test types', testTypesLine(sum)));
+  lines.push(line('think time', thinkTimeLine(sum)));
+  lines.push(line('thresholds', thresholdsLine(sum)));
+  lines.push(line('checks', checksLine(sum)));
+  if (opts.reportDir !== undefined) lines.push(line('reports', `${opts.reportDir}/ (summary.json, junit.xml, report.html)`));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,56 @@
+// The demo: builds the bundles and k6, starts the reference platform (sim) on free loopback ports,
+// runs configs/demo.yaml against it (about a minute), prints the summary and where the reports are,
+// checks that cleanup left no active key, and stops the sim.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ensureK6 } from '../build/build-k6.mjs';
+import { buildAll } from '../esbuild.config.mjs';
+import { startSim } from '../sim/index';
+
+const root = join(import.meta.dirname, '..');
+const config = process.argv[2] ?? 'configs/demo.yaml';
+
+async function main(): Promise<number> {
+  await buildAll({ log: (m: string) => console.log(m) });
+  const k6 = await ensureK6();
+  const sim = await startSim({});
+  console.log(`sim: admin ${sim.adminUrl}, router ${sim.routerUrl}`);
+  const runId = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15).toLowerCase()}`;
+  try {
+    const code = await new Promise<number>((resolve, reject) => {
+      const child = spawn(k6, ['run', '--quiet', join(root, 'dist', 'loadtest.js')], {
+        cwd: root,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          PWD: root,
+          K6_NO_USAGE_REPORT: 'true',
+          CONFIG: config,
+          RUN_ID: runId,
+          API_ROUTER_URL: sim.routerUrl,
+          USER_ORG_URL: sim.adminUrl,
+          AIAAS_ADMIN_EMAIL: sim.config.admin.email,
+          AIAAS_ADMIN_PASSWORD: sim.config.admin.password,
+        },
+      });
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+      child.on('error', reject);
+      child.on('exit', (c) => resolve(c ?? 1));
+    });
+    const state = (await (await fetch(`${sim.adminUrl}/_sim/state`)).json()) as { apiKeys?: { status: string }[] };
+    const active = (state.apiKeys ?? []).filter((k) => k.status === 'active').length;
+    console.log(`\nreports: ${join('results', runId)}/ (summary.json, junit.xml, report.html)`);
+    console.log(`cleanup: ${active === 0 ? 'no active API key left on the platform' : `${active} API key(s) still active`}`);
+    return active === 0 ? code : code || 1;
+  } finally {
+    await sim.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    console.error(`demo failed: ${err.message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,113 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSim, type RunningSim, type SimConfigInput } from '../../../sim/index';
+import { bundle, runK6, type K6Run } from './k6';
+
+/** One sim request record as /_sim/requests serves it (the fields the tests read). */
+export interface SimRequest {
+  requestId: string;
+  status: number;
+  orgId: string | null;
+  keyId: string | null;
+  model: string | null;
+  fault: string | null;
+  outcome: string;
+  promptTokens: number;
+  cachedTokens: number;
+  completionTokens: number;
+  costUSD: number;
+  headersMs: number | null;
+  firstTokenMs: number | null;
+  endMs: number | null;
+  receivedMonoMs: number;
+  chunks: { atMs: number; dueMs: number; tokens: number }[];
+}
+
+/** One line of the harness's request log (LOADTEST_REQUEST_LOG=1). */
+export interface LoggedRequest {
+  requestId: string | null;
+  org: string;
+  testType: string;
+  model: string;
+  ok: boolean;
+  status: number;
+  errorType: string | null;
+  ttftMs: number | null;
+  tpotMs: number | null;
+  e2eMs: number | null;
+  itlMs: number[];
+  thinkMs?: number;
+  cacheHit: boolean;
+  saltViolation: boolean | null;
+}
+
+export interface LoadtestRun extends K6Run {
+  dir: string;
+  runId: string;
+  summary: Record<string, unknown> | null;
+  files: Record<string, string>;
+  log: LoggedRequest[];
+  thinks: number[];
+  simRequests: SimRequest[];
+  simState: { orgs: { orgId: string; name: string; slug: string; status: string; budget?: unknown }[]; users: { status: string }[]; apiKeys: { status: string; secret?: string; orgId: string }[] };
+}
+
+/** Starts a sim for a test; the caller closes it. */
+export function sim(config: SimConfigInput = {}): Promise<RunningSim> {
+  return startSim({ config });
+}
+
+/**
+ * Runs dist/loadtest.js with a config (YAML text) against a running sim, in a fresh directory,
+ * and gathers what the tests check: exit code, reports, the request log and the sim's ground truth.
+ */
+export async function runLoadtest(s: RunningSim, yaml: string, opts: { runId?: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; stock?: boolean } = {}): Promise<LoadtestRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'loadtest-e2e-'));
+  const configPath = join(dir, 'config.yaml');
+  writeFileSync(configPath, yaml);
+  const runId = opts.runId ?? `e2e-${Date.now()}`;
+  const consoleFile = join(dir, 'console.log');
+  const res = await runK6(
+    ['run', '--quiet', '--log-format', 'raw', '--console-output', consoleFile, ...(opts.args ?? []), bundle(opts.stock ? 'stock/loadtest.js' : 'loadtest.js')],
+    {
+      cwd: dir,
+      timeoutMs: opts.timeoutMs ?? 300_000,
+      env: {
+        CONFIG: configPath,
+        RUN_ID: runId,
+        API_ROUTER_URL: s.routerUrl,
+        USER_ORG_URL: s.adminUrl,
+        AIAAS_ADMIN_EMAIL: s.config.admin.email,
+        AIAAS_ADMIN_PASSWORD: s.config.admin.password,
+        LOADTEST_REQUEST_LOG: '1',
+        ...(opts.env ?? {}),
+      },
+    },
+  );
+  const files: Record<string, string> = {};
+  for (const name of ['summary.json', 'junit.xml', 'report.html']) {
+    const p = join(dir, 'results', runId, name);
+    if (existsSync(p)) files[name] = readFileSync(p, 'utf8');
+  }
+  const lines = existsSync(consoleFile) ? readFileSync(consoleFile, 'utf8').split('\n') : [];
+  const log: LoggedRequest[] = [];
+  const thinks: number[] = [];
+  for (const line of lines) {
+    if (line.startsWith('{"request"')) log.push((JSON.parse(line) as { request: LoggedRequest }).request);
+    if (line.startsWith('{"think"')) thinks.push((JSON.parse(line) as { think: number }).think);
+  }
+  const simRequests = ((await (await fetch(`${s.routerUrl}/_sim/requests`)).json()) as { requests: SimRequest[] }).requests;
+  const simState = (await (await fetch(`${s.adminUrl}/_sim/state`)).json()) as LoadtestRun['simState'];
+  return {
+    ...res,
+    dir,
+    runId,
+    summary: files['summary.json'] ? (JSON.parse(files['summary.json']) as Record<string, unknown>) : null,
+    files,
+    log,
+    thinks,
+    simRequests,
+    simState,
+  };
+}

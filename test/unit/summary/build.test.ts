@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { isBookkeepingThreshold, summaryThresholds } from '../../../lib/summary/bookkeeping';
+import { buildSummary } from '../../../lib/summary/build';
+import type { K6SummaryData } from '../../../lib/summary/k6-data';
+import { ERROR_CATEGORIES, SCHEMA_VERSION } from '../../../lib/summary/model';
+import type { RunInfo } from '../../../lib/summary/model';
+import { fakeRequests, k6Data, k6Percentile, ORGS, runInfo, TEST_TYPES } from './fixture';
+
+const durationSec = 120;
+const reqs = fakeRequests(1500, durationSec);
+const data = k6Data(reqs, durationSec);
+const sum = buildSummary(data, runInfo());
+const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+describe('buildSummary', () => {
+  it('stamps the schema version and the run description', () => {
+    expect(sum.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(sum.schemaVersion).toBe(1);
+    expect(sum.run).toEqual({
+      id: 'run-20261127-0001',
+      name: 'smoke',
+      seed: 42,
+      transport: 'streaming',
+      startedAt: '2026-11-27T04:00:00.000Z',
+      durationSec: 120,
+      instance: null,
+      endReason: null,
+    });
+  });
+
+  it('puts each k6 trend stat in its own latency field', () => {
+    const ttfts = reqs.flatMap((q) => (q.ttftMs === null ? [] : [q.ttftMs])).sort((a, b) => a - b);
+    expect(sum.latency.ttft).toEqual({
+      count: ttfts.length,
+      avg: total(ttfts) / ttfts.length,
+      min: ttfts[0],
+      med: k6Percentile(ttfts, 0.5),
+      p90: k6Percentile(ttfts, 0.9),
+      p95: k6Percentile(ttfts, 0.95),
+      p99: k6Percentile(ttfts, 0.99),
+      max: ttfts[ttfts.length - 1],
+    });
+    expect(sum.latency.itl?.count).toBe(total(reqs.map((q) => q.itlMs.length)));
+    expect(sum.latency.e2e?.p99).toBe(data.metrics.llm_e2e?.values['p(99)']);
+    expect(sum.latency.clientQueue).toBeNull();
+  });
+
+  it('reports throughput, tokens and errors by category', () => {
+    const failed = reqs.filter((q) => !q.ok);
+    expect(sum.throughput.requests).toBe(1500);
+    expect(sum.throughput.requestsPerSec).toBeCloseTo(1500 / durationSec, 9);
+    expect(sum.throughput.outputTokensPerSec).toBeCloseTo(total(reqs.map((q) => q.outputTokens)) / durationSec, 9);
+    expect(sum.tokens.cached).toBe(total(reqs.map((q) => q.cachedTokens)));
+    expect(sum.tokens.completionBySource).toEqual({ usage: total(reqs.map((q) => q.outputTokens)) });
+    expect(sum.errors.total).toBe(failed.length);
+    expect(sum.errors.rate).toBeCloseTo(failed.length / 1500, 9);
+    expect(Object.keys(sum.errors.byCategory)).toEqual([...ERROR_CATEGORIES]);
+    expect(sum.errors.byCategory.timeout).toBe(failed.filter((q) => q.errorType === 'timeout').length);
+    expect(sum.errors.byCategory.auth).toBe(0);
+    expect(sum.errors.uncategorized).toBe(0);
+  });
+
+  it('gives cost per org with budget utilisation, and the total', () => {
+    expect(sum.cost.totalUSD).toBeCloseTo(total(reqs.map((q) => q.costUSD)), 9);
+    expect(sum.cost.byOrg.map((o) => o.org)).toEqual(ORGS);
+    const acme = sum.cost.byOrg[0];
+    const acmeCost = total(reqs.filter((q) => q.org === 'acme-1').map((q) => q.costUSD));
+    expect(acme?.costUSD).toBeCloseTo(acmeCost, 9);
+    expect(acme?.requests).toBe(reqs.filter((q) => q.org === 'acme-1').length);
+    expect(acme?.budgetUSD).toBe(2);
+    expect(acme?.utilisation).toBeCloseTo(acmeCost / 2, 9);
+    expect(sum.cost.byOrg[1]?.dailyBudgetUSD).toBe(10);
+    expect(sum.cost.byOrg[2]).toMatchObject({ budgetUSD: null, utilisation: null });
+  });
+
+  it('gives each test type its share of requests next to its configured weight, and its cache hit ratio', () => {
+    const cached = reqs.filter((q) => q.testType === 'cached');
+    expect(sum.testTypes.cached).toEqual({
+      requests: cached.length,
+      share: cached.length / 1500,
+      configuredWeight: 50,
+      configuredShare: 0.5,
+    });
+    expect(total(TEST_TYPES.map((t) => sum.testTypes[t]?.share ?? 0))).toBeCloseTo(1, 9);
+    const cachedOk = cached.filter((q) => q.ok);
+    expect(sum.cache.byTestType.cached).toBeCloseTo(cachedOk.filter((q) => q.cachedTokens > 0).length / cachedOk.length, 9);
+    expect(sum.cache.byTestType.uncached).toBe(0);
+    expect(sum.cache.saltViolations).toEqual({ rate: 0, count: 0 });
+  });
+
+  it('compares actual think time with the configured one', () => {
+    expect(sum.thinkTime.configured).toEqual({ meanMs: 2000, minMs: 500, maxMs: 8000, distribution: 'exponential' });
+    expect(sum.thinkTime.actual?.avg).toBe(1825);
+  });
+
+  it('lists real thresholds with the value they tested, and none of the bookkeeping ones', () => {
+    const p95 = data.metrics.llm_ttft?.values['p(95)'] as number;
+    expect(sum.thresholds).toEqual([
+      { metric: 'llm_e2e', expression: 'p(99)<60000', ok: true, observed: data.metrics.llm_e2e?.values['p(99)'] },
+      { metric: 'llm_request_failed', expression: 'rate<0.5', ok: true, observed: sum.errors.rate },
+      { metric: 'llm_ttft', expression: 'p(95)<60', ok: p95 < 60, observed: p95 },
+    ]);
+    expect(sum.thresholds.some((t) => !t.ok)).toBe(true);
+  });
+
+  it('flattens checks of nested groups', () => {
+    expect(sum.checks.map((c) => c.path)).toEqual(['::provisioned <orgs> & "keys"', '::chat::stream completed']);
+    expect(sum.checks[1]).toMatchObject({ name: 'stream completed', fails: reqs.filter((q) => !q.ok).length });
+  });
+
+  it('copies run info and histories only when given: the stock build has no series', () => {
+    const distributed = buildSummary(data, runInfo({ instance: { index: 1, count: 4 }, endReason: 'budget' }));
+    expect(distributed.run.instance).toEqual({ index: 1, count: 4 });
+    expect(distributed.run.endReason).toBe('budget');
+    expect(sum.series).toBeNull();
+    expect(sum.histograms).toBeNull();
+  });
+});
+
+describe('the sub-metric thresholds and the builder cannot drift', () => {
+  it('buildSummary reads exactly the sub-metrics summaryThresholds declares', () => {
+    const read = new Set<string>();
+    const watched: K6SummaryData = {
+      ...data,
+      metrics: new Proxy(data.metrics, {
+        get(target, key, receiver) {
+          if (typeof key === 'string' && key.indexOf('{') > 0) read.add(key);
+          return Reflect.get(target, key, receiver) as unknown;
+        },
+      }),
+    };
+    buildSummary(watched, runInfo());
+    const declared = Object.keys(summaryThresholds(ORGS, TEST_TYPES, ERROR_CATEGORIES, ['usage']));
+    expect([...read].sort()).toEqual(declared.sort());
+  });
+
+  it('every declared threshold is bookkeeping, a real sub-metric threshold is not', () => {
+    const declared = summaryThresholds(ORGS, TEST_TYPES);
+    for (const key of Object.keys(declared)) for (const expr of declared[key] ?? []) expect(isBookkeepingThreshold(key, expr)).toBe(true);
+    expect(isBookkeepingThreshold('llm_ttft{org:acme-1}', 'p(95)<500')).toBe(false);
+    expect(isBookkeepingThreshold('llm_errors', 'count>=0')).toBe(false);
+  });
+
+  it('covers every org, test type and error category', () => {
+    const keys = Object.keys(summaryThresholds(['a'], ['t']));
+    expect(keys).toContain('llm_cost_usd{org:a}');
+    expect(keys).toContain('llm_requests{org:a}');
+    expect(keys).toContain('llm_requests{test_type:t}');
+    expect(keys).toContain('llm_cache_hit{test_type:t}');
+    for (const c of ERROR_CATEGORIES) expect(keys).toContain(`llm_errors{error_type:${c}}`);
+  });
+
+  it('refuses names k6 cannot select as a tag value', () => {
+    for (const bad of ['a:b', 'a,b', 'a}', ' a', '']) expect(() => summaryThresholds([bad], [])).toThrow(/sub-metric tag value/);
+  });
+});
+
+describe('buildSummary on thin data', () => {
+  it('survives a run where every request failed: latencies are null, not zero', () => {
+    const failed = fakeRequests(50, 30, { failAll: true });
+    const s = buildSummary(k6Data(failed, 30), runInfo());
+    expect(s.latency.ttft).toBeNull();
+    expect(s.latency.e2e).toBeNull();
+    expect(s.errors.total).toBe(50);
+    expect(s.errors.rate).toBe(1);
+    expect(s.cache.hitRatio).toBeNull();
+  });
+
+  it('survives data with no llm metrics at all', () => {
+    const s = buildSummary({ metrics: {} }, runInfo());
+    expect(s.throughput.requests).toBe(0);
+    expect(s.errors.rate).toBeNull();
+    expect(s.cost.byOrg[0]).toMatchObject({ org: 'acme-1', costUSD: null, requests: null });
+    expect(s.testTypes.cached?.share).toBeNull();
+    expect(s.errors.byCategory).toEqual({});
+    expect(s.run.durationSec).toBe(0);
+  });
+});
+
+describe('no secret reaches the summary', () => {
+  it('copies only named fields of the run info, so a stray key on it goes nowhere', () => {
+    const leaky = { ...runInfo(), apiKey: 'sk-live-0123456789abcdef', adminToken: 'Bearer abcdef' } as RunInfo;
+    leaky.orgs = leaky.orgs.map((o) => ({ ...o, key: 'sk-org-secret' })) as RunInfo['orgs'];
+    const json = JSON.stringify(buildSummary(data, leaky));
+    expect(json).not.toMatch(/sk-|Bearer|apiKey|adminToken|secret/i);
+  });
+});
