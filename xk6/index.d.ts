@@ -80,4 +80,7 @@ declare module 'k6/x/llm' {
    * order k6 gives them to its VUs; the shares of a run's instances are disjoint. Call from setup().
    */
   export function instanceShare(total: number): number[];
+
+  /** Creates a directory and its parents (handleSummary writes files, not folders). */
+  export function mkdirAll(path: string): void;
 }

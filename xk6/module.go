@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"os"
 	"net/http/httptrace"
 	"strings"
 	"time"
@@ -53,6 +54,7 @@ func (mi *ModuleInstance) Exports() modules.Exports {
 		"counterTryAdd": mi.counterTryAdd,
 		"counterGet":    mi.counters.Get,
 		"instanceShare": mi.instanceShare,
+		"mkdirAll":      mi.mkdirAll,
 	}}
 }
 
@@ -268,5 +270,16 @@ func segmentShare(seg *lib.ExecutionSegment, seq *lib.ExecutionSegmentSequence, 
 			return share, nil
 		}
 		share = append(share, id)
+	}
+}
+
+// mkdirAll creates a directory and its parents: handleSummary can write files but not folders,
+// and reports go to results/<run id>/.
+func (mi *ModuleInstance) mkdirAll(path string) {
+	if path == "" {
+		common.Throw(mi.vu.Runtime(), errors.New("llm.mkdirAll(): path must not be empty"))
+	}
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		common.Throw(mi.vu.Runtime(), fmt.Errorf("llm.mkdirAll(): %w", err))
 	}
 }

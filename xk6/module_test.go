@@ -3,6 +3,7 @@ package llm
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -143,5 +144,17 @@ func TestCountersAreSharedByEveryVUOfTheProcess(t *testing.T) {
 	}
 	if _, err := a.rt.RunOnEventLoop(`llm.counterAdd('spend', NaN)`); err == nil {
 		t.Fatal("NaN delta accepted")
+	}
+}
+
+func TestMkdirAllCreatesNestedFolders(t *testing.T) {
+	env := newJSEnv(t, New(), false)
+	dir := t.TempDir() + "/results/run-1"
+	env.run(t, fmt.Sprintf("llm.mkdirAll(%q)", dir))
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		t.Fatalf("%s not created: %v", dir, err)
+	}
+	if _, err := env.rt.RunOnEventLoop(`llm.mkdirAll('')`); err == nil {
+		t.Fatal("empty path accepted")
 	}
 }
