@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const runId = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15).toLowerCase()}`;
   try {
     const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(k6, ['run', '--quiet', join(root, 'dist', 'loadtest.js')], {
+      const child = spawn(k6, ['run', '--quiet', '--log-format', 'raw', join(root, 'dist', 'loadtest.js')], {
         cwd: root,
         stdio: 'inherit',
         env: {
@@ -39,8 +39,7 @@ async function main(): Promise<number> {
     });
     const state = (await (await fetch(`${sim.adminUrl}/_sim/state`)).json()) as { apiKeys?: { status: string }[] };
     const active = (state.apiKeys ?? []).filter((k) => k.status === 'active').length;
-    console.log(`\nreports: ${join('results', runId)}/ (summary.json, junit.xml, report.html)`);
-    console.log(`cleanup: ${active === 0 ? 'no active API key left on the platform' : `${active} API key(s) still active`}`);
+    console.log(`\ncleanup: ${active === 0 ? 'no active API key left on the platform' : `${active} API key(s) still active`}`);
     return active === 0 ? code : code || 1;
   } finally {
     await sim.close();

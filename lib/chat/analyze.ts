@@ -1,4 +1,5 @@
 import type { StreamResponse, TransportKind } from '../transport/types';
+import { estimateTokens } from '../questions/prompt-size';
 import { categoryForTransport, httpError, isRecord, type ChatError } from './errors';
 
 const NS_PER_MS = 1e6;
@@ -40,11 +41,6 @@ export interface AnalyzeContext {
   /** Prompt token estimate, used only when the platform sends no usage. */
   promptTokensEstimate: number;
   nowMs: number;
-}
-
-/** Documented fallback when usage is missing: ~4 characters per token, never a chunk count. */
-export function estimateTokensFromText(text: string): number {
-  return text.length === 0 ? 0 : Math.max(1, Math.round(text.length / 4));
 }
 
 interface Usage {
@@ -199,7 +195,8 @@ export function analyzeResponse(res: StreamResponse, ctx: AnalyzeContext): ChatO
     out.completionTokens = usage.completion;
     out.tokenSource = 'usage';
   } else {
-    out.completionTokens = estimateTokensFromText(out.content + reasoning);
+    // Documented fallback when usage is missing: the text estimate, never a chunk count.
+    out.completionTokens = estimateTokens(out.content + reasoning);
   }
   out.promptTokens = usage?.prompt ?? ctx.promptTokensEstimate;
   out.cachedTokens = usage?.cached ?? 0;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeResponse, estimateTokensFromText } from '../../../lib/chat/analyze';
+import { analyzeResponse } from '../../../lib/chat/analyze';
+import { estimateTokens } from '../../../lib/questions/prompt-size';
 import { chatRequestBody } from '../../../lib/chat/request';
 import type { StreamResponse } from '../../../lib/transport/types';
 
@@ -65,7 +66,7 @@ describe('tokens without usage', () => {
   it('falls back to the documented text estimate and says so, never counting chunks', () => {
     const o = analyzeResponse(sse([[5, chunk({ content: 'a'.repeat(40) })], [6, chunk({ content: 'b' })], [9, '[DONE]']]), ctx);
     expect(o.tokenSource).toBe('estimate');
-    expect(o.completionTokens).toBe(estimateTokensFromText('a'.repeat(40) + 'b'));
+    expect(o.completionTokens).toBe(estimateTokens('a'.repeat(40) + 'b'));
     expect(o.completionTokens).not.toBe(o.chunks);
     expect(o.promptTokens).toBe(11);
   });

@@ -1,0 +1,306 @@
+// The scenario library end to end: the real k6 runs dist/loadtest.js against the real sim, and the
+// tests compare what the harness reports with the sim's ground truth.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { expectedThinkTimeMs } from '../../lib/distributions';
+import type { RunningSim } from '../../sim/index';
+import { bundle, runK6 } from './helpers/k6';
+import { runLoadtest, sim, type LoadtestRun, type SimRequest } from './helpers/loadtest';
+import { fastModel, scenarioYaml } from './helpers/scenario-config';
+
+let running: RunningSim | undefined;
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+async function withSim(config: Parameters<typeof sim>[0]): Promise<RunningSim> {
+  running = await sim(config);
+  return running;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+
+function summaryOf(run: LoadtestRun): Record<string, any> {
+  if (!run.summary) throw new Error(`no summary.json (k6 exit ${run.code}): ${run.stderr.slice(-2000)}`);
+  return run.summary as Record<string, any>;
+}
+
+/** No VU threw: k6 reports uncaught script errors on stderr. */
+function expectNoScriptErrors(run: LoadtestRun): void {
+  expect(run.stderr).not.toMatch(/Uncaught|GoError|TypeError|ReferenceError|panic:/);
+}
+
+/** Gaps between one key's consecutive requests, as the sim saw them (think time + client overhead). */
+function serverGaps(reqs: SimRequest[]): number[] {
+  const byKey = new Map<string, SimRequest[]>();
+  for (const r of reqs) {
+    if (!r.keyId || r.endMs === null) continue;
+    byKey.set(r.keyId, [...(byKey.get(r.keyId) ?? []), r]);
+  }
+  const gaps: number[] = [];
+  for (const list of byKey.values()) {
+    list.sort((a, b) => a.receivedMonoMs - b.receivedMonoMs);
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1] as SimRequest;
+      gaps.push((list[i] as SimRequest).receivedMonoMs - (prev.receivedMonoMs + (prev.endMs as number)));
+    }
+  }
+  return gaps;
+}
+
+describe('multi-org run (3 orgs of 10/20/30 users)', () => {
+  it('bootstraps every user, keeps per-org figures apart, cleans up, and leaks no secret', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(
+      s,
+      scenarioYaml({
+        organizations: { count: 3, namePrefix: 'multi-org', overrides: [{ org: 1, users: 10 }, { org: 2, users: 20 }, { org: 3, users: 30 }] },
+        users: { perOrg: { min: 1, max: 1 } },
+        userBehavior: { thinkTimeSeconds: { base: 0.5, variance: 0.2, distribution: 'uniform', min: 0.3, max: 0.7 } },
+        loadPattern: { phases: [{ kind: 'ramp', durationSec: 2, target: 60 }, { kind: 'sustain', durationSec: 6, target: 60 }] },
+      }),
+    );
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    expectNoScriptErrors(run);
+    const sum = summaryOf(run);
+
+    const orgs = run.simState.orgs.filter((o) => o.name.startsWith('multi-org-'));
+    expect(orgs.map((o) => o.name).sort()).toEqual(['multi-org-1', 'multi-org-2', 'multi-org-3']);
+    expect(new Set(run.simRequests.map((r) => r.keyId)).size).toBe(60);
+    expect(run.simState.users).toHaveLength(60);
+
+    const simCost = new Map<string, number>();
+    for (const r of run.simRequests) if (r.orgId) simCost.set(r.orgId, (simCost.get(r.orgId) ?? 0) + r.costUSD);
+    expect(sum.cost.byOrg).toHaveLength(3);
+    for (const o of sum.cost.byOrg) {
+      const id = orgs.find((x) => x.name === o.org)?.orgId as string;
+      expect(o.requests).toBeGreaterThan(0);
+      expect(o.costUSD).toBeCloseTo(simCost.get(id) ?? -1, 6);
+    }
+    const reqs = Object.fromEntries(sum.cost.byOrg.map((o: { org: string; requests: number }) => [o.org, o.requests]));
+    expect(reqs['multi-org-3']).toBeGreaterThan(reqs['multi-org-1']);
+
+    expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+    expect(run.simState.users.filter((u) => u.status !== 'suspended')).toEqual([]);
+    expect(orgs.filter((o) => o.status !== 'suspended')).toEqual([]);
+
+    const secrets = [s.config.admin.password, ...run.simState.apiKeys.map((k) => k.secret as string)];
+    expect(secrets.length).toBe(61);
+    const outputs = { stdout: run.stdout, stderr: run.stderr, ...run.files, console: run.log.map((l) => JSON.stringify(l)).join('\n') };
+    for (const [name, text] of Object.entries(outputs)) {
+      for (const secret of secrets) expect(text.includes(secret), `a secret appears in ${name}`).toBe(false);
+    }
+  });
+
+  it('cleans up every key when the run is aborted midway', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(s, scenarioYaml({ limits: { maxRequests: 12 } }));
+    expect(run.code).not.toBe(0);
+    expect(summaryOf(run).run.endReason).toBe('maxRequests reached');
+    expect(run.simRequests.length).toBeLessThanOrEqual(12);
+    expect(run.simState.apiKeys.length).toBe(4);
+    expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+  });
+});
+
+describe('think times', () => {
+  const cases = [
+    { distribution: 'uniform', base: 0.2, variance: 0.1, min: 0.1, max: 0.3, users: 10, seconds: 8 },
+    { distribution: 'gaussian', base: 0.2, variance: 0.05, min: 0.1, max: 0.35, users: 10, seconds: 8 },
+    { distribution: 'exponential', base: 0.2, variance: 0, min: 0.02, max: 1.2, users: 20, seconds: 15 },
+  ];
+  for (const c of cases) {
+    it(`${c.distribution}: gaps between a user's requests match the configured mean within 10% and respect min/max`, async () => {
+      const think = { base: c.base, variance: c.variance, distribution: c.distribution, min: c.min, max: c.max };
+      const s = await withSim({ models: { 'gpt-4o': fastModel({ output: { kind: 'fixed', tokens: 4 } }) } } as Parameters<typeof sim>[0]);
+      const run = await runLoadtest(
+        s,
+        scenarioYaml({
+          users: { perOrg: { min: c.users, max: c.users } },
+          userBehavior: { thinkTimeSeconds: think, questionsPerSession: { min: 5, max: 5 } },
+          limits: { maxDurationSec: c.seconds },
+          loadPattern: { phases: [{ kind: 'sustain', durationSec: c.seconds, target: c.users }] },
+        }),
+      );
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
+      const gaps = serverGaps(run.simRequests);
+      const want = expectedThinkTimeMs(think as Parameters<typeof expectedThinkTimeMs>[0]);
+      const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+      const slept = run.thinks.reduce((a, b) => a + b, 0) / run.thinks.length;
+      console.log(`${c.distribution}: ${gaps.length} gaps, mean ${mean.toFixed(1)} ms vs configured ${want.toFixed(1)} ms (slept ${slept.toFixed(1)} ms), min ${Math.min(...gaps).toFixed(1)}, max ${Math.max(...gaps).toFixed(1)}`);
+      expect(gaps.length).toBeGreaterThan(300);
+      expect(Math.abs(mean - want) / want).toBeLessThan(0.1);
+      // On the wire a gap is the think time plus the client's own turn-around, so only the floor is exact there;
+      // the ceiling is checked on the think times the harness actually slept (k6's sleep overshoots by a few ms under load).
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(c.min * 1000);
+      expect(Math.min(...run.thinks)).toBeGreaterThanOrEqual(c.min * 1000);
+      expect(Math.max(...run.thinks)).toBeLessThanOrEqual(c.max * 1000 + 10);
+    });
+  }
+});
+
+describe('test types, cache and accuracy', () => {
+  const mixed = (leaky: boolean, seconds: number) => ({
+    sim: { cache: { leaky }, models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0],
+    yaml: scenarioYaml({
+      users: { perOrg: { min: 12, max: 12 } },
+      userBehavior: { thinkTimeSeconds: { base: 0.01, variance: 0, distribution: 'uniform', min: 0.01, max: 0.01 }, questionsPerSession: { min: 4, max: 4 } },
+      loadPattern: { phases: [{ kind: 'sustain', durationSec: seconds, target: 12 }] },
+      limits: { maxDurationSec: seconds },
+      testTypes: [
+        { name: 'random_short', weight: 60, questionStrategy: 'mixed', cacheBehavior: 'avoid' },
+        { name: 'cached', weight: 30, questionStrategy: 'historical', cacheBehavior: 'prefer', cacheSalt: { scope: 'user' } },
+        { name: 'technical', weight: 10, questionStrategy: 'technical', cacheBehavior: 'avoid' },
+      ],
+    }),
+  });
+
+  it('mix within 5 points over >= 1,000 requests; cached >80% hits, random_short <5%; no salt violation', async () => {
+    const c = mixed(false, 10);
+    const s = await withSim(c.sim);
+    const run = await runLoadtest(s, c.yaml);
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    const sum = summaryOf(run);
+    expect(sum.throughput.requests).toBeGreaterThanOrEqual(1000);
+    for (const [name, t] of Object.entries(sum.testTypes as Record<string, { share: number; configuredShare: number }>)) {
+      expect(Math.abs(t.share - t.configuredShare), `${name} share ${t.share}`).toBeLessThanOrEqual(0.05);
+    }
+    expect(sum.cache.byTestType.cached).toBeGreaterThan(0.8);
+    expect(sum.cache.byTestType.random_short).toBeLessThan(0.05);
+    expect(sum.cache.saltViolations.count).toBe(0);
+  });
+
+  it('per request, harness TTFT and TPOT agree with the sim’s ground truth (median error <= 2 ms)', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel({ ttftBaseMs: 40, gapMs: 6, output: { kind: 'fixed', tokens: 32 } }) } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(s, scenarioYaml({ request: { maxTokens: { distribution: 'fixed', value: 32 } }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 6, target: 4 }] }, limits: { maxDurationSec: 6 } }));
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    const byId = new Map(run.simRequests.map((r) => [r.requestId, r]));
+    const ttftErr: number[] = [];
+    const tpotErr: number[] = [];
+    for (const l of run.log) {
+      const r = l.requestId ? byId.get(l.requestId) : undefined;
+      if (!r || !l.ok || l.ttftMs === null || l.tpotMs === null || r.chunks.length < 2) continue;
+      const first = r.chunks[0] as { atMs: number };
+      const last = r.chunks[r.chunks.length - 1] as { atMs: number };
+      ttftErr.push(Math.abs(l.ttftMs - first.atMs));
+      tpotErr.push(Math.abs(l.tpotMs - (last.atMs - first.atMs) / (r.completionTokens - 1)));
+    }
+    console.log(`accuracy over ${ttftErr.length} requests: TTFT error median ${median(ttftErr).toFixed(3)} ms, TPOT error median ${median(tpotErr).toFixed(3)} ms`);
+    expect(ttftErr.length).toBeGreaterThan(50);
+    expect(median(ttftErr)).toBeLessThanOrEqual(2);
+    expect(median(tpotErr)).toBeLessThanOrEqual(2);
+  });
+
+  it('reports salt-isolation violations when the platform’s cache leaks across salts', async () => {
+    const c = mixed(true, 5);
+    const s = await withSim(c.sim);
+    const run = await runLoadtest(s, c.yaml);
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    expect(summaryOf(run).cache.saltViolations.count).toBeGreaterThan(0);
+  });
+});
+
+describe('faults', () => {
+  const faults: [string, Record<string, unknown>, string][] = [
+    ['http500', { http500: 0.5 }, 'http_5xx'],
+    ['http502', { http502: 0.5 }, 'http_5xx'],
+    ['http503', { http503: 0.5 }, 'http_5xx'],
+    ['http429', { http429: 0.5, retryAfterSeconds: 1 }, 'rate_limited'],
+    ['resetBeforeHeaders', { resetBeforeHeaders: 0.5 }, 'connection_reset'],
+    ['resetMidStream', { resetMidStream: 0.5, afterChunks: 2 }, 'stream_interrupted'],
+    ['malformedChunk', { malformedChunk: 0.5, afterChunks: 2 }, 'malformed_stream'],
+    ['stall', { stall: 0.5, stallSeconds: 3, afterChunks: 2 }, 'timeout'],
+    ['slowHeaders', { slowHeaders: 0.5, slowHeadersMs: 3000 }, 'timeout'],
+  ];
+
+  it('every fault mode completes the run, is counted under its category, throws in no VU and hangs no request', async () => {
+    const models: Record<string, Record<string, unknown>> = {};
+    for (const [name, f] of faults) models[`m-${name}`] = fastModel({ faults: f });
+    const s = await withSim({ models } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(
+      s,
+      scenarioYaml({
+        users: { perOrg: { min: 9, max: 9 } },
+        targets: { timeout: 1, idleTimeout: 1 },
+        userBehavior: { errorHandling: { retryAttempts: 0, stopOnErrors: 1000 } },
+        loadPattern: { phases: [{ kind: 'sustain', durationSec: 8, target: 9 }] },
+        testTypes: faults.map(([name]) => ({ name, weight: 1, questionStrategy: 'mixed', modelTargeting: { mediumModels: [`m-${name}`] } })),
+      }),
+      { timeoutMs: 60_000 },
+    );
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    expectNoScriptErrors(run);
+    for (const [name, , category] of faults) {
+      const lines = run.log.filter((l) => l.model === `m-${name}`);
+      const failed = lines.filter((l) => !l.ok);
+      expect(lines.length, `${name}: requests`).toBeGreaterThan(2);
+      expect(failed.length, `${name}: failures`).toBeGreaterThan(0);
+      expect(new Set(failed.map((l) => l.errorType)), `${name}: categories`).toEqual(new Set([category]));
+      for (const l of lines) if (l.e2eMs !== null) expect(l.e2eMs).toBeLessThan(1500);
+    }
+    expect(summaryOf(run).errors.total).toBe(run.log.filter((l) => !l.ok).length);
+  });
+});
+
+describe('stock k6 bundle', () => {
+  it('runs the same scenario with buffered HTTP and reports TTFB, never TTFT', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(s, scenarioYaml({ loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] } }), { stock: true });
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    expect(run.log.length).toBeGreaterThan(10);
+    expect(run.log.every((l) => l.ok && l.ttftMs === null && l.e2eMs !== null)).toBe(true);
+    expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+  });
+});
+
+describe('bad input', () => {
+  it('an invalid config stops k6 before setup: path-specific message, non-zero exit, nothing provisioned', async () => {
+    const s = await withSim({});
+    const yaml = scenarioYaml({ userBehavior: { thinkTimeSeconds: { base: 1, variance: 0, distribution: 'uniform', min: 3, max: 2 } } });
+    const run = await runLoadtest(s, yaml);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr + run.stdout).toMatch(/spec\.userBehavior\.thinkTimeSeconds\.min: must be <= max/);
+    expect(run.simState.orgs).toEqual([]);
+  });
+  it('missing admin credentials are named, and nothing is provisioned', async () => {
+    const s = await withSim({});
+    const run = await runLoadtest(s, scenarioYaml(), { env: { AIAAS_ADMIN_PASSWORD: '' } });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr + run.stdout).toMatch(/AIAAS_ADMIN_EMAIL and AIAAS_ADMIN_PASSWORD/);
+    expect(run.simState.orgs).toEqual([]);
+  });
+});
+
+describe('custom scenario from the library', () => {
+  it('scenarios/examples/fixed-prompt.ts streams with a given key and records llm_* metrics', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const key = await issueKey(s);
+    const out = join(mkdtempSync(join(tmpdir(), 'fixed-prompt-')), 'summary.json');
+    const res = await runK6(['run', '--quiet', '--vus', '2', '--iterations', '6', '--summary-export', out, '-e', `BASE_URL=${s.routerUrl}`, '-e', `API_KEY=${key}`, '-e', 'PAUSE_SEC=0', bundle('examples/fixed-prompt.js')]);
+    expect(res.code, res.stderr).toBe(0);
+    const metrics = JSON.parse(readFileSync(out, 'utf8')).metrics;
+    expect(metrics.llm_requests.count).toBe(6);
+    expect(metrics.llm_ttft.count ?? metrics.llm_ttft.avg).toBeGreaterThan(0);
+    expect(res.stdout + res.stderr).not.toContain(key);
+  });
+});
+
+/** Provisions one key on the sim through its admin API, as a user of the static adapter would have. */
+async function issueKey(s: RunningSim): Promise<string> {
+  const post = async (path: string, body: unknown, token?: string, method = 'POST') => {
+    const r = await fetch(`${s.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as Record<string, string>;
+  };
+  const { access_token: token } = await post('/v1/auth/login', { email: s.config.admin.email, password: s.config.admin.password });
+  const org = await post('/v1/orgs', { name: 'example', slug: 'example' }, token);
+  const invite = await post(`/v1/orgs/${org.orgId}/invites`, { email: 'user@example.invalid' }, token);
+  await post(`/v1/orgs/${org.orgId}/users/${invite.inviteId}`, { status: 'active' }, token, 'PATCH');
+  return (await post(`/v1/orgs/${org.orgId}/users/${invite.inviteId}/api-keys`, {}, token)).secret as string;
+}
