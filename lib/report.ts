@@ -36,14 +36,8 @@ export function reports(run: Run, data: K6SummaryData): Record<string, string> {
   const durationMs = (data.state as { testRunDurationMs?: number } | undefined)?.testRunDurationMs ?? 0;
   const startedAt = new Date(Date.now() - durationMs).toISOString();
   const series = counters ? readSeries(counters, { durationSec: Math.ceil(durationMs / 1000) }) : undefined;
-  const out = buildReports(data, runInfo(run, startedAt), series, { resultsDir: run.config.spec.run.resultsDir });
-  const files = Object.keys(out).filter((k) => k !== 'stdout');
-  if (mkdirAll) {
-    for (const f of files) mkdirAll(f.slice(0, f.lastIndexOf('/')));
-    return out;
-  }
-  // Stock k6 writes files but cannot make folders: the reports land beside k6's working directory instead.
-  const flat: Record<string, string> = { stdout: out.stdout ?? '' };
-  for (const f of files) flat[`${run.runId}-${f.slice(f.lastIndexOf('/') + 1)}`] = out[f] as string;
-  return flat;
+  // Stock k6 writes files but cannot make folders: there the reports land flat in the working directory.
+  const out = buildReports(data, runInfo(run, startedAt), series, { resultsDir: run.config.spec.run.resultsDir, flat: mkdirAll === null });
+  if (mkdirAll) for (const f of Object.keys(out)) if (f !== 'stdout') mkdirAll(f.slice(0, f.lastIndexOf('/')));
+  return out;
 }

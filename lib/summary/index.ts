@@ -26,15 +26,19 @@ export function runDirName(runId: string): string {
   return safe === '' || safe === '.' || safe === '..' ? 'run' : safe;
 }
 
-/** handleSummary's return value: 'stdout' plus the three report files under `${resultsDir}/${runId}/`. */
-export function buildReports(data: K6SummaryData, run: RunInfo, series: SeriesSnapshot | undefined, opts: { resultsDir: string }): Record<string, string> {
+/**
+ * handleSummary's return value: 'stdout' plus the three report files, under `${resultsDir}/${runId}/`, or,
+ * with `flat` (for a runtime that cannot create that folder), as `${runId}-<file>` in the working directory.
+ */
+export function buildReports(data: K6SummaryData, run: RunInfo, series: SeriesSnapshot | undefined, opts: { resultsDir: string; flat?: boolean }): Record<string, string> {
   const summary = buildSummary(data, run, series);
   const base = opts.resultsDir.replace(/\/+$/, '');
   const dir = base === '' ? runDirName(run.runId) : `${base}/${runDirName(run.runId)}`;
+  const path = (file: string) => (opts.flat ? `${runDirName(run.runId)}-${file}` : `${dir}/${file}`);
   return {
-    stdout: renderText(summary, { reportDir: dir }),
-    [`${dir}/summary.json`]: `${JSON.stringify(summary, null, 2)}\n`,
-    [`${dir}/junit.xml`]: renderJUnit(summary),
-    [`${dir}/report.html`]: renderHtml(summary),
+    stdout: renderText(summary, { reports: opts.flat ? `./${runDirName(run.runId)}-{summary.json, junit.xml, report.html}` : `${dir}/ (summary.json, junit.xml, report.html)` }),
+    [path('summary.json')]: `${JSON.stringify(summary, null, 2)}\n`,
+    [path('junit.xml')]: renderJUnit(summary),
+    [path('report.html')]: renderHtml(summary),
   };
 }

@@ -105,8 +105,8 @@ function perRequestTokens(sum: Summary): string {
   return s === null ? '' : `; per request p50 ${fmtNum(s.med, 1)}, p95 ${fmtNum(s.p95, 1)}`;
 }
 
-/** The LLM section of the end-of-test summary; `reportDir` adds the line saying where the files went. */
-export function renderText(sum: Summary, opts: { reportDir?: string } = {}): string {
+/** The LLM section of the end-of-test summary; `reports` adds the line saying where the files went. */
+export function renderText(sum: Summary, opts: { reports?: string } = {}): string {
   const r = sum.run;
   const head = `LLM summary: ${r.name} (run ${r.id}, seed ${String(r.seed)}, ${r.transport}, ${fmtDuration(r.durationSec)})`;
   const lines = [head];
@@ -126,6 +126,6 @@ export function renderText(sum: Summary, opts: { reportDir?: string } = {}): str
   lines.push(line('think time', thinkTimeLine(sum)));
   lines.push(line('thresholds', thresholdsLine(sum)));
   lines.push(line('checks', checksLine(sum)));
-  if (opts.reportDir !== undefined) lines.push(line('reports', `${opts.reportDir}/ (summary.json, junit.xml, report.html)`));
+  if (opts.reports !== undefined) lines.push(line('reports', opts.reports));
   return `${lines.join('\n')}\n`;
 }

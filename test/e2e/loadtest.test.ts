@@ -256,6 +256,10 @@ describe('stock k6 bundle', () => {
     expect(run.log.length).toBeGreaterThan(10);
     expect(run.log.every((l) => l.ok && l.ttftMs === null && l.e2eMs !== null)).toBe(true);
     expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+    const summary = JSON.parse(readFileSync(join(run.dir, `${run.runId}-summary.json`), 'utf8'));
+    expect(summary.run.transport).toBe('buffered');
+    expect(summary.latency.ttft).toBeNull();
+    expect(summary.latency.ttfb.count).toBeGreaterThan(10);
   });
 });
 

@@ -38,7 +38,7 @@ const failed = fakeRequests(40, 20, { failAll: true });
 const allFailed = buildSummary(k6Data(failed, 20), runInfo(), seriesOf(failed, 20));
 
 describe('renderText', () => {
-  const text = renderText(full, { reportDir: 'results/run-20261127-0001' });
+  const text = renderText(full, { reports: 'results/run-20261127-0001/ (summary.json, junit.xml, report.html)' });
 
   it('has a labelled TTFT p95 line and a total cost line', () => {
     const lines = text.split('\n');

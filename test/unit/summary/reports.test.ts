@@ -31,4 +31,10 @@ describe('buildReports (handleSummary’s return value)', () => {
     const out = buildReports(data, runInfo(), undefined, { resultsDir: '' });
     expect(Object.keys(out)).toContain('run-20261127-0001/summary.json');
   });
+
+  it('lays the files flat, named by the run id, for a runtime that cannot create folders', () => {
+    const out = buildReports(data, runInfo(), undefined, { resultsDir: 'results', flat: true });
+    expect(Object.keys(out).sort()).toEqual(['run-20261127-0001-junit.xml', 'run-20261127-0001-report.html', 'run-20261127-0001-summary.json', 'stdout']);
+    expect(out.stdout).toContain('reports .............. ./run-20261127-0001-{summary.json, junit.xml, report.html}');
+  });
 });
