@@ -49,9 +49,14 @@ export class RunLimits {
     return null;
   }
 
+  /** Frees the request's concurrency slot without booking anything (a request the run itself cut short). */
+  release(): void {
+    if (this.spec.maxConcurrentReqs !== undefined) this.counters.add(C_INFLIGHT, -1);
+  }
+
   /** Releases the request's slot and books its cost and outcome; returns a breached limit, if any. */
   settle(costUSD: number, failed: boolean): EndReason | null {
-    if (this.spec.maxConcurrentReqs !== undefined) this.counters.add(C_INFLIGHT, -1);
+    this.release();
     if (this.spec.maxCostUSD !== undefined && this.counters.add(C_COST, costUSD) >= this.spec.maxCostUSD) return this.end(2);
     if (this.spec.maxErrorRate !== undefined) {
       const sec = Math.floor(this.nowMs() / 1000);

@@ -126,6 +126,11 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
         return breach === null;
       };
       const after = (o: ChatOutcome): void => {
+        // A request cut because the run is ending is the test's doing, not the platform's: not a result.
+        if (o.error?.category === 'aborted') {
+          vu.limits?.release();
+          return;
+        }
         const cost = o.ok ? costOf(vu, model, o) : 0;
         const clientQueueMs = singleRequest && o.sentAtMs !== undefined ? Math.max(0, o.sentAtMs - startedMs) : undefined;
         const saltViolation = o.ok && salt !== undefined ? vu.ledger.isViolation(ticket, o.cachedTokens) : undefined;

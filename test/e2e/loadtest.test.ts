@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { expectedThinkTimeMs } from '../../lib/distributions';
 import type { RunningSim } from '../../sim/index';
-import { bundle, runK6 } from './helpers/k6';
+import { bundle, repoRoot, runK6 } from './helpers/k6';
 import { runLoadtest, sim, type LoadtestRun, type SimRequest } from './helpers/loadtest';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
@@ -308,3 +308,27 @@ async function issueKey(s: RunningSim): Promise<string> {
   await post(`/v1/orgs/${org.orgId}/users/${invite.inviteId}`, { status: 'active' }, token, 'PATCH');
   return (await post(`/v1/orgs/${org.orgId}/users/${invite.inviteId}/api-keys`, {}, token)).secret as string;
 }
+
+describe('the seed configs run unchanged', () => {
+  for (const [file, vus] of [['smoke-test.yaml', 5], ['single-org-50-users.yaml', 50]] as const) {
+    it(`configs/${file} provisions, streams (documents, model targeting, salts included) and cleans up`, async () => {
+      const s = await withSim({});
+      const yaml = readFileSync(join(repoRoot, 'configs', file), 'utf8');
+      // --vus/--duration shorten the seed's 5-60 minute runs without touching the file.
+      const run = await runLoadtest(s, yaml, { args: ['--vus', String(vus), '--duration', '6s'], timeoutMs: 120_000, cwd: repoRoot });
+      expect(run.code, run.stderr.slice(-2000)).toBe(0);
+      expectNoScriptErrors(run);
+      expect(run.log.length).toBeGreaterThan(vus);
+      expect(run.log.filter((l) => !l.ok)).toEqual([]);
+      expect(run.simState.users).toHaveLength(vus);
+      expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+      if (file === 'single-org-50-users.yaml') {
+        const types = new Set(run.log.map((l) => l.testType));
+        expect(types).toEqual(new Set(['random_short', 'long_document', 'cached']));
+        expect(new Set(run.log.map((l) => l.model))).toEqual(new Set(['gpt-3.5-turbo', 'gpt-4o']));
+        const docPrompts = run.simRequests.filter((r) => r.promptTokens > 700);
+        expect(docPrompts.length).toBeGreaterThan(0);
+      }
+    });
+  }
+});

@@ -60,10 +60,15 @@ export function sim(config: SimConfigInput = {}): Promise<RunningSim> {
 
 /**
  * Runs dist/loadtest.js with a config (YAML text) against a running sim, in a fresh directory,
- * and gathers what the tests check: exit code, reports, the request log and the sim's ground truth.
+ * (or `cwd`, where relative paths such as documents/ resolve) and gathers what the tests check: exit code, reports, the request log and the sim's ground truth.
  */
-export async function runLoadtest(s: RunningSim, yaml: string, opts: { runId?: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; stock?: boolean } = {}): Promise<LoadtestRun> {
+export async function runLoadtest(
+  s: RunningSim,
+  yaml: string,
+  opts: { runId?: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; stock?: boolean; cwd?: string } = {},
+): Promise<LoadtestRun> {
   const dir = mkdtempSync(join(tmpdir(), 'loadtest-e2e-'));
+  const cwd = opts.cwd ?? dir;
   const configPath = join(dir, 'config.yaml');
   writeFileSync(configPath, yaml);
   const runId = opts.runId ?? `e2e-${Date.now()}`;
@@ -71,7 +76,7 @@ export async function runLoadtest(s: RunningSim, yaml: string, opts: { runId?: s
   const res = await runK6(
     ['run', '--quiet', '--log-format', 'raw', '--console-output', consoleFile, ...(opts.args ?? []), bundle(opts.stock ? 'stock/loadtest.js' : 'loadtest.js')],
     {
-      cwd: dir,
+      cwd,
       timeoutMs: opts.timeoutMs ?? 300_000,
       env: {
         CONFIG: configPath,
@@ -87,7 +92,7 @@ export async function runLoadtest(s: RunningSim, yaml: string, opts: { runId?: s
   );
   const files: Record<string, string> = {};
   for (const name of ['summary.json', 'junit.xml', 'report.html']) {
-    const p = join(dir, 'results', runId, name);
+    const p = join(cwd, 'results', runId, name);
     if (existsSync(p)) files[name] = readFileSync(p, 'utf8');
   }
   const lines = existsSync(consoleFile) ? readFileSync(consoleFile, 'utf8').split('\n') : [];
