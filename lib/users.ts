@@ -1,7 +1,7 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { counters, transportKind } from '#transport';
-import { SaltLedger, cacheSaltFor, type LedgerStore } from './cache-salt';
+import { SaltLedger, cacheSaltFor, type LedgerStore, type LedgerTicket } from './cache-salt';
 import type { ChatOutcome } from './chat/analyze';
 import { sendWithRetries, type ChatTarget } from './chat/client';
 import { countsTowardStop } from './chat/retry-policy';
@@ -9,7 +9,7 @@ import { requestCostUSD, resolvePrice, type PriceTable } from './cost';
 import { sampleDist, sampleIntDist } from './distributions';
 import type { DocumentLibrary } from './documents';
 import { COUNTER_FAILED, COUNTER_REQUESTS, type SetupData } from './lifecycle';
-import { RunLimits } from './limits';
+import { RunLimits, type EndReason } from './limits';
 import { record, recordRequest, type RequestTags } from './metrics';
 import { Conversation } from './questions/conversation';
 import { rngFrom } from './random';
@@ -21,7 +21,7 @@ import type { ProvisionedUser } from './platform/types';
 import type { TestType } from './config/schema';
 
 /** Why a session ended, the `reason` tag of llm_sessions. */
-export type SessionEnd = 'completed' | 'duration' | 'stop_on_errors' | 'budget_exhausted' | 'limit' | 'loop_limit';
+export type SessionEnd = 'completed' | 'duration' | 'stop_on_errors' | 'budget_exhausted' | 'limit' | 'interrupted';
 
 /** What one VU keeps between iterations. */
 export interface VuState {
@@ -120,34 +120,20 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
       let stop: SessionEnd | undefined;
       // Noted before sending: a concurrent request with the same salt and prefix then counts as "sent before".
       const ticket = vu.ledger.note(salt, built.messages);
+      const attempt = { tags, model, salt, ticket, clientQueueFromMs: singleRequest ? startedMs : undefined };
       const before = (): boolean => {
         const breach = vu.limits?.admit(() => sleep(0.005)) ?? null;
         if (breach) stop = abortRun(breach);
         return breach === null;
       };
       const after = (o: ChatOutcome): void => {
-        // A request cut because the run is ending is the test's doing, not the platform's: not a result.
-        if (o.error?.category === 'aborted') {
-          vu.limits?.release();
-          return;
-        }
-        const cost = o.ok ? costOf(vu, model, o) : 0;
-        const clientQueueMs = singleRequest && o.sentAtMs !== undefined ? Math.max(0, o.sentAtMs - startedMs) : undefined;
-        const saltViolation = o.ok && salt !== undefined ? vu.ledger.isViolation(ticket, o.cachedTokens) : undefined;
-        recordRequest(o, tags, { costUSD: cost, cacheHit: o.ok && o.cachedTokens > 0, saltViolation, clientQueueMs });
-        if (counters) {
-          counters.add(COUNTER_REQUESTS, 1);
-          if (!o.ok) counters.add(COUNTER_FAILED, 1);
-          recordSeries(counters, { tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost });
-        }
-        if (requestLog) logRequest(o, tags, o.ok && o.cachedTokens > 0, saltViolation);
-        const breach = vu.limits?.settle(cost, !o.ok) ?? null;
+        const breach = recordAttempt(vu, data, attempt, o);
         if (breach) stop = abortRun(breach);
       };
       const outcome = sendWithRetries(target, request, built.promptTokensEstimate, spec.userBehavior.errorHandling, { before, after });
       if (stop || !outcome) return stop ?? 'limit';
       if (outcome.ok) conversation.recordAnswer(outcome.content);
-      else if (outcome.error?.category === 'aborted') return 'limit';
+      else if (outcome.error?.category === 'aborted') return 'interrupted';
       else if (outcome.error?.category === 'budget_exceeded') return 'budget_exhausted';
       else if (countsTowardStop(outcome.status, spec.userBehavior.errorHandling) && ++errors >= spec.userBehavior.errorHandling.stopOnErrors) return 'stop_on_errors';
       if (singleRequest) return 'completed';
@@ -156,6 +142,37 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
     }
   }
   return 'completed';
+}
+
+/** What recordAttempt needs to know about the request besides its outcome. */
+interface AttemptContext {
+  tags: RequestTags;
+  model: string;
+  salt: string | undefined;
+  ticket: LedgerTicket;
+  /** Open-loop request iterations: when the iteration was due, for the client-queue figures. */
+  clientQueueFromMs: number | undefined;
+}
+
+/** Records one attempt everywhere it counts (metrics, series, request log, limits); returns a breached limit. */
+function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatOutcome): EndReason | null {
+  // A request cut because the run is ending is the test's doing, not the platform's: not a result.
+  if (o.error?.category === 'aborted') {
+    vu.limits?.release();
+    return null;
+  }
+  const cost = o.ok ? costOf(vu, a.model, o) : 0;
+  const cacheHit = o.ok && o.cachedTokens > 0;
+  const clientQueueMs = a.clientQueueFromMs !== undefined && o.sentAtMs !== undefined ? Math.max(0, o.sentAtMs - a.clientQueueFromMs) : undefined;
+  const saltViolation = o.ok && a.salt !== undefined ? vu.ledger.isViolation(a.ticket, o.cachedTokens) : undefined;
+  recordRequest(o, a.tags, { costUSD: cost, cacheHit, saltViolation, clientQueueMs });
+  if (counters) {
+    counters.add(COUNTER_REQUESTS, 1);
+    if (!o.ok) counters.add(COUNTER_FAILED, 1);
+    recordSeries(counters, { tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost });
+  }
+  if (requestLog) logRequest(o, a.tags, cacheHit, saltViolation);
+  return vu.limits?.settle(cost, !o.ok) ?? null;
 }
 
 function think(ms: number, org: string): void {
@@ -170,7 +187,10 @@ function costOf(vu: VuState, model: string, o: ChatOutcome): number {
   const price = resolvePrice(model, vu.run.config.spec.prices as PriceTable | undefined);
   if (price.isDefault && !vu.warnedPrices[model]) {
     vu.warnedPrices[model] = true;
-    if (exec.vu.idInInstance === 1) console.warn(`[loadtest] no price for model ${model}: using the default price (add it to spec.prices)`);
+    // Once per process where the VUs share counters; once per VU on stock k6.
+    if (!counters || counters.tryAdd(`warned:price:${model}`, 1, 1)) {
+      console.warn(`[loadtest] no price for model ${model}: using the default price (add it to spec.prices)`);
+    }
   }
   return requestCostUSD(price, o.promptTokens, o.completionTokens, o.cachedTokens);
 }

@@ -332,3 +332,26 @@ describe('the seed configs run unchanged', () => {
     });
   }
 });
+
+describe('several k6 instances (execution segments, as the k6-operator runs them)', () => {
+  it('provision disjoint shares of one run, share its orgs, and together clean up everything', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const yaml = scenarioYaml({ organizations: { count: 3 }, users: { perOrg: { min: 3, max: 3 } }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 4, target: 9 }] }, limits: { maxDurationSec: 4 } });
+    const runId = `segments-${Date.now()}`;
+    const seq = ['--execution-segment-sequence', '0,1/2,1'];
+    const [a, b] = await Promise.all([
+      runLoadtest(s, yaml, { runId, args: ['--execution-segment', '0:1/2', ...seq] }),
+      runLoadtest(s, yaml, { runId, args: ['--execution-segment', '1/2:1', ...seq] }),
+    ]);
+    expect(a.code, a.stderr.slice(-1500)).toBe(0);
+    expect(b.code, b.stderr.slice(-1500)).toBe(0);
+    const state = (await (await fetch(`${s.adminUrl}/_sim/state`)).json()) as LoadtestRun['simState'];
+    expect(state.orgs).toHaveLength(3);
+    expect(state.users).toHaveLength(9);
+    const requests = ((await (await fetch(`${s.routerUrl}/_sim/requests`)).json()) as { requests: SimRequest[] }).requests;
+    expect(new Set(requests.map((r) => r.keyId)).size).toBe(9);
+    expect(state.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+    expect(state.orgs.filter((o) => o.status !== 'suspended')).toEqual([]);
+  });
+});
+

@@ -1,24 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RunLimits } from '../../lib/limits';
-import type { SharedCounters } from '../../lib/transport/types';
+import { FakeCounters } from './helpers/fake-counters';
 
-function counters(): SharedCounters {
-  const m = new Map<string, number>();
-  return {
-    add: (k, d) => {
-      const v = (m.get(k) ?? 0) + d;
-      m.set(k, v);
-      return v;
-    },
-    tryAdd: (k, d, limit) => {
-      const v = (m.get(k) ?? 0) + d;
-      if (v > limit) return false;
-      m.set(k, v);
-      return true;
-    },
-    get: (k) => m.get(k) ?? 0,
-  };
-}
+const counters = () => new FakeCounters();
 
 const base = { errorRateWindowSec: 10, errorRateMinSamples: 5 };
 const never = () => {

@@ -6,7 +6,7 @@ import { renderHtml } from '../../../lib/summary/html';
 import { renderJUnit } from '../../../lib/summary/junit';
 import type { Summary } from '../../../lib/summary/model';
 import { renderText } from '../../../lib/summary/text';
-import { FakeCounters } from './fake-counters';
+import { FakeCounters } from '../helpers/fake-counters';
 import { fakeRequests, k6Data, runInfo } from './fixture';
 import type { FakeRequest } from './fixture';
 import { findAll, parseXml } from './xml';

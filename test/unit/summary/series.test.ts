@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketBounds, bucketIndex, DEFAULT_WINDOW_SEC, LOG_BUCKET_BASE_MS, readSeries, recordRequest } from '../../../lib/series';
 import { histogramQuantile } from '../../../lib/summary/histogram';
-import { FakeCounters } from './fake-counters';
+import { FakeCounters } from '../helpers/fake-counters';
 import { fakeRequests, rng } from './fixture';
 
 function record(counters: FakeCounters, reqs: ReturnType<typeof fakeRequests>, windowSec?: number): void {
