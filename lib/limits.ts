@@ -1,8 +1,7 @@
 import type { SharedCounters } from './transport/types';
 
-/** The config's test-wide limits. */
+/** The config's test-wide limits (maxCostUSD is kept by the cost ledger, lib/budget.ts). */
 export interface LimitsSpec {
-  maxCostUSD?: number | undefined;
   maxRequests?: number | undefined;
   maxErrorRate?: number | undefined;
   maxConcurrentReqs?: number | undefined;
@@ -15,7 +14,6 @@ export const END_REASONS = ['', 'maxRequests reached', 'maxCostUSD reached', 'ma
 export type EndReason = Exclude<(typeof END_REASONS)[number], ''>;
 
 const C_REQUESTS = 'limit:requests';
-const C_COST = 'limit:cost';
 const C_INFLIGHT = 'limit:inflight';
 const C_END = 'limit:end-reason';
 const errKey = (sec: number) => `limit:err:${sec}`;
@@ -24,8 +22,8 @@ const reqKey = (sec: number) => `limit:req:${sec}`;
 /**
  * Test-wide limits kept in the process-wide counters, so all VUs of an instance see one total.
  * admit() reserves a request against maxRequests and a slot against maxConcurrentReqs before it is
- * sent; settle() releases the slot and adds cost and outcome. A breach returns the reason; the caller
- * aborts the test.
+ * sent; settle() releases the slot and books the outcome for maxErrorRate. A breach returns the
+ * reason; the caller aborts the test.
  */
 export class RunLimits {
   constructor(
@@ -38,7 +36,7 @@ export class RunLimits {
   admit(wait: () => void): EndReason | null {
     const end = this.ended();
     if (end) return end;
-    if (this.spec.maxRequests !== undefined && !this.counters.tryAdd(C_REQUESTS, 1, this.spec.maxRequests)) return this.end(1);
+    if (this.spec.maxRequests !== undefined && !this.counters.tryAdd(C_REQUESTS, 1, this.spec.maxRequests)) return this.stop('maxRequests reached');
     if (this.spec.maxConcurrentReqs !== undefined) {
       while (!this.counters.tryAdd(C_INFLIGHT, 1, this.spec.maxConcurrentReqs)) {
         wait();
@@ -54,16 +52,15 @@ export class RunLimits {
     if (this.spec.maxConcurrentReqs !== undefined) this.counters.add(C_INFLIGHT, -1);
   }
 
-  /** Releases the request's slot and books its cost and outcome; returns a breached limit, if any. */
-  settle(costUSD: number, failed: boolean): EndReason | null {
+  /** Releases the request's slot and books its outcome; returns a breached limit, if any. */
+  settle(failed: boolean): EndReason | null {
     this.release();
-    if (this.spec.maxCostUSD !== undefined && this.counters.add(C_COST, costUSD) >= this.spec.maxCostUSD) return this.end(2);
     if (this.spec.maxErrorRate !== undefined) {
       const sec = Math.floor(this.nowMs() / 1000);
       this.counters.add(reqKey(sec), 1);
       if (failed) {
         this.counters.add(errKey(sec), 1);
-        if (this.errorRateExceeded(sec)) return this.end(3);
+        if (this.errorRateExceeded(sec)) return this.stop('maxErrorRate exceeded');
       }
     }
     return null;
@@ -85,8 +82,9 @@ export class RunLimits {
     return req >= this.spec.errorRateMinSamples && err / req > (this.spec.maxErrorRate as number);
   }
 
-  private end(code: number): EndReason {
-    // The first breach wins: later ones are consequences of the same overload.
+  /** Records why the run stops; the first reason wins (later breaches are consequences of the same overload). */
+  stop(reason: EndReason): EndReason {
+    const code = END_REASONS.indexOf(reason);
     this.counters.tryAdd(C_END, code, code);
     return END_REASONS[this.counters.get(C_END)] as EndReason;
   }

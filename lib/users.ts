@@ -5,7 +5,8 @@ import { SaltLedger, cacheSaltFor, type LedgerStore, type LedgerTicket } from '.
 import type { ChatOutcome } from './chat/analyze';
 import { sendWithRetries, type ChatTarget } from './chat/client';
 import { countsTowardStop } from './chat/retry-policy';
-import { requestCostUSD, resolvePrice, type PriceTable } from './cost';
+import { BudgetLedger, segmentFraction, worstCaseCostUSD, type BudgetScope, type Reservation } from './budget';
+import { requestCostUSD, resolvePrice, type PriceTable, type ResolvedPrice } from './cost';
 import { sampleDist, sampleIntDist } from './distributions';
 import type { DocumentLibrary } from './documents';
 import { COUNTER_FAILED, COUNTER_REQUESTS, type SetupData } from './lifecycle';
@@ -29,6 +30,9 @@ export interface VuState {
   libraries: Record<string, DocumentLibrary>;
   ledger: SaltLedger;
   limits: RunLimits | null;
+  budget: BudgetLedger | null;
+  /** Budget scopes per org name, built on first use (they depend on this instance's share). */
+  scopes: Record<string, BudgetScope[]>;
   warnedPrices: Record<string, boolean>;
 }
 
@@ -44,6 +48,8 @@ export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): V
     libraries,
     ledger: new SaltLedger(counterLedgerStore),
     limits: counters ? new RunLimits(limits, counters) : null,
+    budget: counters ? new BudgetLedger(counters) : null,
+    scopes: {},
     warnedPrices: {},
   };
 }
@@ -70,6 +76,11 @@ export function runIteration(vu: VuState, data: SetupData): void {
   if (perUser !== undefined && loop >= perUser) {
     // The user is done; idling keeps the VU (and so the user) from being re-used while the run lasts.
     sleep(5);
+    return;
+  }
+  if (shared && shared.get(exhaustedKey(user.org)) > 0) {
+    // The org's budget is spent: its users stay idle, sending nothing, while the other orgs go on.
+    sleep(1);
     return;
   }
   const iterationStartMs = Date.now();
@@ -120,21 +131,34 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
       let stop: SessionEnd | undefined;
       // Noted before sending: a concurrent request with the same salt and prefix then counts as "sent before".
       const ticket = vu.ledger.note(salt, built.messages);
-      const attempt = { tags, model, salt, ticket, clientQueueFromMs: singleRequest ? startedMs : undefined };
+      const attempt: AttemptContext = { tags, model, salt, ticket, clientQueueFromMs: singleRequest ? startedMs : undefined, reservation: undefined };
+      const worst = worstCaseCostUSD(priceOf(vu, model), built.promptTokensEstimate, request.maxTokens);
       const before = (): boolean => {
+        const reserved = reserveBudget(vu, data, user, worst);
+        if (typeof reserved === 'string') {
+          stop = reserved;
+          return false;
+        }
+        attempt.reservation = reserved;
         const breach = vu.limits?.admit(() => sleep(0.005)) ?? null;
-        if (breach) stop = abortRun(breach);
+        if (breach) {
+          if (reserved) vu.budget?.settle(reserved, 0);
+          stop = abortRun(vu, breach);
+        }
         return breach === null;
       };
       const after = (o: ChatOutcome): void => {
         const breach = recordAttempt(vu, data, attempt, o);
-        if (breach) stop = abortRun(breach);
+        if (breach) stop = abortRun(vu, breach);
       };
       const outcome = sendWithRetries(target, request, built.promptTokensEstimate, spec.userBehavior.errorHandling, { before, after });
       if (stop || !outcome) return stop ?? 'limit';
       if (outcome.ok) conversation.recordAnswer(outcome.content);
       else if (outcome.error?.category === 'aborted') return 'interrupted';
-      else if (outcome.error?.category === 'budget_exceeded') return 'budget_exhausted';
+      else if (outcome.error?.category === 'budget_exceeded') {
+        shared?.add(exhaustedKey(user.org), 1);
+        return 'budget_exhausted';
+      }
       else if (countsTowardStop(outcome.status, spec.userBehavior.errorHandling) && ++errors >= spec.userBehavior.errorHandling.stopOnErrors) return 'stop_on_errors';
       if (singleRequest) return 'completed';
       think(turn.thinkTimeMs, user.org);
@@ -152,16 +176,22 @@ interface AttemptContext {
   ticket: LedgerTicket;
   /** Open-loop request iterations: when the iteration was due, for the client-queue figures. */
   clientQueueFromMs: number | undefined;
+  /** The attempt's worst-case cost, held in the ledger until it settles. */
+  reservation: Reservation | undefined;
 }
 
 /** Records one attempt everywhere it counts (metrics, series, request log, limits); returns a breached limit. */
 function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatOutcome): EndReason | null {
   // A request cut because the run is ending is the test's doing, not the platform's: not a result.
+  const cost = o.ok ? costOf(vu, a.model, o) : 0;
+  if (a.reservation) {
+    const spent = vu.budget?.settle(a.reservation, cost) ?? [];
+    warnIfOverBudget(a.reservation, spent, a.tags.org);
+  }
   if (o.error?.category === 'aborted') {
     vu.limits?.release();
     return null;
   }
-  const cost = o.ok ? costOf(vu, a.model, o) : 0;
   const cacheHit = o.ok && o.cachedTokens > 0;
   const clientQueueMs = a.clientQueueFromMs !== undefined && o.sentAtMs !== undefined ? Math.max(0, o.sentAtMs - a.clientQueueFromMs) : undefined;
   const saltViolation = o.ok && a.salt !== undefined ? vu.ledger.isViolation(a.ticket, o.cachedTokens) : undefined;
@@ -172,7 +202,78 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
     recordSeries(counters, { tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost });
   }
   if (requestLog) logRequest(o, a.tags, cacheHit, saltViolation);
-  return vu.limits?.settle(cost, !o.ok) ?? null;
+  return vu.limits?.settle(!o.ok) ?? null;
+}
+
+const exhaustedKey = (org: string) => `budget:exhausted:${org}`;
+
+/** This instance's share of an org: its users of that org over all of the org's users. */
+function orgShare(vu: VuState, data: SetupData, orgIndex: number): number {
+  const org = vu.run.orgs[orgIndex - 1];
+  const mine = data.provisioned.users.filter((u) => u.orgIndex === orgIndex).length;
+  return org && org.userCount > 0 ? mine / org.userCount : 1;
+}
+
+/**
+ * The budgets a user's requests spend from: the test's maxCostUSD and the org's limit and daily
+ * limit, each scaled to this instance's share, so instances of one run can never overshoot together.
+ */
+function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetScope[] {
+  const day = new Date().toISOString().slice(0, 10);
+  const cacheKey = `${user.org}:${day}`;
+  const cached = vu.scopes[cacheKey];
+  if (cached) return cached;
+  const scopes: BudgetScope[] = [];
+  const maxCost = vu.run.config.spec.limits.maxCostUSD;
+  if (maxCost !== undefined) {
+    const fraction = segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
+    scopes.push({ kind: 'test', key: 'test', limitUSD: maxCost * fraction });
+  }
+  const budget = vu.run.orgs[user.orgIndex - 1]?.budget;
+  const share = orgShare(vu, data, user.orgIndex);
+  if (budget?.limitUSD !== undefined) {
+    const scope: BudgetScope = { kind: 'org', key: `org:${user.org}`, limitUSD: budget.limitUSD * share };
+    if (budget.warnAtUSD !== undefined) scope.warnAtUSD = budget.warnAtUSD * share;
+    scopes.push(scope);
+  }
+  if (budget?.dailyUSD !== undefined) scopes.push({ kind: 'org-daily', key: `org:${user.org}:day:${day}`, limitUSD: budget.dailyUSD * share });
+  vu.scopes[cacheKey] = scopes;
+  return scopes;
+}
+
+/**
+ * Reserves a request's worst-case cost. When a budget has no room but other requests still hold
+ * reservations in it, waits for them to settle (their real cost is usually lower); when nothing is
+ * in flight and it still does not fit, the budget is spent: the test stops (maxCostUSD) or the org's
+ * users stop (org budgets). Returns the reservation, undefined when no budget applies, or why to stop.
+ */
+function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amountUSD: number): Reservation | undefined | SessionEnd {
+  if (!vu.budget) return undefined;
+  const scopes = scopesFor(vu, data, user);
+  if (scopes.length === 0) return undefined;
+  for (;;) {
+    const r = vu.budget.reserve(scopes, amountUSD);
+    if (r.ok) return r.reservation;
+    if (vu.limits?.ended()) return 'limit';
+    if (shared?.get(exhaustedKey(user.org))) return 'budget_exhausted';
+    if (r.othersInFlight) {
+      sleep(0.02);
+      continue;
+    }
+    if (r.scope.kind === 'test') return abortRun(vu, 'maxCostUSD reached');
+    shared?.add(exhaustedKey(user.org), 1);
+    return 'budget_exhausted';
+  }
+}
+
+/** warnAtUSD: logs once per process and counts llm_budget_warnings when an org's spend crosses it. */
+function warnIfOverBudget(r: Reservation, spent: number[], org: string): void {
+  r.scopes.forEach((scope, i) => {
+    if (scope.warnAtUSD === undefined || (spent[i] as number) < scope.warnAtUSD) return;
+    if (shared && !shared.tryAdd(`budget:warned:${scope.key}`, 1, 1)) return;
+    console.warn(`[loadtest] org ${org} has spent $${(spent[i] as number).toFixed(4)} of its share, past warnAtUSD`);
+    record('llm_budget_warnings', 1, { org });
+  });
 }
 
 function think(ms: number, org: string): void {
@@ -183,8 +284,12 @@ function think(ms: number, org: string): void {
   if (requestLog) console.log(JSON.stringify({ think: slept }));
 }
 
+function priceOf(vu: VuState, model: string): ResolvedPrice {
+  return resolvePrice(model, vu.run.config.spec.prices as PriceTable | undefined);
+}
+
 function costOf(vu: VuState, model: string, o: ChatOutcome): number {
-  const price = resolvePrice(model, vu.run.config.spec.prices as PriceTable | undefined);
+  const price = priceOf(vu, model);
   if (price.isDefault && !vu.warnedPrices[model]) {
     vu.warnedPrices[model] = true;
     // Once per process where the VUs share counters; once per VU on stock k6.
@@ -195,8 +300,9 @@ function costOf(vu: VuState, model: string, o: ChatOutcome): number {
   return requestCostUSD(price, o.promptTokens, o.completionTokens, o.cachedTokens);
 }
 
-function abortRun(reason: string): SessionEnd {
-  exec.test.abort(`limit reached: ${reason}`);
+/** Stops the whole test (teardown still runs); the first reason recorded is the one reported. */
+function abortRun(vu: VuState, reason: EndReason): SessionEnd {
+  exec.test.abort(`limit reached: ${vu.limits ? vu.limits.stop(reason) : reason}`);
   return 'limit';
 }
 

@@ -16,12 +16,6 @@ describe('test-wide limits', () => {
     expect(l.admit(never)).toBe('maxRequests reached');
     expect(l.ended()).toBe('maxRequests reached');
   });
-  it('maxCostUSD ends the run once the booked cost reaches it', () => {
-    const l = new RunLimits({ ...base, maxCostUSD: 1 }, counters());
-    expect(l.settle(0.6, false)).toBeNull();
-    expect(l.settle(0.5, false)).toBe('maxCostUSD reached');
-    expect(l.admit(never)).toBe('maxCostUSD reached');
-  });
   it('maxConcurrentReqs waits for a free slot', () => {
     const c = counters();
     const l = new RunLimits({ ...base, maxConcurrentReqs: 2 }, c);
@@ -31,7 +25,7 @@ describe('test-wide limits', () => {
     expect(
       l.admit(() => {
         waits++;
-        if (waits === 3) l.settle(0, false);
+        if (waits === 3) l.settle(false);
       }),
     ).toBeNull();
     expect(waits).toBe(3);
@@ -40,19 +34,20 @@ describe('test-wide limits', () => {
   it('maxErrorRate judges a sliding window only once it has the minimum sample', () => {
     let now = 100_000;
     const l = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
-    for (let i = 0; i < 4; i++) expect(l.settle(0, true)).toBeNull();
-    expect(l.settle(0, true)).toBe('maxErrorRate exceeded');
+    for (let i = 0; i < 4; i++) expect(l.settle(true)).toBeNull();
+    expect(l.settle(true)).toBe('maxErrorRate exceeded');
     const fresh = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
-    for (let i = 0; i < 6; i++) fresh.settle(0, false);
-    for (let i = 0; i < 5; i++) expect(fresh.settle(0, true)).toBeNull();
+    for (let i = 0; i < 6; i++) fresh.settle(false);
+    for (let i = 0; i < 5; i++) expect(fresh.settle(true)).toBeNull();
     now += 20_000;
-    for (let i = 0; i < 4; i++) fresh.settle(0, true);
-    expect(fresh.settle(0, true)).toBe('maxErrorRate exceeded');
+    for (let i = 0; i < 4; i++) fresh.settle(true);
+    expect(fresh.settle(true)).toBe('maxErrorRate exceeded');
   });
   it('the first breach is the reason that sticks', () => {
-    const l = new RunLimits({ ...base, maxRequests: 1, maxCostUSD: 0.1 }, counters());
+    const l = new RunLimits({ ...base, maxRequests: 1 }, counters());
     l.admit(never);
-    expect(l.settle(1, false)).toBe('maxCostUSD reached');
+    expect(l.stop('maxCostUSD reached')).toBe('maxCostUSD reached');
     expect(l.admit(never)).toBe('maxCostUSD reached');
+    expect(l.stop('maxErrorRate exceeded')).toBe('maxCostUSD reached');
   });
 });
