@@ -1,4 +1,5 @@
 import { SharedArray } from 'k6/data';
+import exec from 'k6/execution';
 import { counters, instanceShare } from '#transport';
 import { record } from './metrics';
 import { cleanupAiAas, provisionAiAas } from './platform/ai-aas';
@@ -52,6 +53,7 @@ function staticKeys(run: Run): string[] {
 
 /** setup(): provisions this instance's share of orgs, users and keys, and times it. */
 export function provisionRun(run: Run): SetupData {
+  exec.vu.metrics.tags.testid = run.runId;
   const started = Date.now();
   const spec = run.config.spec;
   const plan: TenantPlan = { orgs: run.orgs, users: run.allUsers() };

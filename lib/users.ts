@@ -5,6 +5,7 @@ import { SaltLedger, cacheSaltFor, type LedgerStore, type LedgerTicket } from '.
 import type { ChatOutcome } from './chat/analyze';
 import { sendWithRetries, type ChatTarget } from './chat/client';
 import { countsTowardStop } from './chat/retry-policy';
+import { FleetGuard } from './fleet-guard';
 import { BudgetLedger, segmentFraction, worstCaseCostUSD, type BudgetScope, type Reservation } from './budget';
 import { requestCostUSD, resolvePrice, type PriceTable, type ResolvedPrice } from './cost';
 import { sampleDist, sampleIntDist } from './distributions';
@@ -31,6 +32,7 @@ export interface VuState {
   ledger: SaltLedger;
   limits: RunLimits | null;
   budget: BudgetLedger | null;
+  guard: FleetGuard | null;
   /** Budget scopes per org name, built on first use (they depend on this instance's share). */
   scopes: Record<string, BudgetScope[]>;
   warnedPrices: Record<string, boolean>;
@@ -49,6 +51,7 @@ export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): V
     ledger: new SaltLedger(counterLedgerStore),
     limits: counters ? new RunLimits(limits, counters) : null,
     budget: counters ? new BudgetLedger(counters) : null,
+    guard: counters && limits.fleetGuard && limits.maxCostUSD !== undefined ? new FleetGuard(limits.fleetGuard, limits.maxCostUSD, run.runId, counters) : null,
     scopes: {},
     warnedPrices: {},
   };
@@ -69,6 +72,9 @@ const requestLog = __ENV.LOADTEST_REQUEST_LOG === '1';
  * comes from a stream seeded by (run seed, user, loop), so a run is reproducible from its seed.
  */
 export function runIteration(vu: VuState, data: SetupData): void {
+  // A VU tag, not only the options' test-wide tags: CLI --tag flags (the k6-operator adds instance_id)
+  // replace those, and the fleet guard and dashboards select this run's series by testid.
+  exec.vu.metrics.tags.testid = vu.run.runId;
   const spec = vu.run.config.spec;
   const user = userOfVu(data);
   const loop = exec.vu.iterationInScenario;
@@ -226,7 +232,8 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
   const scopes: BudgetScope[] = [];
   const maxCost = vu.run.config.spec.limits.maxCostUSD;
   if (maxCost !== undefined) {
-    const fraction = segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
+    // With the fleet guard, Prometheus enforces the fleet total and each instance may spend up to all of it.
+    const fraction = vu.guard ? 1 : segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
     scopes.push({ kind: 'test', key: 'test', limitUSD: maxCost * fraction });
   }
   const budget = vu.run.orgs[user.orgIndex - 1]?.budget;
@@ -249,6 +256,7 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
  */
 function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amountUSD: number): Reservation | undefined | SessionEnd {
   if (!vu.budget) return undefined;
+  if (vu.guard?.exhausted()) return abortRun(vu, 'maxCostUSD reached across the fleet');
   const scopes = scopesFor(vu, data, user);
   if (scopes.length === 0) return undefined;
   for (;;) {

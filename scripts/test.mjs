@@ -42,6 +42,17 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
+// The e2e tests start Debian's Prometheus; install it where that is possible (root with apt-get).
+const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+if (!onPath('prometheus')) {
+  if (process.getuid?.() === 0 && onPath('apt-get')) {
+    step('installing prometheus (apt-get)');
+    spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus'], { stdio: 'inherit' });
+  } else {
+    console.log('\nprometheus is not on PATH: the tests that need it will fail. Install it (Debian: apt-get install prometheus; or a release from prometheus.io).');
+  }
+}
+
 const npx = (bin, ...args) => [join(root, 'node_modules', '.bin', bin), args];
 
 await must('type check (k6 side, no Node types)', ...npx('tsc', '-p', 'tsconfig.k6.json'));

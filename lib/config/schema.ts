@@ -184,6 +184,14 @@ const LimitsSchema = strict({
   maxConcurrentReqs: z.number().int().min(1).optional().describe('most chat requests in flight at once'),
   errorRateWindowSec: z.number().int().min(1).default(30).describe('sliding window for maxErrorRate, seconds'),
   errorRateMinSamples: z.number().int().min(1).default(20).describe('requests in the window before maxErrorRate is judged'),
+  fleetGuard: strict({
+    prometheusUrl: httpUrl.describe('Prometheus that receives this run\'s remote-write metrics'),
+    intervalSec: positive.default(5).describe('how often one VU per instance queries the fleet spend, seconds'),
+  })
+    .optional()
+    .describe('enforce maxCostUSD across all instances from the fleet spend in Prometheus, instead of giving each instance its share'),
+}).superRefine((l, ctx) => {
+  if (l.fleetGuard && l.maxCostUSD === undefined) issue(ctx, ['fleetGuard'], 'guards maxCostUSD, which is not set');
 });
 
 /** Scenario names scenarioMix understands, and which test types each one draws from. */

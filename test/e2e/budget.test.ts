@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim/index';
 import { runLoadtest, sim, type LoadtestRun } from './helpers/loadtest';
+import { startPrometheus } from './helpers/prometheus';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
 let running: RunningSim | undefined;
@@ -121,5 +122,59 @@ describe('maxErrorRate and maxConcurrentReqs', () => {
     expect(run.simRequests.length).toBeGreaterThan(50);
     expect(inFlight.maxInFlight).toBeLessThanOrEqual(5);
     expect(inFlight.maxInFlight).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('two k6 instances side by side (execution segments, as two pods)', () => {
+  const twoPods = (extra: Record<string, unknown>) =>
+    scenarioYaml({
+      users: { perOrg: { min: 10, max: 10 } },
+      request: { maxTokens: { distribution: 'fixed', value: 32 } },
+      limits: { maxCostUSD: 0.5, maxDurationSec: 60, ...extra },
+      loadPattern: { phases: [{ kind: 'sustain', durationSec: 60, target: 10 }] },
+    });
+  const seq = ['--execution-segment-sequence', '0,1/2,1'];
+  const pod = (i: number, segment: string, extra: string[] = []) => ['--execution-segment', segment, ...seq, '--tag', `instance_id=${i}`, ...extra];
+
+  it('by default each gets its share of maxCostUSD, so together they stay within it', async () => {
+    const s = await withSim({ models: { 'gpt-4o': model } });
+    const runId = `pods-share-${Date.now()}`;
+    const yaml = twoPods({});
+    const [a, b] = await Promise.all([runLoadtest(s, yaml, { runId, args: pod(1, '0:1/2') }), runLoadtest(s, yaml, { runId, args: pod(2, '1/2:1') })]);
+    const requests = ((await (await fetch(`${s.routerUrl}/_sim/requests`)).json()) as { requests: { costUSD: number }[] }).requests;
+    const spend = requests.reduce((sum, r) => sum + r.costUSD, 0);
+    console.log(`two pods sharing maxCostUSD 0.5: sim spend $${spend.toFixed(4)} = ${((100 * spend) / 0.5).toFixed(2)}% of the limit`);
+    for (const run of [a, b]) expect((run.summary?.run as { endReason: string }).endReason).toBe('maxCostUSD reached');
+    expect(spend).toBeLessThanOrEqual(0.5);
+    expect(spend / 0.5).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('with the fleet guard, Prometheus sees the fleet spend and the guard stops both', async () => {
+    const prom = await startPrometheus();
+    try {
+      const s = await withSim({ models: { 'gpt-4o': model } });
+      const runId = `pods-guard-${Date.now()}`;
+      const yaml = twoPods({ fleetGuard: { prometheusUrl: prom.url, intervalSec: 1 } });
+      const rw = ['-o', 'experimental-prometheus-rw'];
+      const env = { K6_PROMETHEUS_RW_SERVER_URL: `${prom.url}/api/v1/write`, K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s', LOADTEST_REQUEST_LOG: '0' };
+      const [a, b] = await Promise.all([
+        runLoadtest(s, yaml, { runId, args: pod(1, '0:1/2', rw), env }),
+        runLoadtest(s, yaml, { runId, args: pod(2, '1/2:1', rw), env }),
+      ]);
+      const requests = ((await (await fetch(`${s.routerUrl}/_sim/requests`)).json()) as { requests: { costUSD: number; receivedMonoMs: number }[] }).requests;
+      const spend = requests.reduce((sum, r) => sum + r.costUSD, 0);
+      const span = (Math.max(...requests.map((r) => r.receivedMonoMs)) - Math.min(...requests.map((r) => r.receivedMonoMs))) / 1000;
+      const rate = spend / span;
+      // Lag: one push interval (1 s) + one guard interval (1 s), plus a second for flushing and querying.
+      const bound = 0.5 + rate * 3;
+      console.log(`fleet guard: sim spend $${spend.toFixed(4)} (${((100 * spend) / 0.5).toFixed(1)}% of $0.5) at $${rate.toFixed(3)}/s; worst case by the documented lag $${bound.toFixed(3)}`);
+      for (const run of [a, b]) expect((run.summary?.run as { endReason: string }).endReason).toBe('maxCostUSD reached across the fleet');
+      expect(spend).toBeGreaterThanOrEqual(0.5 * 0.95);
+      expect(spend).toBeLessThanOrEqual(bound);
+      const seen = await prom.query(`sum(k6_llm_cost_usd_total{testid="${runId}"}) by (instance_id)`);
+      expect(seen.map((r) => r.metric.instance_id).sort()).toEqual(['1', '2']);
+    } finally {
+      await prom.close();
+    }
   });
 });

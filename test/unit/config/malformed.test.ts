@@ -22,6 +22,18 @@ const docType = (name: string, extra: Doc = {}) => ({
 
 const CASES: Case[] = [
   { what: 'wrong apiVersion', mutate: (d) => (d.apiVersion = 'loadtest.ai-aas.dev/v2'), path: 'apiVersion', reason: 'expected "loadtest.ai-aas.dev/v1"' },
+  {
+    what: 'a fleet guard without maxCostUSD',
+    mutate: (d) => (d.spec.limits = { fleetGuard: { prometheusUrl: 'http://127.0.0.1:9090' } }),
+    path: 'spec.limits.fleetGuard',
+    reason: 'guards maxCostUSD, which is not set',
+  },
+  {
+    what: 'a fleet guard Prometheus that is not a URL',
+    mutate: (d) => (d.spec.limits = { maxCostUSD: 1, fleetGuard: { prometheusUrl: 'prometheus:9090' } }),
+    path: 'spec.limits.fleetGuard.prometheusUrl',
+    reason: 'must be an http:// or https:// URL',
+  },
   { what: 'wrong kind', mutate: (d) => (d.kind = 'LoadTest'), path: 'kind', reason: 'expected "LoadTestScenario"' },
   { what: 'a name that is not a DNS label', mutate: (d) => (d.metadata.name = 'My_Test'), path: 'metadata.name', reason: 'lower-case DNS label' },
   { what: 'no metadata.name', mutate: (d) => delete d.metadata.name, path: 'metadata.name', reason: 'required field is missing' },
