@@ -8,6 +8,8 @@ export interface BudgetScope {
   limitUSD: number;
   /** Spend past which a warning is due (an org's warnAtUSD, scaled like the limit). */
   warnAtUSD?: number;
+  /** The org's enableAlerts: its warning is labelled for the alert rule. */
+  alert?: boolean;
 }
 
 /** A reservation held while its request is in flight. */

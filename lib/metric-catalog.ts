@@ -15,7 +15,7 @@ export interface MetricSpec {
 }
 
 /** Tags every llm_* sample may carry; `user` only when per-user tags are switched on (cardinality). */
-export const METRIC_TAGS = ['org', 'model', 'test_type', 'status', 'error_type', 'transport', 'reason', 'token_source', 'finish_reason', 'user'] as const;
+export const METRIC_TAGS = ['org', 'model', 'test_type', 'status', 'error_type', 'transport', 'reason', 'token_source', 'alert', 'user'] as const;
 export type MetricTag = (typeof METRIC_TAGS)[number];
 
 export const METRICS = [
@@ -44,7 +44,7 @@ export const METRICS = [
   { name: 'llm_cache_hit', kind: 'rate', unit: 'ratio', help: 'share of requests with cached prompt tokens' },
   { name: 'llm_salt_violation', kind: 'rate', unit: 'ratio', help: 'share of requests reporting a cache hit on a prompt no request with the same salt sent before' },
   { name: 'llm_sessions', kind: 'counter', unit: 'sessions', help: 'user sessions ended, tagged reason' },
-  { name: 'llm_budget_warnings', kind: 'counter', unit: 'warnings', help: 'orgs whose spend crossed warnAtUSD (once per org and k6 instance); the budget alert keys on it' },
+  { name: 'llm_budget_warnings', kind: 'counter', unit: 'warnings', help: 'orgs whose spend crossed warnAtUSD (once per org and k6 instance), tagged alert=true when the org has enableAlerts; the budget alert keys on it' },
 ] as const satisfies readonly MetricSpec[];
 
 export type MetricName = (typeof METRICS)[number]['name'];

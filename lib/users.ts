@@ -241,6 +241,7 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
   if (budget?.limitUSD !== undefined) {
     const scope: BudgetScope = { kind: 'org', key: `org:${user.org}`, limitUSD: budget.limitUSD * share };
     if (budget.warnAtUSD !== undefined) scope.warnAtUSD = budget.warnAtUSD * share;
+    if (budget.enableAlerts) scope.alert = true;
     scopes.push(scope);
   }
   if (budget?.dailyUSD !== undefined) scopes.push({ kind: 'org-daily', key: `org:${user.org}:day:${day}`, limitUSD: budget.dailyUSD * share });
@@ -280,7 +281,8 @@ function warnIfOverBudget(r: Reservation, spent: number[], org: string): void {
     if (scope.warnAtUSD === undefined || (spent[i] as number) < scope.warnAtUSD) return;
     if (shared && !shared.tryAdd(`budget:warned:${scope.key}`, 1, 1)) return;
     console.warn(`[loadtest] org ${org} has spent $${(spent[i] as number).toFixed(4)} of its share, past warnAtUSD`);
-    record('llm_budget_warnings', 1, { org });
+    // `alert` carries the org's enableAlerts, so the alert rule fires only for orgs that asked for it.
+    record('llm_budget_warnings', 1, { org, alert: String(scope.alert === true) });
   });
 }
 

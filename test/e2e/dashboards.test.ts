@@ -1,0 +1,172 @@
+// Dashboards and alert rules against a real Prometheus fed by a real k6 run: every query must parse and
+// return data, the native-histogram TTFT must agree with k6's own summary, and the committed manifests must be
+// what k8s/monitoring/render-configmap.ts renders.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { MONITORING_DIR, RENDERED } from '../../k8s/monitoring/render-configmap';
+import { METRICS } from '../../lib/metric-catalog';
+import type { RunningSim } from '../../sim/index';
+import { runLoadtest, sim, type LoadtestRun } from './helpers/loadtest';
+import { startPrometheus, type TestPrometheus } from './helpers/prometheus';
+import { alertQueries, dashboardQueries, labelValues, panelsOf, queryAt, readDashboards, substitute, variableQueries } from './helpers/promql';
+import { fastModel, scenarioYaml } from './helpers/scenario-config';
+
+const DASHBOARDS = join(MONITORING_DIR, 'dashboards');
+const RULES = join(MONITORING_DIR, 'prometheus-rules.yml');
+const METRICS_DOC = readFileSync(join(MONITORING_DIR, '..', '..', 'docs', 'metrics.md'), 'utf8');
+const panelQueries = dashboardQueries(DASHBOARDS);
+const alerts = alertQueries(RULES);
+const variables = variableQueries(DASHBOARDS);
+
+function promtoolPath(): string | null {
+  try {
+    return execFileSync('sh', ['-c', 'command -v promtool'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+describe('monitoring manifests', () => {
+  it('the committed ConfigMap and PrometheusRule are what render-configmap.ts renders', () => {
+    for (const [file, render] of Object.entries(RENDERED)) {
+      expect(readFileSync(join(MONITORING_DIR, file), 'utf8'), `${file} is stale: run npx tsx k8s/monitoring/render-configmap.ts`).toBe(render());
+    }
+  });
+
+  it('the ConfigMap carries the sidecar label and every dashboard, unchanged', () => {
+    const cm = parse(readFileSync(join(MONITORING_DIR, 'grafana-dashboards-configmap.yaml'), 'utf8')) as { metadata: { labels: Record<string, string> }; data: Record<string, string> };
+    expect(cm.metadata.labels.grafana_dashboard).toBe('1');
+    const dashboards = readDashboards(DASHBOARDS);
+    expect(Object.keys(dashboards)).toEqual(['cache.json', 'cost-budgets.json', 'errors.json', 'models.json', 'overview.json', 'performance.json']);
+    for (const file of Object.keys(dashboards)) expect(JSON.parse(cm.data[`llm-${file}`] ?? 'null')).toEqual(dashboards[file]);
+  });
+
+  it('every dashboard has the datasource and testid variables, every panel a unit and only llm_* queries scoped to $testid', () => {
+    for (const [file, d] of Object.entries(readDashboards(DASHBOARDS))) {
+      expect(d.schemaVersion, file).toBe(39);
+      const vars = d.templating.list.map((v) => v.name);
+      expect(vars.slice(0, 2), file).toEqual(['datasource', 'testid']);
+      for (const p of panelsOf(d)) {
+        expect(p.fieldConfig?.defaults?.unit, `${file} / ${p.title}: unit`).toBeTruthy();
+        for (const t of p.targets ?? []) if (t.expr.includes('k6_llm_')) expect(t.expr, `${file} / ${p.title}`).toContain('testid=~"$testid"');
+      }
+    }
+  });
+
+  it('docs/metrics.md lists every catalogue metric', () => {
+    for (const m of METRICS) expect(METRICS_DOC, m.name).toContain(`| \`${m.name}\` |`);
+  });
+
+  it.skipIf(promtoolPath() === null)('promtool accepts the plain rules file', () => {
+    const out = execFileSync(promtoolPath() as string, ['check', 'rules', RULES], { encoding: 'utf8' });
+    expect(out).toContain(`SUCCESS: ${alerts.length} rules found`);
+  });
+});
+
+describe('against a Prometheus fed by a k6 run', () => {
+  let prom: TestPrometheus;
+  let s: RunningSim;
+  let run: LoadtestRun;
+  let evalTime: number;
+  const runId = `dash-${Date.now()}`;
+
+  beforeAll(async () => {
+    prom = await startPrometheus();
+    // Three models, each there to light up a part of the dashboards and make every alert fire:
+    // gpt-4o answers 503 to 15% of requests (errors, LLMHighErrorRate), gpt-3.5-turbo serves the salted,
+    // cache-preferring test type from a leaky cache (hits, salt violations), gpt-4 is slow to its first token
+    // (LLMTTFTDegraded) and picked often enough that the run's TTFT p95 lies well inside its cluster, not on the
+    // gap between fast and slow answers. Both orgs cross warnAtUSD within seconds (LLMBudgetWarning).
+    s = await sim({
+      cache: { leaky: true },
+      models: {
+        'gpt-4o': fastModel({ faults: { http503: 0.15 } }),
+        'gpt-3.5-turbo': fastModel({ gapMs: 2 }),
+        'gpt-4': fastModel({ ttftBaseMs: 1200 }),
+      },
+    } as Parameters<typeof sim>[0]);
+    run = await runLoadtest(
+      s,
+      scenarioYaml({
+        organizations: { count: 2, budget: { limitUSD: 10, warnAtUSD: 0.002, enableAlerts: true } },
+        users: { perOrg: { min: 6, max: 6 } },
+        loadPattern: { phases: [{ kind: 'sustain', durationSec: 8, target: 12 }] },
+        userBehavior: { errorHandling: { retryAttempts: 0, stopOnErrors: 1000 } },
+        testTypes: [
+          { name: 'random_short', weight: 30, cacheBehavior: 'avoid', modelTargeting: { mediumModels: ['gpt-4o'] } },
+          { name: 'cached', weight: 30, questionStrategy: 'historical', cacheBehavior: 'prefer', cacheSalt: { scope: 'user' }, modelTargeting: { slmModels: ['gpt-3.5-turbo'] } },
+          { name: 'long_form', weight: 40, cacheBehavior: 'avoid', modelTargeting: { largeModels: ['gpt-4'] } },
+        ],
+      }),
+      {
+        runId,
+        args: ['-o', 'experimental-prometheus-rw', '--tag', 'instance_id=1'],
+        env: {
+          K6_PROMETHEUS_RW_SERVER_URL: `${prom.url}/api/v1/write`,
+          K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+          K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
+          LOADTEST_REQUEST_LOG: '0',
+        },
+        timeoutMs: 60_000,
+      },
+    );
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    // k6 pushes once more when it stops; wait until Prometheus holds every TTFT sample the summary counted.
+    const want = (run.summary as { latency: { ttft: { count: number } } }).latency.ttft.count;
+    for (let i = 0; i < 50; i++) {
+      const got = await prom.query(`sum(histogram_count(k6_llm_ttft_seconds{testid="${runId}"}))`);
+      if (Number(got[0]?.value[1]) === want) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    evalTime = Date.now() / 1000;
+  }, 120_000);
+
+  afterAll(async () => {
+    await s?.close();
+    await prom?.close();
+  });
+
+  // What Grafana would send for "this run, all orgs/models/test types"; $__range covers the whole run.
+  const vars = { testid: runId, org: '.*', model: '.*', test_type: '.*', __rate_interval: '1m', __range: '2m' };
+
+  it.each(variables)('variable $name offers values, the run among them', async ({ selector, label }) => {
+    const values = await labelValues(prom.url, substitute(selector, vars), label);
+    expect(values.length).toBeGreaterThan(0);
+    if (label === 'testid') expect(values).toContain(runId);
+  });
+
+  it.each(panelQueries)('panel $name parses and returns data', async ({ expr }) => {
+    const res = await queryAt(prom.url, substitute(expr, vars), evalTime);
+    expect(res.status, res.error).toBe('success');
+    expect(res.data?.result.length, substitute(expr, vars)).toBeGreaterThan(0);
+  });
+
+  it.each(alerts)('alert $name fires on this run', async ({ expr }) => {
+    const res = await queryAt(prom.url, expr, evalTime);
+    expect(res.status, res.error).toBe('success');
+    expect(res.data?.result.filter((r) => r.metric.testid === runId).length, expr).toBeGreaterThan(0);
+  });
+
+  it('every k6_llm_* series name k6 wrote is documented in docs/metrics.md', async () => {
+    const res = (await (await fetch(`${prom.url}/api/v1/label/__name__/values`)).json()) as { data: string[] };
+    const written = res.data.filter((n) => n.startsWith('k6_llm_'));
+    expect(written).toContain('k6_llm_ttft_seconds');
+    for (const name of written) expect(METRICS_DOC, name).toContain(`\`${name}\``);
+  });
+
+  it('Prometheus holds every TTFT sample, and its native-histogram p95 is within one bucket of k6’s', async () => {
+    const ttft = (run.summary as { latency: { ttft: { count: number; p95: number } } }).latency.ttft;
+    // k6's histogram is cumulative from the run's start and never reset, so its last sample is the whole run.
+    const [count] = await prom.query(`sum(histogram_count(k6_llm_ttft_seconds{testid="${runId}"}))`);
+    expect(Number(count?.value[1])).toBe(ttft.count);
+    const [p95] = await prom.query(`histogram_quantile(0.95, sum(k6_llm_ttft_seconds{testid="${runId}"}))`);
+    const promMs = Number(p95?.value[1]) * 1000;
+    // k6 asks for NativeHistogramBucketFactor 1.1, which client_golang rounds to schema 3: buckets grow by 2^(1/8).
+    const factor = 2 ** (2 ** -3);
+    console.log(`TTFT p95: Prometheus ${promMs.toFixed(2)} ms, k6 ${ttft.p95.toFixed(2)} ms over ${ttft.count} requests (tolerance ${(ttft.p95 * (factor - 1)).toFixed(2)} ms)`);
+    expect(Math.abs(promMs - ttft.p95)).toBeLessThanOrEqual(ttft.p95 * (factor - 1) + 0.01);
+  });
+});
