@@ -103,13 +103,9 @@ describe('against a Prometheus fed by a k6 run', () => {
       }),
       {
         runId,
-        args: ['-o', 'experimental-prometheus-rw', '--tag', 'instance_id=1'],
-        env: {
-          K6_PROMETHEUS_RW_SERVER_URL: `${prom.url}/api/v1/write`,
-          K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
-          K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true',
-          LOADTEST_REQUEST_LOG: '0',
-        },
+        // The documented switch (`npm run k6 -- run --prometheus URL`); only the push interval is shortened.
+        args: ['--prometheus', prom.url, '--tag', 'instance_id=1'],
+        env: { K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s', LOADTEST_REQUEST_LOG: '0' },
         timeoutMs: 60_000,
       },
     );

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureK6 } from '../../../build/build-k6.mjs';
+import { rewriteArgs } from '../../../scripts/k6-args.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -27,12 +28,14 @@ export interface K6Options {
   env?: Record<string, string>;
 }
 
-/** Runs the project's k6 with args; kills it if it outlives the timeout. */
+/** Runs the project's k6 with args (`--prometheus URL` included, as `npm run k6` takes it); kills it if it outlives the timeout. */
 export async function runK6(args: string[], opts: K6Options | number = {}): Promise<K6Run> {
   const { timeoutMs = 120_000, cwd = repoRoot, env = {} } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
+  const rewritten = rewriteArgs(args, { ...process.env, ...env });
+  if ('error' in rewritten) throw new Error(rewritten.error);
   const bin = await ensureK6();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd, env: { ...process.env, PWD: cwd, K6_NO_USAGE_REPORT: 'true', ...env } });
+    const child = spawn(bin, rewritten.args, { cwd, env: { ...process.env, PWD: cwd, K6_NO_USAGE_REPORT: 'true', ...rewritten.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
