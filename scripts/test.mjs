@@ -42,14 +42,16 @@ if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
   if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
 }
 
-// The e2e tests start Debian's Prometheus; install it where that is possible (root with apt-get).
+// The e2e tests start Debian's Prometheus and open reports in Debian's Chromium; install them where that is
+// possible (root with apt-get), else say what is missing.
 const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-if (!onPath('prometheus')) {
+const missing = [['prometheus', 'prometheus'], ['chromium', 'chromium']].filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg);
+if (missing.length > 0) {
   if (process.getuid?.() === 0 && onPath('apt-get')) {
-    step('installing prometheus (apt-get)');
-    spawnSync('sh', ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus'], { stdio: 'inherit' });
+    step(`installing ${missing.join(', ')} (apt-get)`);
+    spawnSync('sh', ['-c', `apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')}`], { stdio: 'inherit' });
   } else {
-    console.log('\nprometheus is not on PATH: the tests that need it will fail. Install it (Debian: apt-get install prometheus; or a release from prometheus.io).');
+    console.log(`\n${missing.join(' and ')} not on PATH: the tests that need them will fail. Debian: apt-get install ${missing.join(' ')}.`);
   }
 }
 
