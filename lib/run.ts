@@ -40,11 +40,21 @@ function chooseRunId(config: LoadTestConfig): string {
   return `${config.metadata.name}-${t}`.toLowerCase();
 }
 
+/** An env override of a target URL, checked like the config's own URLs. */
+function urlFromEnv(name: string): string | undefined {
+  const v = __ENV[name];
+  if (!v) return undefined;
+  if (!/^https?:\/\/[^\s/]+\S*$/.test(v)) throw new Error(`${name}: must be an http:// or https:// URL`);
+  return v;
+}
+
 /** Env overrides of the targets, so one config runs against the sim on any port or a real platform. */
 function applyTargetOverrides(config: LoadTestConfig): LoadTestConfig {
   const targets = { ...config.spec.targets };
-  if (__ENV.API_ROUTER_URL) targets.apiRouterUrl = __ENV.API_ROUTER_URL;
-  if (__ENV.USER_ORG_URL) targets.userOrgUrl = __ENV.USER_ORG_URL;
+  const router = urlFromEnv('API_ROUTER_URL');
+  const admin = urlFromEnv('USER_ORG_URL');
+  if (router) targets.apiRouterUrl = router;
+  if (admin) targets.userOrgUrl = admin;
   return { ...config, spec: { ...config.spec, targets } };
 }
 

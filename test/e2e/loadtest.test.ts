@@ -272,6 +272,13 @@ describe('bad input', () => {
     expect(run.stderr + run.stdout).toMatch(/spec\.userBehavior\.thinkTimeSeconds\.min: must be <= max/);
     expect(run.simState.orgs).toEqual([]);
   });
+  it('a target override that is not a URL is named, and nothing is provisioned', async () => {
+    const s = await withSim({});
+    const run = await runLoadtest(s, scenarioYaml(), { env: { API_ROUTER_URL: 'router:8080' } });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr + run.stdout).toMatch(/API_ROUTER_URL: must be an http:\/\/ or https:\/\/ URL/);
+    expect(run.simState.orgs).toEqual([]);
+  });
   it('missing admin credentials are named, and nothing is provisioned', async () => {
     const s = await withSim({});
     const run = await runLoadtest(s, scenarioYaml(), { env: { AIAAS_ADMIN_PASSWORD: '' } });
