@@ -51,7 +51,7 @@ function header(sum: Summary): string {
   const r = sum.run;
   const meta: [string, string][] = [
     ['run', r.id],
-    ['seed', String(r.seed)],
+    ['seed', r.seed === null ? 'not known' : String(r.seed)],
     ['transport', r.transport],
     ['started', r.startedAt],
     ['duration', fmtDuration(r.durationSec)],
@@ -173,7 +173,7 @@ function breakdowns(sum: Summary): string {
   const think = table(
     ['think time (ms)', 'mean', 'p50', 'p95', 'min', 'max'],
     [
-      [`configured (${c.distribution})`, fmtMs(c.meanMs), '', '', fmtMs(c.minMs), fmtMs(c.maxMs)],
+      c === null ? ['configured', 'not known', '', '', '', ''] : [`configured (${c.distribution})`, fmtMs(c.meanMs), '', '', fmtMs(c.minMs), fmtMs(c.maxMs)],
       a === null ? ['actual', 'no data', '', '', '', ''] : ['actual', fmtMs(a.avg), fmtMs(a.med), fmtMs(a.p95), fmtMs(a.min), fmtMs(a.max)],
     ],
   );

@@ -95,7 +95,8 @@ export interface TestTypeFigures {
   requests: number | null;
   /** Share of all requests this run sent. */
   share: number | null;
-  configuredWeight: number;
+  /** null when the report was built without the config (a fleet report from Prometheus). */
+  configuredWeight: number | null;
   /** configuredWeight over the sum of all weights: what share should be. */
   configuredShare: number | null;
 }
@@ -124,7 +125,8 @@ export interface Summary {
   run: {
     id: string;
     name: string;
-    seed: number | string;
+    /** null when not known (a fleet report from Prometheus). */
+    seed: number | string | null;
     transport: TransportKind;
     startedAt: string;
     durationSec: number;
@@ -173,11 +175,12 @@ export interface Summary {
   cache: {
     hitRatio: number | null;
     byTestType: Record<string, number | null>;
-    saltViolations: { rate: number | null; count: number };
+    saltViolations: { rate: number | null; count: number | null };
   };
   testTypes: Record<string, TestTypeFigures>;
   thinkTime: {
-    configured: { meanMs: number; minMs: number; maxMs: number; distribution: string };
+    /** null when not known (a fleet report from Prometheus). */
+    configured: { meanMs: number; minMs: number; maxMs: number; distribution: string } | null;
     actual: Stats | null;
   };
   thresholds: ThresholdResult[];

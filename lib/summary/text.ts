@@ -65,7 +65,7 @@ function orgLines(sum: Summary): string[] {
 
 function cacheLine(sum: Summary): string {
   const parts = Object.keys(sum.cache.byTestType).map((t) => `${t} ${fmtPct(sum.cache.byTestType[t] ?? null)}`);
-  const salt = sum.cache.saltViolations.count > 0 ? `; SALT VIOLATIONS ${fmtInt(sum.cache.saltViolations.count)}` : '';
+  const salt = (sum.cache.saltViolations.count ?? 0) > 0 ? `; SALT VIOLATIONS ${fmtInt(sum.cache.saltViolations.count)}` : '';
   return `${fmtPct(sum.cache.hitRatio)} overall${parts.length > 0 ? `; ${parts.join(', ')}` : ''}${salt}`;
 }
 
@@ -84,7 +84,8 @@ function thinkTimeLine(sum: Summary): string {
   const c = sum.thinkTime.configured;
   const a = sum.thinkTime.actual;
   const actual = a === null ? 'actual: no data' : `actual mean ${fmtMs(a.avg)} ms, p50 ${fmtMs(a.med)}, p95 ${fmtMs(a.p95)}`;
-  return `configured mean ${fmtMs(c.meanMs)} ms (${c.distribution}, ${fmtMs(c.minMs)}..${fmtMs(c.maxMs)}); ${actual}`;
+  const configured = c === null ? 'configured: not known' : `configured mean ${fmtMs(c.meanMs)} ms (${c.distribution}, ${fmtMs(c.minMs)}..${fmtMs(c.maxMs)})`;
+  return `${configured}; ${actual}`;
 }
 
 function thresholdsLine(sum: Summary): string {
@@ -108,7 +109,7 @@ function perRequestTokens(sum: Summary): string {
 /** The LLM section of the end-of-test summary; `reports` adds the line saying where the files went. */
 export function renderText(sum: Summary, opts: { reports?: string } = {}): string {
   const r = sum.run;
-  const head = `LLM summary: ${r.name} (run ${r.id}, seed ${String(r.seed)}, ${r.transport}, ${fmtDuration(r.durationSec)})`;
+  const head = `LLM summary: ${r.name} (run ${r.id}, seed ${r.seed === null ? 'not known' : String(r.seed)}, ${r.transport}, ${fmtDuration(r.durationSec)})`;
   const lines = [head];
   if (r.instance !== null) lines.push(line('instance', `${r.instance.index + 1} of ${r.instance.count} (figures are this instance's only)`));
   if (r.endReason !== null) lines.push(line('ended by', r.endReason));

@@ -1,0 +1,99 @@
+/**
+ * npm run report -- --prometheus URL --testid ID [--out DIR] [--name NAME]
+ * The fleet report: one run across all its pods, read from the Prometheus that received its remote-write,
+ * written as the same summary.json, junit.xml and report.html as a single run (source: "prometheus").
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../lib/fleet-report/collect';
+import { fleetSummary, NOT_IN_PROMETHEUS } from '../lib/fleet-report/map';
+import { renderHtml, renderJUnit, renderText, runDirName } from '../lib/summary/index';
+
+const USAGE = 'usage: npm run report -- --prometheus URL --testid ID [--out DIR] [--name NAME]';
+/** How far back from now the run is looked for: Prometheus' default retention. */
+const LOOKBACK_SEC = 15 * 24 * 3600;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+class UsageError extends Error {}
+class PrometheusError extends Error {}
+
+function parse(argv: string[]): { prometheus: string; testid: string; out?: string; name?: string } {
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({
+      args: argv,
+      options: { prometheus: { type: 'string' }, testid: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values as Record<string, string | undefined>;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { prometheus, testid, out, name } = values;
+  if (prometheus === undefined || prometheus === '') throw new UsageError('--prometheus URL is required');
+  if (testid === undefined || testid === '') throw new UsageError('--testid ID is required');
+  if (!/^https?:\/\/[^/]+/.test(prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, got "${prometheus}"`);
+  return { prometheus: prometheus.replace(/\/+$/, ''), testid, out, name };
+}
+
+/** Prometheus' HTTP API over fetch; every failure names the URL and what Prometheus said. */
+function httpApi(base: string): PromApi {
+  // GET, since older Prometheus (2.42, Debian 12's) takes POST only on the query endpoints.
+  const call = async <T>(path: string, params: Record<string, string>): Promise<T> => {
+    let res: Response;
+    try {
+      res = await fetch(`${base}${path}?${new URLSearchParams(params)}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw new PrometheusError(`cannot reach Prometheus at ${base}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
+    }
+    const text = await res.text();
+    let body: { status?: string; error?: string; data?: T };
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      throw new PrometheusError(`${base}${path} did not answer like Prometheus (HTTP ${res.status}): ${text.slice(0, 200)}`);
+    }
+    if (body.status !== 'success' || body.data === undefined) throw new PrometheusError(`Prometheus at ${base} refused ${params.query ?? path}: ${body.error ?? `HTTP ${res.status}`}`);
+    return body.data;
+  };
+  return {
+    instant: async (query, time) => (await call<{ result: ApiSeries[] }>('/api/v1/query', { query, time: String(time) })).result,
+    range: async (query, start, end, step) => (await call<{ result: ApiSeries[] }>('/api/v1/query_range', { query, start: String(start), end: String(end), step: String(step) })).result,
+    labelValues: (label, match, start, end) => call<string[]>(`/api/v1/label/${encodeURIComponent(label)}/values`, { 'match[]': match, start: String(start), end: String(end) }),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`report: ${e.message}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const nowSec = Date.now() / 1000;
+    const data = await collectFleetData(httpApi(args.prometheus), { testid: args.testid, name: args.name, nowSec, lookbackSec: LOOKBACK_SEC });
+    const summary = fleetSummary(data);
+    const dir = args.out ?? join('results', `${runDirName(args.testid)}-fleet`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    writeFileSync(join(dir, 'junit.xml'), renderJUnit(summary));
+    writeFileSync(join(dir, 'report.html'), renderHtml(summary));
+    const pods = data.instances.length > 0 ? `${data.instances.length} (instance_id ${data.instances.join(', ')})` : 'unknown (no instance_id label)';
+    process.stdout.write(renderText(summary, { reports: `${dir}/ (summary.json, junit.xml, report.html)` }));
+    process.stdout.write(`  k6 instances: ${pods}\n  ${NOT_IN_PROMETHEUS}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof UnknownRunError || e instanceof PrometheusError) {
+      process.stderr.write(`report: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
