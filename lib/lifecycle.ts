@@ -76,10 +76,20 @@ export function provisionRun(run: Run): SetupData {
           log,
         });
   for (const w of provisioned.warnings) console.warn(`[loadtest] ${w}`);
+  for (const w of unenforcedLimits(run)) console.warn(`[loadtest] ${w}`);
   const tookMs = Date.now() - started;
   record('llm_bootstrap_duration', tookMs, {});
   log(`bootstrap took ${tookMs} ms`);
   return { runId: run.runId, startedAtMs: Date.now(), provisioned };
+}
+
+/** Limits this runtime cannot enforce: on stock k6 the VUs share no counters, so none of the shared ones hold. */
+export function unenforcedLimits(run: Run): string[] {
+  if (counters) return [];
+  const l = run.config.spec.limits;
+  const named: string[] = (['maxCostUSD', 'maxRequests', 'maxErrorRate', 'maxConcurrentReqs'] as const).filter((k) => l[k] !== undefined);
+  if (run.orgs.some((o) => o.budget)) named.push('organizations.budget');
+  return named.length === 0 ? [] : [`stock k6 build: ${named.join(', ')} NOT enforced (they need the shared counters of the project's k6 with k6/x/llm)`];
 }
 
 /** Whether the cleanup policy keeps this run's tenants (on-success keeps them when the run failed, for debugging). */

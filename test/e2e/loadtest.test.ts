@@ -249,12 +249,13 @@ describe('faults', () => {
 });
 
 describe('stock k6 bundle', () => {
-  it('runs the same scenario with buffered HTTP and reports TTFB, never TTFT', async () => {
+  it('runs the same scenario with buffered HTTP, reports TTFB, never TTFT, and says which limits it cannot enforce', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
-    const run = await runLoadtest(s, scenarioYaml({ loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] } }), { stock: true });
+    const run = await runLoadtest(s, scenarioYaml({ limits: { maxRequests: 100000 }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] } }), { stock: true });
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.log.length).toBeGreaterThan(10);
     expect(run.log.every((l) => l.ok && l.ttftMs === null && l.e2eMs !== null)).toBe(true);
+    expect(run.stderr + run.stdout + readFileSync(join(run.dir, 'console.log'), 'utf8')).toMatch(/stock k6 build: maxRequests NOT enforced/);
     expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
     const summary = JSON.parse(readFileSync(join(run.dir, `${run.runId}-summary.json`), 'utf8'));
     expect(summary.run.transport).toBe('buffered');
