@@ -94,7 +94,7 @@ describe('maxErrorRate and maxConcurrentReqs', () => {
   it('with the sim answering 503 to 30% of requests the run aborts with that reason', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel({ faults: { http503: 0.3 } }) } });
     const run = await runLoadtest(s, flaky());
-    expect(run.code).not.toBe(0);
+    expect(run.code, 'k6 exits 108 when the script aborts the test').toBe(108);
     expect((run.summary?.run as { endReason: string }).endReason).toBe('maxErrorRate exceeded');
   });
 

@@ -101,7 +101,7 @@ describe('multi-org run (3 orgs of 10/20/30 users)', () => {
   it('cleans up every key when the run is aborted midway', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
     const run = await runLoadtest(s, scenarioYaml({ limits: { maxRequests: 12 } }));
-    expect(run.code).not.toBe(0);
+    expect(run.code, 'k6 exits 108 when the script aborts the test').toBe(108);
     expect(summaryOf(run).run.endReason).toBe('maxRequests reached');
     expect(run.simRequests.length).toBeLessThanOrEqual(12);
     expect(run.simState.apiKeys.length).toBe(4);
