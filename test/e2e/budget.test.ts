@@ -46,44 +46,54 @@ describe('maxCostUSD', () => {
 });
 
 describe('org budgets', () => {
-  const threeOrgs = (smallBudget: boolean) =>
+  const smallBudget = 0.01;
+  const threeOrgs = (limited: boolean) =>
     scenarioYaml({
-      organizations: { count: 3, overrides: smallBudget ? [{ org: 3, budget: { limitUSD: 0.02 } }] : [] },
+      organizations: { count: 3, overrides: limited ? [{ org: 3, budget: { limitUSD: smallBudget } }] : [] },
       users: { perOrg: { min: 5, max: 5 } },
-      userBehavior: { thinkTimeSeconds: { base: 0.1, variance: 0, distribution: 'uniform', min: 0.1, max: 0.1 } },
-      loadPattern: { phases: [{ kind: 'sustain', durationSec: 6, target: 15 }] },
-      limits: { maxDurationSec: 6 },
+      userBehavior: { thinkTimeSeconds: { base: 0.2, variance: 0, distribution: 'uniform', min: 0.2, max: 0.2 } },
+      loadPattern: { phases: [{ kind: 'sustain', durationSec: 10, target: 15 }] },
+      limits: { maxDurationSec: 10 },
     });
 
   it('an org with a small budget stops alone, without a 402 storm; the others keep their request rate', async () => {
-    const base = await withSim({ models: { 'gpt-4o': model } });
-    const baseline = await runLoadtest(base, threeOrgs(false));
-    await base.close();
+    // Both runs go at once, on two sims: CPU contention on the machine then slows both alike, so
+    // the comparison measures the small org's effect on the others rather than the machine's mood.
+    const base = await sim({ models: { 'gpt-4o': model } });
     const s = await withSim({ models: { 'gpt-4o': model } });
-    const run = await runLoadtest(s, threeOrgs(true));
+    let baseline: LoadtestRun, run: LoadtestRun;
+    try {
+      [baseline, run] = await Promise.all([
+        runLoadtest(base, threeOrgs(false), { runId: `e2e-base-${Date.now()}` }),
+        runLoadtest(s, threeOrgs(true), { runId: `e2e-small-${Date.now()}` }),
+      ]);
+    } finally {
+      await base.close();
+    }
     expect(run.code, run.stderr.slice(-1500)).toBe(0);
+    expect(baseline.code, baseline.stderr.slice(-1500)).toBe(0);
     const orgId = (r: LoadtestRun, name: string) => r.simState.orgs.find((o) => o.name === name)?.orgId;
     const requestsOf = (r: LoadtestRun, name: string) => r.simRequests.filter((q) => q.orgId === orgId(r, name));
 
     const small = requestsOf(run, 'e2e-org-3');
     const smallSpend = small.reduce((sum, q) => sum + q.costUSD, 0);
     const denied = small.filter((q) => q.status === 402).length;
-    console.log(`small org: ${small.length} requests, $${smallSpend.toFixed(4)} of $0.02, ${denied} answered 402`);
-    expect(smallSpend).toBeLessThanOrEqual(0.02);
+    console.log(`small org: ${small.length} requests, $${smallSpend.toFixed(4)} of $${smallBudget}, ${denied} answered 402`);
+    expect(smallSpend).toBeLessThanOrEqual(smallBudget);
     expect(denied / small.length).toBeLessThan(0.01);
     const last = Math.max(...run.simRequests.map((q) => q.receivedMonoMs));
-    expect(small.filter((q) => q.receivedMonoMs > last - 2000)).toEqual([]);
+    expect(small.filter((q) => q.receivedMonoMs > last - 4000)).toEqual([]);
 
-    // The rate is compared over the steady middle of each run (1-5 s), away from ramp-up and graceful stop.
+    // The rate is compared over the steady middle of each run (1-9 s), away from ramp-up and graceful stop.
     const steady = (r: LoadtestRun, name: string) => {
       const t0 = Math.min(...r.simRequests.map((q) => q.receivedMonoMs));
-      return requestsOf(r, name).filter((q) => q.receivedMonoMs - t0 >= 1000 && q.receivedMonoMs - t0 < 5000).length;
+      return requestsOf(r, name).filter((q) => q.receivedMonoMs - t0 >= 1000 && q.receivedMonoMs - t0 < 9000).length;
     };
     for (const name of ['e2e-org-1', 'e2e-org-2']) {
       const with_ = steady(run, name);
       const without = steady(baseline, name);
       console.log(`${name}: ${with_} requests with the small budget next to it, ${without} without`);
-      expect(Math.abs(with_ - without) / without).toBeLessThanOrEqual(0.1);
+      expect(with_ / without).toBeGreaterThanOrEqual(0.9);
     }
   });
 });
