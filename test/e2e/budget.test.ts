@@ -59,7 +59,7 @@ describe('org budgets', () => {
   it('an org with a small budget stops alone, without a 402 storm; the others keep their request rate', async () => {
     // Both runs go at once, on two sims: CPU contention on the machine then slows both alike, so
     // the comparison measures the small org's effect on the others rather than the machine's mood.
-    const base = await sim({ models: { 'gpt-4o': model } });
+    const base = await sim({ models: { 'gpt-4o': model } } as Parameters<typeof sim>[0]);
     const s = await withSim({ models: { 'gpt-4o': model } });
     let baseline: LoadtestRun, run: LoadtestRun;
     try {
