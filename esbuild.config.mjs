@@ -64,6 +64,28 @@ export async function buildAll({ log = console.log } = {}) {
   }
 }
 
+/**
+ * The streaming bundle of one scenario as text, minified and without a source map, for a ConfigMap:
+ * ConfigMaps hold at most 1 MiB, and the readable bundle is over that.
+ */
+export async function bundleForCluster(entry = 'loadtest.ts') {
+  const result = await esbuild.build({
+    entryPoints: [join(scenariosDir, entry)],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2017',
+    external: ['k6', 'k6/*'],
+    minify: true,
+    // Function names stay, so errors from a pod still name where they came from.
+    keepNames: true,
+    logLevel: 'warning',
+    plugins: [transportPlugin(flavours.default.transport)],
+  });
+  return result.outputFiles[0].text;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   buildAll().catch((err) => {
     console.error(err.message);

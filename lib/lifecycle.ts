@@ -6,6 +6,7 @@ import { cleanupAiAas, provisionAiAas } from './platform/ai-aas';
 import { parseStaticKeys, provisionStatic } from './platform/static';
 import type { Provisioned } from './platform/types';
 import { loadRun, resolveUserPath, type Run } from './run';
+import { formatOrgRange } from './slice';
 import { ownsOrg, type TenantPlan } from './tenants';
 
 /** What setup() returns to every VU and to teardown(). Holds keys: never log or report it. */
@@ -57,10 +58,11 @@ export function provisionRun(run: Run): SetupData {
   const started = Date.now();
   const spec = run.config.spec;
   const plan: TenantPlan = { orgs: run.orgs, users: run.allUsers() };
-  const ids = instanceShare(run.totalUsers);
+  const ids = instanceShare(run.sliceUsers).map((n) => run.sliceUser(n));
   const share = ids.map((id) => run.user(id));
   const mine = new Set(ids);
-  log(`run ${run.runId}: this instance plays ${share.length} of ${run.totalUsers} users (${spec.platform.adapter} adapter)`);
+  const slice = run.orgRange ? `, orgs ${formatOrgRange(run.orgRange)} of ${run.orgs.length}` : '';
+  log(`run ${run.runId}: this instance plays ${share.length} of ${run.totalUsers} users (${spec.platform.adapter} adapter${slice})`);
   const provisioned =
     spec.platform.adapter === 'static'
       ? provisionStatic(plan, share, staticKeys(run))

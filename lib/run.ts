@@ -2,6 +2,7 @@ import { SharedArray } from 'k6/data';
 import { formatErrors, parseConfig } from './config/load';
 import type { LoadTestConfig } from './config/schema';
 import { hash32, rngFrom } from './random';
+import { ORG_RANGE_ENV, parseOrgRange, usersInRange, type OrgRange } from './slice';
 import { planTenants, type OrgPlan, type UserPlan } from './tenants';
 
 /** Everything about the run that every VU of a process shares, computed once (SharedArray). */
@@ -12,13 +13,20 @@ export interface RunHeader {
   /** Short lower-case tag woven into slugs and emails so runs never collide on the platform. */
   runTag: string;
   orgs: OrgPlan[];
+  /** Users in the whole plan, across every cluster of a split run. */
   totalUsers: number;
+  /** This cluster's orgs (LOADTEST_ORGS) when the run is split across clusters; null plays them all. */
+  orgRange: OrgRange | null;
+  /** Users in this cluster's slice: totalUsers unless orgRange is set. */
+  sliceUsers: number;
 }
 
 /** The run as a VU sees it: the shared header plus lazy access to the user list. */
 export interface Run extends RunHeader {
   user(index: number): UserPlan;
   allUsers(): UserPlan[];
+  /** The plan index of the slice's n-th user (1-based); the identity without an org range. */
+  sliceUser(n: number): number;
 }
 
 /**
@@ -79,13 +87,22 @@ const headerStore = new SharedArray<RunHeader>('loadtest-run', () => {
   const runId = chooseRunId(config);
   const runTag = hash32(runId).toString(36);
   const plan = tenantPlan(config, runTag);
-  return [{ config, configPath, runId, runTag, orgs: plan.orgs, totalUsers: plan.users.length }];
+  const rangeText = __ENV[ORG_RANGE_ENV];
+  const orgRange = rangeText ? parseOrgRange(rangeText, plan.orgs.length) : null;
+  const sliceUsers = orgRange ? usersInRange(plan.users, orgRange).length : plan.users.length;
+  return [{ config, configPath, runId, runTag, orgs: plan.orgs, totalUsers: plan.users.length, orgRange, sliceUsers }];
 });
 
 // One element per user, so a VU deserialises only the users it asks for, not the whole list.
 const userStore = new SharedArray<UserPlan>('loadtest-users', () => {
   const h = headerStore[0] as RunHeader;
   return tenantPlan(h.config, h.runTag).users;
+});
+
+// The plan indexes of a split run's slice; empty when the run plays every org.
+const sliceStore = new SharedArray<number>('loadtest-slice', () => {
+  const h = headerStore[0] as RunHeader;
+  return h.orgRange ? usersInRange(tenantPlan(h.config, h.runTag).users, h.orgRange) : [];
 });
 
 /** Loads the run (parsing the config once per process) for this VU. */
@@ -102,6 +119,12 @@ export function loadRun(): Run {
       const out: UserPlan[] = [];
       for (let i = 0; i < userStore.length; i++) out.push(userStore[i] as UserPlan);
       return out;
+    },
+    sliceUser: (n) => {
+      if (!header.orgRange) return n;
+      const id = sliceStore[n - 1];
+      if (id === undefined) throw new Error(`user ${n} is outside this slice's ${header.sliceUsers} users`);
+      return id;
     },
   };
 }

@@ -233,7 +233,9 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
   const maxCost = vu.run.config.spec.limits.maxCostUSD;
   if (maxCost !== undefined) {
     // With the fleet guard, Prometheus enforces the fleet total and each instance may spend up to all of it.
-    const fraction = vu.guard ? 1 : segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
+    // Otherwise each instance spends its own share: its segment of its cluster's slice of the users.
+    const slice = vu.run.sliceUsers / vu.run.totalUsers;
+    const fraction = vu.guard ? 1 : slice * segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
     scopes.push({ kind: 'test', key: 'test', limitUSD: maxCost * fraction });
   }
   const budget = vu.run.orgs[user.orgIndex - 1]?.budget;

@@ -10,6 +10,11 @@ export const PROMETHEUS_DEFAULTS = {
   K6_PROMETHEUS_RW_TREND_STATS: 'p(50),p(90),p(95),p(99),avg,min,max',
 };
 
+/** The remote-write endpoint for a Prometheus base URL (an endpoint URL is kept as it is). */
+export function prometheusWriteUrl(url) {
+  return url.replace(/\/+$/, '').replace(/(\/api\/v1\/write)?$/, '/api/v1/write');
+}
+
 /**
  * Rewrites k6 arguments: `--prometheus URL` (or `--prometheus=URL`) turns into `-o experimental-prometheus-rw`
  * plus env for the remote-write endpoint. Returns the args for k6 and the env to add, or an error message.
@@ -30,7 +35,7 @@ export function rewriteArgs(args, env) {
   const runAt = out.indexOf('run');
   if (runAt < 0) return { error: '--prometheus only applies to `k6 run`' };
   out.splice(runAt + 1, 0, '-o', 'experimental-prometheus-rw');
-  const added = { K6_PROMETHEUS_RW_SERVER_URL: url.replace(/\/+$/, '').replace(/(\/api\/v1\/write)?$/, '/api/v1/write') };
+  const added = { K6_PROMETHEUS_RW_SERVER_URL: prometheusWriteUrl(url) };
   for (const [k, v] of Object.entries(PROMETHEUS_DEFAULTS)) if (env[k] === undefined) added[k] = v;
   return { args: out, env: added };
 }

@@ -1,0 +1,201 @@
+/**
+ * The launcher's logic: pre-flight every cluster, apply the rendered objects, follow the TestRun's
+ * stage and the runners' logs, and decide the exit code. It talks to clusters only through the
+ * Cluster interface, so it is tested against a fake and, in e2e, a real API server.
+ */
+import type { Cluster, RunnerPod } from './cluster';
+import type { Rendered } from './render';
+
+/** Exit codes of k8s:run. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, preflight: 3, timeout: 4, interrupted: 130 } as const;
+
+/** One cluster's part of a launch. */
+export interface LaunchTarget {
+  cluster: Cluster;
+  rendered: Rendered;
+}
+
+export interface LaunchOptions {
+  wait: boolean;
+  follow: boolean;
+  keep: boolean;
+  /** Whether the runners need the admin Secret (the ai-aas adapter, or static keys from the env). */
+  needsSecret: boolean;
+  secretName: string;
+  /** Checks the config's target URLs from here; returns problems. */
+  checkTargets?: (() => Promise<string[]>) | undefined;
+  /** Longest the launcher waits for the run to end. */
+  timeoutMs: number;
+  pollMs?: number | undefined;
+  /** Aborted on Ctrl-C: the launcher deletes what it created and returns EXIT.interrupted. */
+  signal?: AbortSignal | undefined;
+  /** Progress and outcome lines (stderr in the CLI). */
+  log: (line: string) => void;
+  /** Runner log lines, prefixed with the context and pod (stdout in the CLI). */
+  output: (line: string) => void;
+}
+
+/** What one cluster's runners did. */
+export interface ClusterOutcome {
+  context: string;
+  stage: string | null;
+  pods: RunnerPod[];
+  /** Each runner's end-of-run summary, cut from its log (when followed). */
+  summaries: Record<string, string>;
+  /** Each runner's whole log (when followed). */
+  logs: Record<string, string[]>;
+}
+
+export interface LaunchResult {
+  code: number;
+  reason: string;
+  outcomes: ClusterOutcome[];
+}
+
+/** Checks one cluster before anything is applied; returns the problems, each saying how to fix it. */
+export async function preflight(t: LaunchTarget, o: Pick<LaunchOptions, 'needsSecret' | 'secretName'>): Promise<string[]> {
+  const { cluster, rendered } = t;
+  const where = `context ${cluster.context}`;
+  try {
+    await cluster.serverVersion();
+  } catch (e) {
+    return [`${where}: the API server does not answer (${(e as Error).message}); check the kubeconfig and --context`];
+  }
+  const problems: string[] = [];
+  if (!(await cluster.hasTestRunCrd())) problems.push(`${where}: the k6-operator's TestRun CRD (testruns.k6.io) is not installed; install the operator (README "Running on Kubernetes")`);
+  if (!(await cluster.namespaceExists(rendered.namespace))) {
+    problems.push(`${where}: namespace ${rendered.namespace} does not exist; kubectl apply -f k8s/namespace.yaml (or pass --namespace)`);
+  } else if (o.needsSecret && !(await cluster.secretExists(rendered.namespace, o.secretName))) {
+    problems.push(`${where}: Secret ${o.secretName} is missing in ${rendered.namespace}; create it from k8s/admin-secret.example.yaml (credentials live only there)`);
+  }
+  return problems;
+}
+
+/** Cuts the end-of-run summary from a runner's log: from the summary banner to the end. */
+export function summaryFromLog(lines: readonly string[]): string | null {
+  const at = lines.findIndex((l) => /^\s*LLM summary: /.test(l));
+  return at < 0 ? null : lines.slice(at).join('\n');
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
+
+/** Deletes a target's TestRun and ConfigMap, reporting what went. */
+async function removeObjects(t: LaunchTarget, log: (l: string) => void): Promise<void> {
+  const { cluster, rendered } = t;
+  try {
+    const tr = await cluster.deleteTestRun(rendered.namespace, rendered.name);
+    const cm = await cluster.deleteConfigMap(rendered.namespace, rendered.configMap.metadata.name);
+    log(`[${cluster.context}] deleted ${[tr && `testrun/${rendered.name}`, cm && `configmap/${rendered.configMap.metadata.name}`].filter(Boolean).join(' and ') || 'nothing (already gone)'}`);
+  } catch (e) {
+    log(`[${cluster.context}] could not delete testrun/${rendered.name}: ${(e as Error).message}; delete it with npm run k8s:delete -- --run-id ${rendered.name}`);
+  }
+}
+
+/** Follows one cluster's run until its stage is finished or error, or the run is cut short. */
+async function follow(t: LaunchTarget, o: LaunchOptions, deadline: number): Promise<ClusterOutcome & { ended: 'done' | 'gone' | 'timeout' | 'interrupted' }> {
+  const { cluster, rendered } = t;
+  const ns = rendered.namespace;
+  const outcome: ClusterOutcome = { context: cluster.context, stage: null, pods: [], summaries: {}, logs: {} };
+  let stageChanged: () => void = () => {};
+  let gone = false;
+  const stop = await cluster.watchTestRun(ns, rendered.name, (stage) => {
+    if (stage !== outcome.stage) o.log(`[${cluster.context}] testrun/${rendered.name}: stage ${stage ?? '(none yet)'}`);
+    outcome.stage = stage;
+    stageChanged();
+  }, () => { gone = true; stageChanged(); });
+  const streams = new Map<string, { done: Promise<void>; stop: () => void }>();
+  const pollMs = o.pollMs ?? 2000;
+  let lastProgress = 0;
+  let ended: 'done' | 'gone' | 'timeout' | 'interrupted' = 'done';
+  try {
+    for (;;) {
+      if (o.signal?.aborted) { ended = 'interrupted'; break; }
+      if (Date.now() > deadline) { ended = 'timeout'; break; }
+      if (outcome.stage === 'finished' || outcome.stage === 'error') break;
+      if (gone) { ended = 'gone'; break; }
+      outcome.pods = await cluster.runnerPods(ns, rendered.name);
+      if (o.follow) {
+        for (const p of outcome.pods) {
+          if (streams.has(p.name) || p.phase === 'Pending') continue;
+          const lines: string[] = (outcome.logs[p.name] = []);
+          const prefix = `[${cluster.context}/${p.name}]`;
+          streams.set(p.name, await cluster.followLog(ns, p.name, (line) => { lines.push(line); o.output(`${prefix} ${line}`); }));
+        }
+      }
+      if (Date.now() - lastProgress >= 10_000) {
+        lastProgress = Date.now();
+        const count = (phase: string) => outcome.pods.filter((p) => p.phase === phase).length;
+        o.log(`[${cluster.context}] ${rendered.name}: stage ${outcome.stage ?? 'pending'}, runners ${count('Running')} running, ${count('Succeeded')} done, ${count('Failed')} failed of ${rendered.parallelism}`);
+      }
+      await Promise.race([sleep(pollMs, o.signal), new Promise<void>((r) => { stageChanged = r; })]);
+    }
+  } finally {
+    stop();
+  }
+  if (ended === 'done' || ended === 'gone') {
+    // Logs end with the pods; wait a little for the last lines (the summary) to arrive.
+    await Promise.race([Promise.all([...streams.values()].map((s) => s.done)), sleep(30_000, o.signal)]);
+    outcome.pods = await cluster.runnerPods(ns, rendered.name).catch(() => outcome.pods);
+  }
+  for (const s of streams.values()) s.stop();
+  for (const [pod, lines] of Object.entries(outcome.logs)) {
+    const summary = summaryFromLog(lines);
+    if (summary) outcome.summaries[pod] = summary;
+  }
+  return { ...outcome, ended };
+}
+
+/** Why a finished cluster run failed, or null when every runner exited 0. */
+export function judge(outcome: ClusterOutcome, parallelism: number): string | null {
+  if (outcome.stage === 'error') return `[${outcome.context}] the operator reports stage error`;
+  const failed = outcome.pods.filter((p) => p.phase === 'Failed' || (p.exitCode !== undefined && p.exitCode !== 0));
+  if (failed.length > 0) {
+    return `[${outcome.context}] ${failed.length} of ${parallelism} runner(s) failed: ${failed.map((p) => `${p.name} (exit ${p.exitCode ?? '?'}${p.exitCode === 108 ? ', aborted by a limit' : p.exitCode === 99 ? ', thresholds failed' : ''})`).join(', ')}`;
+  }
+  if (outcome.stage !== 'finished') return `[${outcome.context}] the TestRun went away at stage ${outcome.stage ?? 'none'} before finishing`;
+  return null;
+}
+
+/**
+ * Launches every target: pre-flight all (nothing is applied if one fails), apply, then with wait or
+ * follow see the runs through, delete them unless kept, and return the exit code and reason.
+ */
+export async function launch(targets: LaunchTarget[], o: LaunchOptions): Promise<LaunchResult> {
+  const problems = (await Promise.all(targets.map((t) => preflight(t, o)))).flat();
+  if (o.checkTargets) problems.push(...(await o.checkTargets()));
+  if (problems.length > 0) {
+    for (const p of problems) o.log(`pre-flight: ${p}`);
+    return { code: EXIT.preflight, reason: `pre-flight failed (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was applied`, outcomes: [] };
+  }
+  const applied: LaunchTarget[] = [];
+  try {
+    for (const t of targets) {
+      await t.cluster.apply(t.rendered.configMap);
+      await t.cluster.apply(t.rendered.testRun);
+      applied.push(t);
+      o.log(`[${t.cluster.context}] applied configmap/${t.rendered.configMap.metadata.name} and testrun/${t.rendered.name} in ${t.rendered.namespace} (${t.rendered.parallelism} runner${t.rendered.parallelism === 1 ? '' : 's'})`);
+    }
+  } catch (e) {
+    o.log(`apply failed: ${(e as Error).message}`);
+    for (const t of applied) await removeObjects(t, o.log);
+    return { code: EXIT.failed, reason: 'apply failed; what was applied has been deleted', outcomes: [] };
+  }
+  if (!o.wait && !o.follow) {
+    return { code: EXIT.ok, reason: `launched; watch with npm run k8s:status -- --run-id ${targets[0]?.rendered.name ?? ''}`, outcomes: [] };
+  }
+  const deadline = Date.now() + o.timeoutMs;
+  const results = await Promise.all(targets.map((t) => follow(t, o, deadline)));
+  const interrupted = o.signal?.aborted === true || results.some((r) => r.ended === 'interrupted');
+  const timedOut = results.some((r) => r.ended === 'timeout');
+  if (interrupted || timedOut || !o.keep) for (const t of targets) await removeObjects(t, o.log);
+  const outcomes: ClusterOutcome[] = results.map(({ ended: _ended, ...rest }) => rest);
+  if (interrupted) return { code: EXIT.interrupted, reason: 'interrupted: the TestRun(s) were deleted, which stops the runners', outcomes };
+  if (timedOut) return { code: EXIT.timeout, reason: `the run did not finish within ${Math.round(o.timeoutMs / 1000)} s; the TestRun(s) were deleted`, outcomes };
+  const failures = results.map((r, i) => judge(r, targets[i]?.rendered.parallelism ?? 0)).filter((f): f is string => f !== null);
+  if (failures.length > 0) return { code: EXIT.failed, reason: failures.join('; '), outcomes };
+  return { code: EXIT.ok, reason: 'finished: every runner exited 0', outcomes };
+}

@@ -1,0 +1,178 @@
+/**
+ * Config -> the Kubernetes objects of one cluster run: the ConfigMap holding the bundled script and the
+ * config, and the k6-operator TestRun (k6.io/v1alpha1). Pure: same input, same objects, so rendered
+ * YAML is byte-for-byte stable and can be reviewed or committed.
+ */
+import type { LoadTestConfig } from '../config/schema';
+import { PROMETHEUS_DEFAULTS, prometheusWriteUrl } from '../../scripts/k6-args.mjs';
+import { formatOrgRange, ORG_RANGE_ENV, type OrgRange } from '../slice';
+
+/** ConfigMap data is limited to 1 MiB by the API server (etcd's object size). */
+export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
+/** The operator mounts the script ConfigMap here. */
+export const SCRIPT_MOUNT = '/test';
+/** Default users per runner pod: the middle of the 10-50 the earlier harness ran per pod. */
+export const DEFAULT_USERS_PER_POD = 25;
+export const DEFAULT_IMAGE = 'ai-aas-loadtest:latest';
+export const DEFAULT_NAMESPACE = 'loadtest';
+export const DEFAULT_SECRET = 'loadtest-admin';
+export const RUNNER_SERVICE_ACCOUNT = 'loadtest-runner';
+/** Label every rendered object carries, so status/delete find a run's objects. */
+export const RUN_ID_LABEL = 'loadtest.ai-aas.dev/run-id';
+export const MANAGED_BY = { 'app.kubernetes.io/name': 'ai-aas-loadtest', 'app.kubernetes.io/managed-by': 'ai-aas-loadtest' };
+
+/** The script in the ConfigMap: the bundle as text, or a k6 archive as bytes. */
+export type ScriptPayload = { kind: 'bundle'; file: string; text: string } | { kind: 'archive'; file: string; bytes: Uint8Array };
+
+export interface RenderOptions {
+  runId: string;
+  namespace?: string | undefined;
+  image?: string | undefined;
+  parallelism?: number | undefined;
+  usersPerPod?: number | undefined;
+  secretName?: string | undefined;
+  /** Prometheus base URL for k6's remote-write output; none leaves metrics in the pods' summaries only. */
+  prometheusUrl?: string | undefined;
+  /** This cluster's orgs when a run is split across clusters. */
+  orgRange?: OrgRange | undefined;
+  /** Spread runner pods over distinct nodes (operator's anti-affinity). */
+  separate?: boolean | undefined;
+  /** Keep the TestRun after it finishes (the operator deletes it with cleanup: post otherwise). */
+  keep?: boolean | undefined;
+  /** Extra env for the runners, e.g. target URL overrides (never credentials: those come from the Secret). */
+  env?: Record<string, string> | undefined;
+}
+
+export interface RenderInput {
+  config: LoadTestConfig;
+  configText: string;
+  script: ScriptPayload;
+  /** Users this cluster plays (all the plan's users, or those of orgRange). */
+  users: number;
+  options: RenderOptions;
+}
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+export interface Rendered {
+  name: string;
+  namespace: string;
+  parallelism: number;
+  configMap: K8sObject;
+  testRun: K8sObject;
+  /** Bytes the ConfigMap's data takes, against CONFIGMAP_LIMIT_BYTES. */
+  configMapBytes: number;
+}
+
+/** Kubernetes names: lower-case DNS labels; runner Jobs append "-<i>" and Services "-service-<i>", so 50 is the most. */
+export function objectName(runId: string): string {
+  const name = runId
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 50)
+    .replace(/-+$/, '');
+  if (!/^[a-z]/.test(name)) throw new Error(`run id "${runId}" gives no valid Kubernetes name (it must start with a letter)`);
+  return name;
+}
+
+/** Pods for a user count: the given parallelism, checked, or enough pods of usersPerPod each. */
+export function chooseParallelism(users: number, usersPerPod = DEFAULT_USERS_PER_POD, given?: number): number {
+  if (!Number.isInteger(usersPerPod) || usersPerPod < 1) throw new Error(`--users-per-pod must be a whole number >= 1, got ${usersPerPod}`);
+  if (given !== undefined) {
+    if (!Number.isInteger(given) || given < 1) throw new Error(`--parallelism must be a whole number >= 1, got ${given}`);
+    if (given > users) throw new Error(`--parallelism ${given} exceeds the ${users} users to play: pods without a user would fail; use at most ${users}`);
+    return given;
+  }
+  return Math.max(1, Math.ceil(users / usersPerPod));
+}
+
+/** Resources per runner: CPU is requested, not limited, since CFS throttling would stall streams and inflate latency. */
+function runnerResources(usersPerPod: number) {
+  const memMi = Math.min(2048, Math.max(256, 128 + Math.ceil(usersPerPod * 12)));
+  return { requests: { cpu: '500m', memory: `${memMi}Mi` }, limits: { memory: `${memMi}Mi` } };
+}
+
+function sortedEnv(env: Record<string, string>): { name: string; value: string }[] {
+  return Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name] as string }));
+}
+
+function dataBytes(data: Record<string, string>, binary: Record<string, string>): number {
+  let n = 0;
+  for (const [k, v] of Object.entries(data)) n += Buffer.byteLength(k) + Buffer.byteLength(v);
+  for (const [k, v] of Object.entries(binary)) n += Buffer.byteLength(k) + Buffer.from(v, 'base64').length;
+  return n;
+}
+
+/** Renders the ConfigMap and TestRun; throws with the size when the ConfigMap would not fit. */
+export function render(input: RenderInput): Rendered {
+  const { config, options: o } = input;
+  const name = objectName(o.runId);
+  const namespace = o.namespace ?? config.metadata.namespace ?? DEFAULT_NAMESPACE;
+  const usersPerPod = o.usersPerPod ?? DEFAULT_USERS_PER_POD;
+  const parallelism = chooseParallelism(input.users, usersPerPod, o.parallelism);
+  const labels = { ...MANAGED_BY, [RUN_ID_LABEL]: name, 'loadtest.ai-aas.dev/scenario': config.metadata.name };
+
+  const data: Record<string, string> = { 'config.yaml': input.configText };
+  const binaryData: Record<string, string> = {};
+  if (input.script.kind === 'bundle') data[input.script.file] = input.script.text;
+  else binaryData[input.script.file] = Buffer.from(input.script.bytes).toString('base64');
+  const configMapBytes = dataBytes(data, binaryData);
+  if (configMapBytes > CONFIGMAP_LIMIT_BYTES) {
+    const mib = (configMapBytes / CONFIGMAP_LIMIT_BYTES).toFixed(2);
+    throw new Error(`the script ConfigMap would hold ${configMapBytes} bytes (${mib} MiB), over the ${CONFIGMAP_LIMIT_BYTES}-byte limit of a ConfigMap: ${input.script.kind === 'archive' ? 'the k6 archive is too big (large documents? bake them into the runner image and render without --archive)' : 'the script and config are too big; try --archive'}`);
+  }
+  const configMap: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: `${name}-script`, namespace, labels },
+    ...(Object.keys(data).length > 0 ? { data } : {}),
+    ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
+  };
+
+  const env: Record<string, string> = {
+    // Relative paths in the config (documents/, key files) resolve against PWD, as they do from the
+    // repository root; the runner image keeps configs/ and documents/ at its root.
+    PWD: '/',
+    RUN_ID: name,
+    ...(o.env ?? {}),
+  };
+  // An archive carries its config path and the files it opened; a bare bundle reads the mounted config.
+  if (input.script.kind === 'bundle') env.CONFIG = `${SCRIPT_MOUNT}/config.yaml`;
+  if (o.orgRange) env[ORG_RANGE_ENV] = formatOrgRange(o.orgRange);
+  const args: string[] = [];
+  if (o.prometheusUrl) {
+    args.push('-o', 'experimental-prometheus-rw');
+    env.K6_PROMETHEUS_RW_SERVER_URL = prometheusWriteUrl(o.prometheusUrl);
+    Object.assign(env, PROMETHEUS_DEFAULTS);
+  }
+
+  const spec: Record<string, unknown> = {
+    parallelism,
+    script: { configMap: { name: `${name}-script`, file: input.script.file } },
+    ...(args.length > 0 ? { arguments: args.join(' ') } : {}),
+    separate: o.separate === true,
+    ...(o.keep ? {} : { cleanup: 'post' }),
+    runner: {
+      image: o.image ?? DEFAULT_IMAGE,
+      imagePullPolicy: 'IfNotPresent',
+      metadata: { labels },
+      serviceAccountName: RUNNER_SERVICE_ACCOUNT,
+      automountServiceAccountToken: 'false',
+      env: sortedEnv(env),
+      // The admin credentials (and static API keys) only ever come from this Secret.
+      envFrom: [{ secretRef: { name: o.secretName ?? DEFAULT_SECRET } }],
+      resources: runnerResources(Math.ceil(input.users / parallelism)),
+    },
+  };
+  const testRun: K8sObject = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name, namespace, labels }, spec };
+  return { name, namespace, parallelism, configMap, testRun, configMapBytes };
+}

@@ -1,0 +1,133 @@
+// Every rendered TestRun validates against the k6-operator CRD's openAPIV3Schema; ConfigMaps fit; output is stable.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { parse } from 'yaml';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleForCluster } from '../../../esbuild.config.mjs';
+import { CONFIGMAP_LIMIT_BYTES, chooseParallelism, objectName, render, type ScriptPayload } from '../../../lib/k8s/render';
+import { loadConfigFile, renderLoaded, toYaml } from '../../../lib/k8s/prepare';
+
+const root = join(__dirname, '..', '..', '..');
+const crdPath = join(root, '..', 'shared', 'k6-operator', 'k6.io_testruns.yaml');
+
+/**
+ * The API server prunes fields a structural schema does not name, so a misspelt field would vanish
+ * silently; the test schema forbids them instead, except where the CRD keeps unknown fields.
+ */
+function forbidUnknown(schema: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'properties' && v && typeof v === 'object') {
+      out.properties = Object.fromEntries(Object.entries(v as Record<string, Record<string, unknown>>).map(([p, s]) => [p, forbidUnknown(s)]));
+    } else if ((k === 'items' || k === 'additionalProperties') && v && typeof v === 'object') {
+      out[k] = forbidUnknown(v as Record<string, unknown>);
+    } else out[k] = v;
+  }
+  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
+  return out;
+}
+
+let validate: ValidateFunction;
+let bundle: ScriptPayload;
+
+beforeAll(async () => {
+  const crd = parse(readFileSync(crdPath, 'utf8')) as { spec: { versions: { name: string; schema: { openAPIV3Schema: Record<string, unknown> } }[] } };
+  const v1alpha1 = crd.spec.versions.find((v) => v.name === 'v1alpha1');
+  if (!v1alpha1) throw new Error('the CRD has no v1alpha1');
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  // Kubernetes' own formats; ajv knows none without ajv-formats, and the CRD only uses them on status fields.
+  for (const f of ['int32', 'int64', 'date-time', 'int-or-string', 'byte']) ajv.addFormat(f, true);
+  validate = ajv.compile(forbidUnknown(v1alpha1.schema.openAPIV3Schema));
+  bundle = { kind: 'bundle', file: 'loadtest.js', text: await bundleForCluster() };
+}, 60_000);
+
+// configs/ also holds the sim's own config; only scenario configs render.
+const configs = readdirSync(join(root, 'configs'))
+  .filter((f) => f.endsWith('.yaml') && readFileSync(join(root, 'configs', f), 'utf8').includes('kind: LoadTestScenario'))
+  .sort();
+
+describe('rendered TestRuns validate against the k6-operator CRD', () => {
+  for (const file of configs) {
+    it(`${file} at several parallelism values`, () => {
+      const loaded = loadConfigFile(join(root, 'configs', file));
+      const users = loaded.plan.users.length;
+      for (const parallelism of [undefined, 1, 2, 3].filter((p) => p === undefined || p <= users)) {
+        const r = renderLoaded(loaded, bundle, { runId: `${loaded.config.metadata.name}-20261127-120000`, parallelism, prometheusUrl: 'http://prometheus.monitoring:9090' });
+        const ok = validate(r.testRun);
+        expect(ok, JSON.stringify(validate.errors)).toBe(true);
+        expect(r.configMapBytes).toBeLessThanOrEqual(CONFIGMAP_LIMIT_BYTES);
+        expect((r.testRun.spec as { parallelism: number }).parallelism).toBe(parallelism ?? Math.ceil(users / 25));
+      }
+    });
+  }
+
+  it('the validator is strict: a wrong type or an unknown field fails', () => {
+    const loaded = loadConfigFile(join(root, 'configs', 'demo.yaml'));
+    const r = renderLoaded(loaded, bundle, { runId: 'demo-1' });
+    const spec = r.testRun.spec as Record<string, unknown>;
+    expect(validate({ ...r.testRun, spec: { ...spec, parallelism: 'two' } })).toBe(false);
+    expect(validate({ ...r.testRun, spec: { ...spec, paralelism: 2 } })).toBe(false);
+    expect(validate({ ...r.testRun, spec: { ...spec, runner: { ...(spec.runner as object), imagePullPolicy: 7 } } })).toBe(false);
+  });
+});
+
+describe('rendering', () => {
+  const loaded = () => loadConfigFile(join(root, 'configs', 'multi-org.yaml'));
+
+  it('is byte-for-byte stable: the same input gives the same YAML', () => {
+    const a = toYaml(renderLoaded(loaded(), bundle, { runId: 'stable-1', parallelism: 2 }));
+    const b = toYaml(renderLoaded(loaded(), bundle, { runId: 'stable-1', parallelism: 2 }));
+    expect(a).toBe(b);
+    const testRunYaml = a.slice(a.indexOf('kind: TestRun') - 'apiVersion: k6.io/v1alpha1\n'.length);
+    expect(testRunYaml).toBe(readFileSync(join(__dirname, 'golden', 'multi-org-testrun.yaml'), 'utf8'));
+  });
+
+  it('references the admin credentials only through the Secret', () => {
+    const before = { email: process.env.AIAAS_ADMIN_EMAIL, password: process.env.AIAAS_ADMIN_PASSWORD };
+    process.env.AIAAS_ADMIN_EMAIL = 'leak-check@example.com';
+    process.env.AIAAS_ADMIN_PASSWORD = 'leak-check-password';
+    try {
+      const r = renderLoaded(loaded(), bundle, { runId: 'secret-1', secretName: 'platform-admin' });
+      const yaml = toYaml(r);
+      expect(yaml).not.toContain('leak-check');
+      const runner = (r.testRun.spec as { runner: { env: { name: string }[]; envFrom: unknown[] } }).runner;
+      expect(runner.env.map((e) => e.name)).not.toContain('AIAAS_ADMIN_PASSWORD');
+      expect(runner.envFrom).toEqual([{ secretRef: { name: 'platform-admin' } }]);
+      expect(r.configMap.kind).toBe('ConfigMap');
+    } finally {
+      for (const [k, v] of [['AIAAS_ADMIN_EMAIL', before.email], ['AIAAS_ADMIN_PASSWORD', before.password]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('refuses a ConfigMap over 1 MiB, naming its size', () => {
+    const big: ScriptPayload = { kind: 'bundle', file: 'loadtest.js', text: 'x'.repeat(CONFIGMAP_LIMIT_BYTES) };
+    expect(() => renderLoaded(loaded(), big, { runId: 'big-1' })).toThrow(/would hold \d+ bytes \(1\.\d\d MiB\), over the 1048576-byte limit/);
+  });
+
+  it('parallelism: enough pods for users-per-pod, and never more pods than users', () => {
+    expect(chooseParallelism(100)).toBe(4);
+    expect(chooseParallelism(100, 10)).toBe(10);
+    expect(chooseParallelism(7, 50)).toBe(1);
+    expect(chooseParallelism(5, 25, 5)).toBe(5);
+    expect(() => chooseParallelism(5, 25, 6)).toThrow(/--parallelism 6 exceeds the 5 users/);
+    expect(() => chooseParallelism(5, 0)).toThrow(/--users-per-pod/);
+  });
+
+  it('names objects as DNS labels short enough for the operator\'s runner Jobs and Services', () => {
+    expect(objectName('Multi_Org-20261127-120000')).toBe('multi-org-20261127-120000');
+    expect(objectName('a'.repeat(80))).toHaveLength(50);
+    expect(() => objectName('2026-run')).toThrow(/must start with a letter/);
+  });
+
+  it('a Prometheus URL adds the remote-write output and its settings', () => {
+    const r = render({ config: loaded().config, configText: 'x', script: bundle, users: 10, options: { runId: 'p-1', prometheusUrl: 'http://prom:9090/' } });
+    const spec = r.testRun.spec as { arguments: string; runner: { env: { name: string; value: string }[] } };
+    expect(spec.arguments).toBe('-o experimental-prometheus-rw');
+    expect(spec.runner.env).toContainEqual({ name: 'K6_PROMETHEUS_RW_SERVER_URL', value: 'http://prom:9090/api/v1/write' });
+    expect(spec.runner.env).toContainEqual({ name: 'K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', value: 'true' });
+  });
+});
