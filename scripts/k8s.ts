@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { defaultRunId, parseK8sArgs, UsageError, type K8sArgs } from '../lib/k8s/cli-args';
-import { KubeCluster, loadKubeConfig } from '../lib/k8s/kube-client';
 import { EXIT, launch, type LaunchTarget } from '../lib/k8s/launcher';
 import { ConfigError, loadConfigFile, planSplit, renderLoaded, scriptPayload, toYaml, type LoadedConfig } from '../lib/k8s/prepare';
 import { DEFAULT_NAMESPACE, DEFAULT_SECRET, objectName, type Rendered, type RenderOptions } from '../lib/k8s/render';
@@ -106,7 +105,7 @@ async function cmdRun(argv: string[]): Promise<number> {
   const waiting = args.wait || args.follow;
   // A followed run is deleted by the launcher after it has read the results, so the operator must not delete it first.
   const parts = await renderParts(args, loaded, runId, args.keep || waiting);
-  const targets: LaunchTarget[] = parts.map((p) => ({ cluster: new KubeCluster(loadKubeConfig(p.context)), rendered: p.rendered }));
+  const targets: LaunchTarget[] = await Promise.all(parts.map(async (p) => ({ cluster: await cluster(p.context), rendered: p.rendered })));
   for (const p of parts) console.error(describe(p, loaded));
   const controller = new AbortController();
   let interrupts = 0;
@@ -143,15 +142,15 @@ async function cmdRun(argv: string[]): Promise<number> {
 
 async function cmdStatus(argv: string[]): Promise<number> {
   const args = parseK8sArgs(argv, ['run-id', 'namespace', 'context']);
-  const cluster = new KubeCluster(loadKubeConfig(args.context));
+  const c = await cluster(args.context);
   const ns = args.namespace ?? DEFAULT_NAMESPACE;
-  const runs = (await cluster.listTestRuns(ns)).filter((r) => !args.runId || r.name === objectName(args.runId));
+  const runs = (await c.listTestRuns(ns)).filter((r) => !args.runId || r.name === objectName(args.runId));
   if (runs.length === 0) {
-    console.error(args.runId ? `no TestRun ${objectName(args.runId)} in ${ns} on ${cluster.context}` : `no load-test TestRuns in ${ns} on ${cluster.context}`);
+    console.error(args.runId ? `no TestRun ${objectName(args.runId)} in ${ns} on ${c.context}` : `no load-test TestRuns in ${ns} on ${c.context}`);
     return args.runId ? EXIT.failed : EXIT.ok;
   }
   for (const r of runs) {
-    const pods = await cluster.runnerPods(ns, r.name);
+    const pods = await c.runnerPods(ns, r.name);
     const phases = pods.map((p) => `${p.name}=${p.phase}${p.exitCode !== undefined ? `(exit ${p.exitCode})` : ''}`).join(' ');
     console.log(`${r.name}  stage=${r.stage ?? 'pending'}  parallelism=${r.parallelism}  created=${r.created ?? '?'}${phases ? `  ${phases}` : ''}`);
   }
@@ -161,13 +160,19 @@ async function cmdStatus(argv: string[]): Promise<number> {
 async function cmdDelete(argv: string[]): Promise<number> {
   const args = parseK8sArgs(argv, ['run-id', 'namespace', 'context']);
   if (!args.runId) throw new UsageError('--run-id is required (npm run k8s:status lists the runs)');
-  const cluster = new KubeCluster(loadKubeConfig(args.context));
+  const c = await cluster(args.context);
   const ns = args.namespace ?? DEFAULT_NAMESPACE;
   const name = objectName(args.runId);
-  const tr = await cluster.deleteTestRun(ns, name);
-  const cm = await cluster.deleteConfigMap(ns, `${name}-script`);
-  console.error(tr || cm ? `deleted ${[tr && `testrun/${name}`, cm && `configmap/${name}-script`].filter(Boolean).join(' and ')} in ${ns} on ${cluster.context}` : `nothing named ${name} in ${ns} on ${cluster.context}`);
+  const tr = await c.deleteTestRun(ns, name);
+  const cm = await c.deleteConfigMap(ns, `${name}-script`);
+  console.error(tr || cm ? `deleted ${[tr && `testrun/${name}`, cm && `configmap/${name}-script`].filter(Boolean).join(' and ')} in ${ns} on ${c.context}` : `nothing named ${name} in ${ns} on ${c.context}`);
   return tr || cm ? EXIT.ok : EXIT.failed;
+}
+
+/** The API client loads only for commands that talk to a cluster: it takes a second to import. */
+async function cluster(context: string | undefined) {
+  const { KubeCluster, loadKubeConfig } = await import('../lib/k8s/kube-client');
+  return new KubeCluster(loadKubeConfig(context));
 }
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = { render: cmdRender, run: cmdRun, status: cmdStatus, delete: cmdDelete };
