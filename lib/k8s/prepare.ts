@@ -73,9 +73,10 @@ export function planSplit(loaded: LoadedConfig, parts: SplitPart[]): { part: Spl
 
 /**
  * A k6 archive of the scenario with the config and every file it opens (documents, key files), for
- * runners that should not depend on files baked into the image. Built by the project's k6.
+ * runners that should not depend on files baked into the image. Built by the project's k6; the
+ * config's relative paths resolve against baseDir, as a local run resolves them against its folder.
  */
-export async function packArchive(loaded: LoadedConfig): Promise<Uint8Array> {
+export async function packArchive(loaded: LoadedConfig, baseDir = process.cwd()): Promise<Uint8Array> {
   const k6 = await ensureK6({ quiet: true });
   const dir = mkdtempSync(join(tmpdir(), 'loadtest-archive-'));
   try {
@@ -83,8 +84,9 @@ export async function packArchive(loaded: LoadedConfig): Promise<Uint8Array> {
     writeFileSync(script, await bundleForCluster());
     const out = join(dir, 'archive.tar');
     const configPath = resolve(loaded.path);
-    // PWD is stored in the archive so the config's relative paths resolve to the archived files.
-    const r = spawnSync(k6, ['archive', '--quiet', '-e', `CONFIG=${configPath}`, '-e', `PWD=${process.cwd()}`, '-O', out, script], {
+    // Both are stored in the archive, so the config and its relative paths resolve to the archived files
+    // wherever the archive runs (a pod's own PWD or working folder plays no part).
+    const r = spawnSync(k6, ['archive', '--quiet', '-e', `CONFIG=${configPath}`, '-e', `LOADTEST_BASE_DIR=${baseDir}`, '-O', out, script], {
       encoding: 'utf8',
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? dir },
       timeout: 120_000,

@@ -138,15 +138,11 @@ export function render(input: RenderInput): Rendered {
     ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
   };
 
-  const env: Record<string, string> = {
-    // Relative paths in the config (documents/, key files) resolve against PWD, as they do from the
-    // repository root; the runner image keeps configs/ and documents/ at its root.
-    PWD: '/',
-    RUN_ID: name,
-    ...(o.env ?? {}),
-  };
-  // An archive carries its config path and the files it opened; a bare bundle reads the mounted config.
-  if (input.script.kind === 'bundle') env.CONFIG = `${SCRIPT_MOUNT}/config.yaml`;
+  const env: Record<string, string> = { RUN_ID: name, ...(o.env ?? {}) };
+  // An archive carries its config path, its PWD and the files it opened. A bare bundle reads the mounted
+  // config, and resolves the config's relative paths (documents/, key files) against PWD as it does from
+  // the repository root: the runner image keeps configs/ and documents/ at its root.
+  if (input.script.kind === 'bundle') Object.assign(env, { CONFIG: `${SCRIPT_MOUNT}/config.yaml`, PWD: '/' });
   if (o.orgRange) env[ORG_RANGE_ENV] = formatOrgRange(o.orgRange);
   const args: string[] = [];
   if (o.prometheusUrl) {

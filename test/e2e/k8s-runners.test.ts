@@ -1,14 +1,14 @@
 // The rendered TestRun, run as the k6-operator would run its pods: real k6 processes with the
 // operator's execution-segment and instance_id arguments, against the sim.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForCluster } from '../../esbuild.config.mjs';
-import { loadConfigFile, planSplit, renderLoaded, type LoadedConfig } from '../../lib/k8s/prepare';
+import { loadConfigFile, packArchive, planSplit, renderLoaded, type LoadedConfig } from '../../lib/k8s/prepare';
 import type { ScriptPayload } from '../../lib/k8s/render';
 import type { RunningSim } from '../../sim/index';
-import { runK6 } from './helpers/k6';
+import { repoRoot, runK6 } from './helpers/k6';
 import { sim, type LoadtestRun, type SimRequest } from './helpers/loadtest';
 import { mountConfigMap, runnerCommand } from './helpers/operator';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
@@ -106,4 +106,36 @@ describe('a rendered TestRun run as the operator runs its pods', () => {
     expect(state.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
     expect(state.orgs.filter((o) => o.status !== 'suspended')).toEqual([]);
   });
+
+  it('a k6 archive carries the config and its documents: the pod needs no files but the ConfigMap', async () => {
+    const s = (running = await sim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]));
+    const yaml = scenarioYaml({
+      testTypes: [
+        {
+          name: 'docs',
+          weight: 100,
+          questionStrategy: 'technical',
+          documentLibrary: { enabled: true, bucketName: 'load-test-documents', documentPaths: ['technical/'], sampleSize: 3 },
+        },
+      ],
+      documents: { root: 'documents' },
+      loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] },
+      limits: { maxDurationSec: 3 },
+    });
+    // Packed from a folder holding a copy of documents/, deleted before the pod runs: only the archive has them.
+    const loaded = configFile(yaml);
+    const base = mkdtempSync(join(tmpdir(), 'k8s-base-'));
+    cpSync(join(repoRoot, 'documents'), join(base, 'documents'), { recursive: true });
+    const archive: ScriptPayload = { kind: 'archive', file: 'archive.tar', bytes: await packArchive(loaded, base) };
+    rmSync(base, { recursive: true, force: true });
+    const rendered = renderLoaded(loaded, archive, { runId: `k8s-archive-${Date.now()}`, parallelism: 1, env: { API_ROUTER_URL: s.routerUrl, USER_ORG_URL: s.adminUrl } });
+    expect(rendered.configMap.binaryData).toHaveProperty(['archive.tar']);
+    const [pod] = await runPods(rendered, s);
+    expect(pod?.code, pod?.stderr.slice(-1500)).toBe(0);
+    const { requests, state } = await simState(s);
+    expect(requests.length).toBeGreaterThan(0);
+    // Document prompts are long: the documents came out of the archive.
+    expect(requests.filter((r) => r.promptTokens > 300).length).toBeGreaterThan(0);
+    expect(state.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+  }, 120_000);
 });
