@@ -88,6 +88,13 @@ if (k6.code !== 0) {
   failures.push('k6 build');
 }
 
+step('kube-apiserver for the Kubernetes tests (built on first use)');
+const kube = await run('node', ['build/build-kube.mjs']);
+if (kube.code !== 0) {
+  tally.failed++;
+  failures.push('kube-apiserver build');
+}
+
 if (built && k6.code === 0) {
   step('vitest: unit and end-to-end tests');
   const report = join(mkdtempSync(join(tmpdir(), 'vitest-')), 'report.json');
