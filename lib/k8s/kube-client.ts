@@ -106,19 +106,27 @@ export class KubeCluster implements Cluster {
   async watchTestRun(namespace: string, name: string, onStage: (stage: string | null) => void, onGone: () => void): Promise<() => void> {
     let stopped = false;
     let controller: AbortController | undefined;
+    // The server ends watches after a while, and answers 429 for a moment after a CRD is established:
+    // reopen a second later until stopped. The launcher also polls, so a gap only delays a stage line.
+    const reopen = () => {
+      if (!stopped) setTimeout(() => void start(), 1000);
+    };
     const start = async (): Promise<void> => {
       if (stopped) return;
       const path = `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}`;
-      controller = await new Watch(this.kc).watch(
-        path,
-        { fieldSelector: `metadata.name=${name}` },
-        (phase, obj: { status?: { stage?: string } }) => {
-          if (phase === 'DELETED') onGone();
-          else onStage(obj.status?.stage ?? null);
-        },
-        // The server closes watches after a while; reopen until stopped (a fresh watch lists the current state first).
-        () => { if (!stopped) setTimeout(() => void start().catch(() => {}), 1000); },
-      );
+      try {
+        controller = await new Watch(this.kc).watch(
+          path,
+          { fieldSelector: `metadata.name=${name}` },
+          (phase, obj: { status?: { stage?: string } }) => {
+            if (phase === 'DELETED') onGone();
+            else onStage(obj.status?.stage ?? null);
+          },
+          reopen,
+        );
+      } catch {
+        reopen();
+      }
     };
     const current = await this.testRunStage(namespace, name);
     if (current === undefined) onGone();
@@ -162,7 +170,7 @@ export class KubeCluster implements Cluster {
 
   async deleteTestRun(namespace: string, name: string): Promise<boolean> {
     try {
-      await this.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, propagationPolicy: 'Foreground' });
+      await this.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, propagationPolicy: 'Background' });
       return true;
     } catch (e) {
       if (notFound(e)) return false;

@@ -102,11 +102,12 @@ async function follow(t: LaunchTarget, o: LaunchOptions, deadline: number): Prom
   const outcome: ClusterOutcome = { context: cluster.context, stage: null, pods: [], summaries: {}, logs: {} };
   let stageChanged: () => void = () => {};
   let gone = false;
-  const stop = await cluster.watchTestRun(ns, rendered.name, (stage) => {
+  const onStage = (stage: string | null) => {
     if (stage !== outcome.stage) o.log(`[${cluster.context}] testrun/${rendered.name}: stage ${stage ?? '(none yet)'}`);
     outcome.stage = stage;
     stageChanged();
-  }, () => { gone = true; stageChanged(); });
+  };
+  const stop = await cluster.watchTestRun(ns, rendered.name, onStage, () => { gone = true; stageChanged(); });
   const streams = new Map<string, { done: Promise<void>; stop: () => void }>();
   const pollMs = o.pollMs ?? 2000;
   let lastProgress = 0;
@@ -117,6 +118,11 @@ async function follow(t: LaunchTarget, o: LaunchOptions, deadline: number): Prom
       if (Date.now() > deadline) { ended = 'timeout'; break; }
       if (outcome.stage === 'finished' || outcome.stage === 'error') break;
       if (gone) { ended = 'gone'; break; }
+      // The watch reports stages at once; polling as well means a dropped watch cannot hang the launcher.
+      const polled = await cluster.testRunStage(ns, rendered.name);
+      if (polled === undefined) gone = true;
+      else if (polled !== outcome.stage) onStage(polled);
+      if (gone || outcome.stage === 'finished' || outcome.stage === 'error') continue;
       outcome.pods = await cluster.runnerPods(ns, rendered.name);
       if (o.follow) {
         for (const p of outcome.pods) {

@@ -11,6 +11,8 @@ class FakeCluster implements Cluster {
   namespaces = new Set(['loadtest']);
   secrets = new Set(['loadtest/loadtest-admin']);
   reachable = true;
+  /** A watch that never reports, as when the server keeps dropping it. */
+  silentWatch = false;
   stage: string | null | undefined = undefined;
   pods: RunnerPod[] = [];
   private onStage: ((s: string | null) => void) | undefined;
@@ -31,6 +33,7 @@ class FakeCluster implements Cluster {
   }
   async testRunStage() { return this.stage; }
   async watchTestRun(_ns: string, _name: string, onStage: (s: string | null) => void) {
+    if (this.silentWatch) return () => {};
     this.onStage = onStage;
     onStage(this.stage ?? null);
     return () => { this.onStage = undefined; };
@@ -163,6 +166,17 @@ describe('a launched run', () => {
     const res = await done;
     expect(res.code).toBe(EXIT.failed);
     expect(res.reason).toContain('1 of 2 runner(s) failed: unit-1-2-def (exit 108, aborted by a limit)');
+  });
+
+  it('sees the stages by polling when the watch reports nothing', async () => {
+    const c = new FakeCluster();
+    c.silentWatch = true;
+    const { o } = options({ follow: false });
+    const done = launch([{ cluster: c, rendered: rendered() }], o);
+    await tick();
+    c.pods = [{ name: 'unit-1-1-abc', phase: 'Succeeded', exitCode: 0 }, { name: 'unit-1-2-def', phase: 'Succeeded', exitCode: 0 }];
+    c.setStage('finished');
+    expect((await done).code).toBe(EXIT.ok);
   });
 
   it('stage error fails the launch', async () => {

@@ -1,0 +1,208 @@
+// The launcher against a real Kubernetes API server (kube-apiserver + etcd on loopback, test/e2e/helpers/kube.ts),
+// running as the loadtest-launcher ServiceAccount under k8s/rbac.yaml. There is no operator or kubelet here, so the
+// test plays the operator: it moves the TestRun's status.stage and stores runner Pods with their exit codes.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForCluster } from '../../esbuild.config.mjs';
+import { KubeCluster, loadKubeConfig } from '../../lib/k8s/kube-client';
+import { EXIT, launch, type LaunchOptions } from '../../lib/k8s/launcher';
+import { loadConfigFile, renderLoaded } from '../../lib/k8s/prepare';
+import type { Rendered, ScriptPayload } from '../../lib/k8s/render';
+import { repoRoot } from './helpers/k6';
+import { startKube, type TestKube } from './helpers/kube';
+
+const ns = 'loadtest';
+const T = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns' };
+
+let kube: TestKube;
+let admin: KubeConfig;
+let script: ScriptPayload;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Applies YAML documents as the cluster admin (server-side apply). */
+async function applyYaml(text: string): Promise<void> {
+  const api = KubernetesObjectApi.makeApiClient(admin);
+  for (const obj of loadAllYaml(text) as KubernetesObject[]) await api.patch(obj, undefined, undefined, 'test-admin', true, PatchStrategy.ServerSideApply);
+}
+
+/** A KubeConfig that authenticates as the loadtest-launcher ServiceAccount, with a token from the TokenRequest API. */
+async function launcherConfig(): Promise<KubeConfig> {
+  const tr = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({ name: 'loadtest-launcher', namespace: ns, body: { spec: { expirationSeconds: 3600, audiences: [] } } });
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'test', server: kube.server, caData: Buffer.from(kube.caPem).toString('base64'), skipTLSVerify: false }],
+    users: [{ name: 'launcher', token: tr.status?.token }],
+    contexts: [{ name: 'launcher', cluster: 'test', user: 'launcher' }],
+    currentContext: 'launcher',
+  });
+  return kc;
+}
+
+/** The operator's part: stage changes and runner pods with their outcome. */
+const operator = {
+  async waitForTestRun(name: string) {
+    return until(`testrun/${name}`, () => admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...T, namespace: ns, name }) as Promise<Record<string, unknown>>);
+  },
+  async setStage(name: string, stage: string) {
+    const api = admin.makeApiClient(CustomObjectsApi);
+    const tr = (await api.getNamespacedCustomObject({ ...T, namespace: ns, name })) as Record<string, unknown>;
+    await api.replaceNamespacedCustomObjectStatus({ ...T, namespace: ns, name, body: { ...tr, status: { stage } } });
+  },
+  async runner(testRun: string, index: number, exitCode: number) {
+    const core = admin.makeApiClient(CoreV1Api);
+    const name = `${testRun}-${index}-x${index}`;
+    const pod = await core.createNamespacedPod({
+      namespace: ns,
+      body: {
+        metadata: { name, labels: { app: 'k6', k6_cr: testRun, runner: 'true' } },
+        spec: { serviceAccountName: 'loadtest-runner', automountServiceAccountToken: false, containers: [{ name: 'k6', image: 'ai-aas-loadtest:test' }] },
+      },
+    });
+    const now = new Date();
+    pod.status = {
+      phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+      containerStatuses: [{ name: 'k6', image: 'ai-aas-loadtest:test', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, startedAt: now, finishedAt: now } } }],
+    };
+    await core.replaceNamespacedPodStatus({ name, namespace: ns, body: pod });
+  },
+};
+
+async function exists(kind: 'testrun' | 'configmap', name: string): Promise<boolean> {
+  try {
+    if (kind === 'testrun') await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...T, namespace: ns, name });
+    else await admin.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: ns, name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function rendered(runId: string): Rendered {
+  return renderLoaded(loadConfigFile(join(repoRoot, 'configs', 'demo.yaml')), script, { runId, parallelism: 2 });
+}
+
+function options(over: Partial<LaunchOptions> = {}): LaunchOptions & { logged: string[] } {
+  const logged: string[] = [];
+  return { wait: true, follow: false, keep: false, needsSecret: true, secretName: 'loadtest-admin', timeoutMs: 60_000, pollMs: 100, log: (l) => logged.push(l), output: () => {}, logged, ...over };
+}
+
+beforeAll(async () => {
+  kube = await startKube();
+  admin = loadKubeConfig(undefined, kube.kubeconfigPath);
+  script = { kind: 'bundle', file: 'loadtest.js', text: await bundleForCluster() };
+}, 1_800_000);
+
+afterAll(async () => {
+  await kube?.close();
+}, 60_000);
+
+describe('k8s launcher against a real API server', () => {
+  it('pre-flight on a bare cluster names the missing CRD and namespace, and applies nothing', async () => {
+    const r = options();
+    const res = await launch([{ cluster: new KubeCluster(admin), rendered: rendered('k8s-api-bare') }], r);
+    expect(res.code).toBe(EXIT.preflight);
+    expect(r.logged.join('\n')).toContain("the k6-operator's TestRun CRD (testruns.k6.io) is not installed");
+    expect(r.logged.join('\n')).toContain('namespace loadtest does not exist');
+  });
+
+  it('after installing the CRD and k8s/ manifests, pre-flight as the launcher ServiceAccount finds the missing Secret', async () => {
+    await applyYaml(readFileSync(join(repoRoot, '..', 'shared', 'k6-operator', 'k6.io_testruns.yaml'), 'utf8'));
+    for (const f of ['namespace.yaml', 'rbac.yaml', 'networkpolicy.yaml']) await applyYaml(readFileSync(join(repoRoot, 'k8s', f), 'utf8'));
+    const cluster = new KubeCluster(await launcherConfig());
+    await until('the CRD to be established', async () => ((await cluster.hasTestRunCrd()) ? true : undefined));
+    const r = options();
+    const res = await launch([{ cluster, rendered: rendered('k8s-api-nosecret') }], r);
+    expect(res.code).toBe(EXIT.preflight);
+    expect(r.logged.join('\n')).toContain('Secret loadtest-admin is missing in loadtest');
+    // The Secret template is a valid Secret; applied with its placeholders, pre-flight passes.
+    await applyYaml(readFileSync(join(repoRoot, 'k8s', 'admin-secret.example.yaml'), 'utf8'));
+    expect(await cluster.secretExists(ns, 'loadtest-admin')).toBe(true);
+  });
+
+  it('as the launcher: applies server-side, follows the stages, judges the runners, then deletes its objects', async () => {
+    const cluster = new KubeCluster(await launcherConfig());
+    const r = rendered('k8s-api-ok');
+    const o = options();
+    const done = launch([{ cluster, rendered: r }], o);
+    const tr = await operator.waitForTestRun(r.name);
+    const managers = ((tr.metadata as { managedFields: { manager: string; operation: string }[] }).managedFields ?? []).map((m) => `${m.manager}/${m.operation}`);
+    expect(managers).toContain('ai-aas-loadtest/Apply');
+    expect((tr.spec as { parallelism: number }).parallelism).toBe(2);
+    await operator.setStage(r.name, 'created');
+    await operator.setStage(r.name, 'started');
+    await operator.runner(r.name, 1, 0);
+    await operator.runner(r.name, 2, 0);
+    await operator.setStage(r.name, 'finished');
+    const res = await done;
+    expect(res.code, `${res.reason}\n${o.logged.join('\n')}`).toBe(EXIT.ok);
+    expect(res.outcomes[0]?.pods.map((p) => `${p.name}:${p.exitCode}`)).toEqual([`${r.name}-1-x1:0`, `${r.name}-2-x2:0`]);
+    expect(o.logged.filter((l) => /stage (created|started|finished)/.test(l))).toHaveLength(3);
+    expect(await exists('testrun', r.name)).toBe(false);
+    expect(await exists('configmap', r.configMap.metadata.name)).toBe(false);
+  });
+
+  it('a runner that exits 108 fails the launch, naming it', async () => {
+    const cluster = new KubeCluster(await launcherConfig());
+    const r = rendered('k8s-api-abort');
+    const done = launch([{ cluster, rendered: r }], options());
+    await operator.waitForTestRun(r.name);
+    await operator.setStage(r.name, 'started');
+    await operator.runner(r.name, 1, 0);
+    await operator.runner(r.name, 2, 108);
+    await operator.setStage(r.name, 'finished');
+    const res = await done;
+    expect(res.code).toBe(EXIT.failed);
+    expect(res.reason).toContain(`${r.name}-2-x2 (exit 108, aborted by a limit)`);
+  });
+
+  it('Ctrl-C while running deletes the TestRun and its ConfigMap', async () => {
+    const cluster = new KubeCluster(await launcherConfig());
+    const r = rendered('k8s-api-interrupt');
+    const ctrl = new AbortController();
+    const done = launch([{ cluster, rendered: r }], options({ signal: ctrl.signal }));
+    await operator.waitForTestRun(r.name);
+    await operator.setStage(r.name, 'started');
+    ctrl.abort();
+    expect((await done).code).toBe(EXIT.interrupted);
+    expect(await exists('testrun', r.name)).toBe(false);
+    expect(await exists('configmap', r.configMap.metadata.name)).toBe(false);
+  });
+
+  it('npm run k8s:status and k8s:delete find and delete a run through the kubeconfig', async () => {
+    const cluster = new KubeCluster(admin);
+    const r = rendered('k8s-api-cli');
+    await cluster.apply(r.configMap);
+    await cluster.apply(r.testRun);
+    await operator.setStage(r.name, 'started');
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/k8s.ts', ...args], { cwd: repoRoot, env: { ...process.env, KUBECONFIG: kube.kubeconfigPath } });
+        let out = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (out += d));
+        p.on('close', (code) => resolve({ code, out }));
+      });
+    const status = await cli('status');
+    expect(status.code, status.out).toBe(0);
+    expect(status.out).toMatch(/k8s-api-cli\s+stage=started\s+parallelism=2/);
+    const del = await cli('delete', '--run-id', 'k8s-api-cli');
+    expect(del.out).toContain('deleted testrun/k8s-api-cli and configmap/k8s-api-cli-script in loadtest');
+    expect(await exists('testrun', r.name)).toBe(false);
+    const run = await cli('run', '--config', 'configs/demo.yaml', '--namespace', 'nowhere', '--skip-target-check');
+    expect(run.code, run.out).toBe(EXIT.preflight);
+    expect(run.out).toContain('namespace nowhere does not exist');
+  }, 60_000);
+});
