@@ -22,7 +22,16 @@ const PLURAL = 'testruns';
 /** Field manager of every server-side apply, so re-applies own (and may change) their fields. */
 export const FIELD_MANAGER = 'ai-aas-loadtest';
 
-const notFound = (e: unknown) => e instanceof ApiException && e.code === 404;
+/** Whether a call found its object: true when it succeeds, false on 404, the error otherwise. */
+async function found(call: Promise<unknown>): Promise<boolean> {
+  try {
+    await call;
+    return true;
+  } catch (e) {
+    if (e instanceof ApiException && e.code === 404) return false;
+    throw e;
+  }
+}
 
 /** Loads the kubeconfig (KUBECONFIG or ~/.kube/config, or the given file) and selects a context. */
 export function loadKubeConfig(context?: string, file?: string): KubeConfig {
@@ -59,34 +68,16 @@ export class KubeCluster implements Cluster {
   }
 
   async hasTestRunCrd(): Promise<boolean> {
-    try {
-      await this.kc.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: `${PLURAL}.${GROUP}` });
-      return true;
-    } catch (e) {
-      if (notFound(e)) return false;
-      throw e;
-    }
+    return found(this.kc.makeApiClient(ApiextensionsV1Api).readCustomResourceDefinition({ name: `${PLURAL}.${GROUP}` }));
   }
 
   async namespaceExists(namespace: string): Promise<boolean> {
-    try {
-      await this.core.readNamespace({ name: namespace });
-      return true;
-    } catch (e) {
-      if (notFound(e)) return false;
-      throw e;
-    }
+    return found(this.core.readNamespace({ name: namespace }));
   }
 
   async secretExists(namespace: string, name: string): Promise<boolean> {
-    try {
-      // Only presence matters; the body (with the credentials) is dropped at once.
-      await this.core.readNamespacedSecret({ name, namespace });
-      return true;
-    } catch (e) {
-      if (notFound(e)) return false;
-      throw e;
-    }
+    // Only presence matters; the body (with the credentials) is dropped unread.
+    return found(this.core.readNamespacedSecret({ name, namespace }));
   }
 
   async apply(obj: K8sObject): Promise<void> {
@@ -98,7 +89,7 @@ export class KubeCluster implements Cluster {
       const tr = (await this.custom.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as { status?: { stage?: string } };
       return tr.status?.stage ?? null;
     } catch (e) {
-      if (notFound(e)) return undefined;
+      if (e instanceof ApiException && e.code === 404) return undefined;
       throw e;
     }
   }
@@ -169,23 +160,11 @@ export class KubeCluster implements Cluster {
   }
 
   async deleteTestRun(namespace: string, name: string): Promise<boolean> {
-    try {
-      await this.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, propagationPolicy: 'Background' });
-      return true;
-    } catch (e) {
-      if (notFound(e)) return false;
-      throw e;
-    }
+    return found(this.custom.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, propagationPolicy: 'Background' }));
   }
 
   async deleteConfigMap(namespace: string, name: string): Promise<boolean> {
-    try {
-      await this.core.deleteNamespacedConfigMap({ namespace, name });
-      return true;
-    } catch (e) {
-      if (notFound(e)) return false;
-      throw e;
-    }
+    return found(this.core.deleteNamespacedConfigMap({ namespace, name }));
   }
 
   async listTestRuns(namespace: string): Promise<TestRunInfo[]> {

@@ -9,6 +9,11 @@ import type { Rendered } from './render';
 /** Exit codes of k8s:run. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, preflight: 3, timeout: 4, interrupted: 130 } as const;
 
+/** The operator's stages in the order a TestRun moves through them (status.stage). */
+export const STAGES = ['initialization', 'initialized', 'created', 'started', 'stopped', 'finished', 'error'] as const;
+
+const rank = (stage: string | null) => (STAGES as readonly (string | null)[]).indexOf(stage);
+
 /** One cluster's part of a launch. */
 export interface LaunchTarget {
   cluster: Cluster;
@@ -62,13 +67,24 @@ export async function preflight(t: LaunchTarget, o: Pick<LaunchOptions, 'needsSe
     return [`${where}: the API server does not answer (${(e as Error).message}); check the kubeconfig and --context`];
   }
   const problems: string[] = [];
+  try {
+    await checkCluster(t, o, problems);
+  } catch (e) {
+    // A 403 here means the kubeconfig's identity lacks a read the launcher needs (k8s/rbac.yaml lists them).
+    problems.push(`${where}: pre-flight could not finish: ${(e as Error).message.split('\n')[0]?.slice(0, 300)}`);
+  }
+  return problems;
+}
+
+async function checkCluster(t: LaunchTarget, o: Pick<LaunchOptions, 'needsSecret' | 'secretName'>, problems: string[]): Promise<void> {
+  const { cluster, rendered } = t;
+  const where = `context ${cluster.context}`;
   if (!(await cluster.hasTestRunCrd())) problems.push(`${where}: the k6-operator's TestRun CRD (testruns.k6.io) is not installed; install the operator (README "Running on Kubernetes")`);
   if (!(await cluster.namespaceExists(rendered.namespace))) {
     problems.push(`${where}: namespace ${rendered.namespace} does not exist; kubectl apply -f k8s/namespace.yaml (or pass --namespace)`);
   } else if (o.needsSecret && !(await cluster.secretExists(rendered.namespace, o.secretName))) {
     problems.push(`${where}: Secret ${o.secretName} is missing in ${rendered.namespace}; create it from k8s/admin-secret.example.yaml (credentials live only there)`);
   }
-  return problems;
 }
 
 /** Cuts the end-of-run summary from a runner's log: from the summary banner to the end. */
@@ -103,6 +119,8 @@ async function follow(t: LaunchTarget, o: LaunchOptions, deadline: number): Prom
   let stageChanged: () => void = () => {};
   let gone = false;
   const onStage = (stage: string | null) => {
+    // Polling can run ahead of the watch's queued events; a stage never goes back, so a late one is dropped.
+    if (rank(stage) < rank(outcome.stage)) return;
     if (stage !== outcome.stage) o.log(`[${cluster.context}] testrun/${rendered.name}: stage ${stage ?? '(none yet)'}`);
     outcome.stage = stage;
     stageChanged();

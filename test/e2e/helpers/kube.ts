@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKube } from '../../../build/build-kube.mjs';
+import { freePorts } from './ports';
 
 /**
  * A real Kubernetes API server started for one test: kube-apiserver (build/kube, built on first use) over an
@@ -29,23 +29,6 @@ export interface TestKube {
 export interface StartKubeOptions {
   /** How long etcd plus kube-apiserver may take to become ready, not counting a build (default 90 s). */
   readyTimeoutMs?: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
 }
 
 /** A child whose stderr tail is kept for error messages, and that exits when this process does. */

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './ports';
 
 /** A Prometheus started for one test: Debian's binary, on a free loopback port, with a throwaway TSDB. */
 export interface TestPrometheus {
@@ -10,17 +10,6 @@ export interface TestPrometheus {
   /** Runs an instant query and returns its result vector. */
   query(promql: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Starts Prometheus with the remote-write receiver and native histograms, and waits until it is ready. */

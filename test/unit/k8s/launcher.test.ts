@@ -117,6 +117,16 @@ describe('pre-flight', () => {
     expect(logged.join('\n')).toContain('context no-ns: namespace loadtest does not exist');
   });
 
+  it('an API error during the checks is a pre-flight problem, not a crash', async () => {
+    const c = new FakeCluster();
+    c.hasTestRunCrd = async () => {
+      throw new Error('HTTP-Code: 403\nMessage: forbidden');
+    };
+    const { o, logged } = options();
+    expect((await launch([{ cluster: c, rendered: rendered() }], o)).code).toBe(EXIT.preflight);
+    expect(logged.join('\n')).toContain('context kind-test: pre-flight could not finish: HTTP-Code: 403');
+  });
+
   it('target problems found from here stop the launch too', async () => {
     const c = new FakeCluster();
     const { o } = options({ checkTargets: async () => ['target http://router.example does not answer'] });
@@ -177,6 +187,20 @@ describe('a launched run', () => {
     c.pods = [{ name: 'unit-1-1-abc', phase: 'Succeeded', exitCode: 0 }, { name: 'unit-1-2-def', phase: 'Succeeded', exitCode: 0 }];
     c.setStage('finished');
     expect((await done).code).toBe(EXIT.ok);
+  });
+
+  it('a stale stage from a lagging watch never moves the run back', async () => {
+    const c = new FakeCluster();
+    const { o, logged } = options({ follow: false });
+    const done = launch([{ cluster: c, rendered: rendered() }], o);
+    await tick();
+    c.stage = 'started';
+    await tick();
+    c.setStage('created');
+    c.pods = [{ name: 'unit-1-1-abc', phase: 'Succeeded', exitCode: 0 }];
+    c.setStage('finished');
+    expect((await done).code).toBe(EXIT.ok);
+    expect(logged.flatMap((l) => /: stage (\w+)$/.exec(l)?.[1] ?? [])).toEqual(['started', 'finished']);
   });
 
   it('stage error fails the launch', async () => {
