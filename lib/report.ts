@@ -1,4 +1,4 @@
-import { counters, mkdirAll, transportKind } from '#transport';
+import { counters, mkdirAll, selfCheck, transportKind } from '#transport';
 import { expectedThinkTimeMs } from './distributions';
 import { RunLimits } from './limits';
 import type { Run } from './run';
@@ -26,6 +26,8 @@ export function runInfo(run: Run, startedAt: string): RunInfo {
     testTypes: spec.testTypes.map((t) => ({ name: t.name, weight: t.weight })),
     thinkTime: { configuredMeanMs: expectedThinkTimeMs(think), minMs: think.min * 1000, maxMs: think.max * 1000, distribution: think.distribution },
   };
+  // Read once, in handleSummary: the sampler ran in Go through the whole run.
+  info.selfCheck = selfCheck ? selfCheck() : null;
   const ended = counters ? new RunLimits(spec.limits, counters).ended() : null;
   if (ended) info.endReason = ended;
   return info;

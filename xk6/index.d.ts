@@ -83,4 +83,40 @@ declare module 'k6/x/llm' {
 
   /** Creates a directory and its parents (handleSummary writes files, not folders). */
   export function mkdirAll(path: string): void;
+
+  /**
+   * The k6 process watching itself: CPU use and Go scheduler lateness, sampled by one goroutine from the
+   * first stream() call on (every 10 ms for lateness, every second for CPU; nothing per request or chunk).
+   */
+  export interface SelfCheckSnapshot {
+    /** False until the first stream() call started the sampler; the figures below are then zero. */
+    started: boolean;
+    /** Seconds since sampling started. */
+    wallSeconds: number;
+    /** CPU seconds (user + system, getrusage) of the whole process since sampling started; -1 when unknown. */
+    cpuSeconds: number;
+    /** CPU seconds since the process started (VU init included); -1 when unknown. */
+    cpuSecondsTotal: number;
+    /** Go's GOMAXPROCS: the cores the process may use at once (follows taskset and cgroup limits). */
+    gomaxprocs: number;
+    numCpu: number;
+    /** Length of each CPU window, s (1). */
+    windowSeconds: number;
+    /** Cores used in each completed window, oldest first (1.0 = one core busy for the whole window). */
+    windowCores: number[];
+    /** How often the lateness probe asks to wake, ms (10). */
+    lagIntervalMs: number;
+    lagSamples: number;
+    /** How late the probe woke: the wait of a runnable goroutine (a VU's event loop) for a CPU, ms. */
+    lagMeanMs: number;
+    lagP50Ms: number;
+    lagP99Ms: number;
+    lagMaxMs: number;
+  }
+
+  /** This process's self-check so far (see SelfCheckSnapshot). */
+  export function selfCheck(): SelfCheckSnapshot;
+
+  /** CPU seconds (user + system) this k6 process has used since it started; -1 where unknown. */
+  export function cpuSeconds(): number;
 }

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"os"
 	"net/http/httptrace"
+	"os"
 	"strings"
 	"time"
 
@@ -29,21 +29,23 @@ const DefaultTimeout = 60 * time.Second
 
 // RootModule is created once per k6 process; it owns the process-wide counters.
 type RootModule struct {
-	counters *Counters
+	counters  *Counters
+	selfCheck *SelfCheck
 }
 
 // New returns the root module with an empty counter set.
-func New() *RootModule { return &RootModule{counters: &Counters{}} }
+func New() *RootModule { return &RootModule{counters: &Counters{}, selfCheck: &SelfCheck{}} }
 
 // NewModuleInstance binds the module to one VU.
 func (r *RootModule) NewModuleInstance(vu modules.VU) modules.Instance {
-	return &ModuleInstance{vu: vu, counters: r.counters}
+	return &ModuleInstance{vu: vu, counters: r.counters, selfCheck: r.selfCheck}
 }
 
 // ModuleInstance is the per-VU face of the module.
 type ModuleInstance struct {
-	vu       modules.VU
-	counters *Counters
+	vu        modules.VU
+	counters  *Counters
+	selfCheck *SelfCheck
 }
 
 // Exports lists the functions scripts can import from k6/x/llm.
@@ -55,6 +57,8 @@ func (mi *ModuleInstance) Exports() modules.Exports {
 		"counterGet":    mi.counters.Get,
 		"instanceShare": mi.instanceShare,
 		"mkdirAll":      mi.mkdirAll,
+		"selfCheck":     mi.selfCheckJS,
+		"cpuSeconds":    mi.cpuSeconds,
 	}}
 }
 
@@ -91,6 +95,8 @@ func (mi *ModuleInstance) stream(method, url string, body sobek.Value, params so
 			return mi.toJS(&Result{Timings: Timings{-1, -1, -1}, Err: &StreamError{CatAborted, err.Error()}})
 		}
 	}
+	// The process's self-check samples from the first request on (VU init is not load).
+	mi.selfCheck.Start()
 	tracer := &httpext.Tracer{}
 	res := Do(httptrace.WithClientTrace(ctx, tracer.Trace()), state.Transport, req)
 	emitHTTPMetrics(ctx, state, tracer.Done(), req, res, p.tags)

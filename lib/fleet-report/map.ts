@@ -4,6 +4,7 @@
  * Prometheus cannot know what only the config or the end-of-test data held (seed, configured weights and
  * think time, thresholds, checks, min/max of trends); those stay null, or empty where the model has no null.
  */
+import { unavailableCalibration } from '../self-calibration';
 import { ERROR_CATEGORIES, SCHEMA_VERSION } from '../summary/model';
 import type { Histogram, OrgCost, Series, SeriesWindow, Stats, Summary, TestTypeFigures } from '../summary/model';
 import type { TransportKind } from '../transport/types';
@@ -217,5 +218,6 @@ export function fleetSummary(data: FleetData): Summary {
       series === null || !hasHistograms
         ? null
         : { ttft: toMsHistogram(data.trends.ttft), itl: toMsHistogram(data.trends.itl), e2e: toMsHistogram(data.trends.e2e), tpot: toMsHistogram(data.trends.tpot) },
+    selfCheck: unavailableCalibration('a fleet report from Prometheus: each pod’s self-check is in its own summary.json'),
   };
 }

@@ -6,6 +6,7 @@
 import { isBookkeepingThreshold, SUMMARY_SUBMETRICS } from './bookkeeping';
 import { flattenChecks, readCount, readCountRate, readRate, readTrend, subMetricKey, subMetricValues } from './k6-data';
 import type { K6SummaryData } from './k6-data';
+import { calibrate, unavailableCalibration } from '../self-calibration';
 import { ERROR_CATEGORIES, SCHEMA_VERSION } from './model';
 import type { OrgCost, RunInfo, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult } from './model';
 
@@ -175,5 +176,6 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     checks: flattenChecks(data.root_group),
     series: series === undefined ? null : series.series,
     histograms: series === undefined ? null : series.histograms,
+    selfCheck: run.selfCheck === undefined ? unavailableCalibration('the run did not read its self-check') : calibrate(run.selfCheck, run.transport),
   };
 }

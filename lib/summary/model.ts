@@ -4,7 +4,8 @@
  * built from Prometheus can produce the same files. Rule for every field: always present; `null` means
  * "not measured / not known", never zero.
  */
-import type { TransportKind } from '../transport/types';
+import type { SelfCalibration } from '../self-calibration';
+import type { SelfCheckSnapshot, TransportKind } from '../transport/types';
 
 /** Bumped whenever a field changes meaning or is removed; adding fields keeps the version. */
 export const SCHEMA_VERSION = 1;
@@ -27,6 +28,8 @@ export interface RunInfo {
   instance?: { index: number; count: number };
   /** Which limit ended the run (e.g. "duration", "budget", "aborted"); absent when not known. */
   endReason?: string;
+  /** The k6 process's self-check reading (k6/x/llm selfCheck()); null on stock k6, absent when not read. */
+  selfCheck?: SelfCheckSnapshot | null;
 }
 
 /** Distribution statistics of one k6 Trend; a stat is null when k6 was not asked for it. */
@@ -187,6 +190,8 @@ export interface Summary {
   checks: CheckResult[];
   series: Series | null;
   histograms: Histograms | null;
+  /** The load generator's verdict on itself: CPU near its cores or scheduler lag inflates latencies. */
+  selfCheck: SelfCalibration;
 }
 
 /** What the process-wide recorder (lib/series.ts) read back at the end of the run. */

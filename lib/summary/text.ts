@@ -1,5 +1,6 @@
 /** The LLM section k6 prints on stdout at the end of a run: compact, aligned, plain ASCII. */
 import { fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
+import { calibrationLine } from '../self-calibration';
 import type { Stats, Summary } from './model';
 
 /** Orgs listed one per line before the rest are folded into "... and N more". */
@@ -113,6 +114,9 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   const lines = [head];
   if (r.instance !== null) lines.push(line('instance', `${r.instance.index + 1} of ${r.instance.count} (figures are this instance's only)`));
   if (r.endReason !== null) lines.push(line('ended by', r.endReason));
+  if (sum.selfCheck.verdict === 'warn') {
+    lines.push(`  WARNING: the load generator neared its own ceiling, so the latencies below are inflated: ${sum.selfCheck.warnings.join('; ')}`);
+  }
   lines.push('', ...latencyTable(sum), '');
   lines.push(line('TTFT p95', p95(sum.latency.ttft)));
   lines.push(line('E2E p95', p95(sum.latency.e2e)));
@@ -127,6 +131,7 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   lines.push(line('think time', thinkTimeLine(sum)));
   lines.push(line('thresholds', thresholdsLine(sum)));
   lines.push(line('checks', checksLine(sum)));
+  lines.push(line('self-check', calibrationLine(sum.selfCheck)));
   if (opts.reports !== undefined) lines.push(line('reports', opts.reports));
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { parseSse } from '../sse';
 import { categorizeK6Error } from './k6-errors';
-import type { InstanceShareFn, MkdirFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
+import type { InstanceShareFn, MkdirFn, SelfCheckFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
 
 /** Buffered k6/http: works on stock k6, but sees the body only once it is complete. */
 export const transportKind: TransportKind = 'buffered';
@@ -65,3 +65,6 @@ export const instanceShare: InstanceShareFn = (total) => {
 
 /** Stock k6 cannot create folders. */
 export const mkdirAll: MkdirFn = null;
+
+/** Stock k6 cannot watch its own CPU or scheduler: the summary says the self-check is unavailable. */
+export const selfCheck: SelfCheckFn = null;

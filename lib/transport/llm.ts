@@ -1,5 +1,5 @@
-import { counterAdd, counterGet, counterTryAdd, instanceShare as share, mkdirAll as mkdir, stream } from 'k6/x/llm';
-import type { InstanceShareFn, MkdirFn, SendFn, SharedCounters, TransportKind } from './types';
+import { counterAdd, counterGet, counterTryAdd, instanceShare as share, mkdirAll as mkdir, selfCheck as check, stream } from 'k6/x/llm';
+import type { InstanceShareFn, MkdirFn, SelfCheckFn, SendFn, SharedCounters, TransportKind } from './types';
 
 /** Streams through k6/x/llm: per-event Go-side timestamps. */
 export const transportKind: TransportKind = 'streaming';
@@ -21,3 +21,6 @@ export const instanceShare: InstanceShareFn = share;
 
 /** Folders for the reports. */
 export const mkdirAll: MkdirFn = mkdir;
+
+/** The process's CPU and scheduler-lateness self-check, sampled in Go during the run. */
+export const selfCheck: SelfCheckFn = check;

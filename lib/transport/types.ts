@@ -1,6 +1,6 @@
-import type { StreamResponse } from 'k6/x/llm';
+import type { SelfCheckSnapshot, StreamResponse } from 'k6/x/llm';
 
-export type { StreamError, StreamResponse, StreamTimings, TimedSseEvent } from 'k6/x/llm';
+export type { SelfCheckSnapshot, StreamError, StreamResponse, StreamTimings, TimedSseEvent } from 'k6/x/llm';
 
 /** One HTTP request as the chat layer describes it, whichever transport sends it. */
 export interface StreamRequest {
@@ -39,3 +39,9 @@ export type InstanceShareFn = (total: number) => number[];
 
 /** Creates a folder and its parents; null where the runtime cannot (stock k6). */
 export type MkdirFn = ((path: string) => void) | null;
+
+/**
+ * Reads the k6 process's self-check (CPU use, scheduler lateness; k6/x/llm); null where the runtime
+ * cannot watch itself (stock k6), and the summary then says the self-check is unavailable.
+ */
+export type SelfCheckFn = (() => SelfCheckSnapshot) | null;

@@ -363,3 +363,22 @@ describe('several k6 instances (execution segments, as the k6-operator runs them
   });
 });
 
+
+describe('self-check', () => {
+  it('the summary carries the self-calibration block: k6 CPU and scheduler lag, with a verdict', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(s, scenarioYaml({ loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] }, limits: { maxDurationSec: 3 } }));
+    expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    const sc = summaryOf(run).selfCheck;
+    expect(['ok', 'warn']).toContain(sc.verdict);
+    expect(sc.reason).toBeNull();
+    expect(sc.cpu.coresAvailable).toBeGreaterThanOrEqual(1);
+    expect(sc.cpu.cpuSeconds).toBeGreaterThan(0);
+    expect(sc.cpu.windows).toBeGreaterThanOrEqual(2);
+    expect(sc.lag.samples).toBeGreaterThan(100);
+    expect(sc.lag.p99Ms).toBeGreaterThanOrEqual(sc.lag.p50Ms);
+    expect(sc.limits).toEqual({ cpuAvgShare: 0.85, cpuWindowBusyShare: 0.9, cpuBusyWindowsShare: 0.1, lagP50Ms: 1, lagP99Ms: 5 });
+    expect(sc.verdict === 'warn').toBe(sc.warnings.length > 0);
+    expect(run.stdout).toMatch(/self-check \.+ (ok|WARNING): k6 CPU [\d.]+ of \d+ core\(s\)/);
+  });
+});

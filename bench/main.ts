@@ -1,0 +1,539 @@
+/**
+ * npm run bench: how accurately and how much load one k6 process drives, against the sim's ground truth.
+ *
+ * The sim runs in its own process pinned to one core, k6 (the real binary, the real dist/loadtest.js with
+ * a config parsed once per process) pinned to the other, on loopback. Every request's TTFT, E2E and
+ * inter-token gaps as the harness logged them are matched by request id to the sim's record of when it
+ * wrote each chunk. Writes bench/results/<date>.json (or --out) and prints a short table.
+ * usage: npm run bench -- [--quick] [--users 50,200,1000] [--levels 500,1000,1500,2000,3000] [--sustain-sec 20]
+ *        [--capacity-sustain-sec 15] [--gap-ms 40] [--tokens 64] [--ttft-ms 20] [--loadtest-users 10,40]
+ *        [--sim-streams 2500] [--sim-seconds 8] [--no-stock] [--no-capacity] [--no-sim-ceiling] [--no-loadtest]
+ *        [--no-profile] [--out FILE]  (bench/README.md)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { ensureK6 } from '../build/build-k6.mjs';
+import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, type StepVerdict } from './ceiling';
+import { freePort, hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
+import { chunksInWindow, compareRequests, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
+import { renderTable, targetsOf, type BenchResult, type RunFigures } from './report';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface BenchOptions {
+  quick: boolean;
+  users: number[];
+  levels: number[];
+  sustainSec: number;
+  capacitySustainSec: number;
+  gapMs: number;
+  tokens: number;
+  ttftMs: number;
+  stock: boolean;
+  capacity: boolean;
+  simCeiling: boolean;
+  /** Raw-socket streams and measured seconds of the sim's own ceiling run (sim/bench.ts). */
+  simStreams: number;
+  simSeconds: number;
+  profile: boolean;
+  /** taskset CPU list for k6 (default "0"; the sim gets core 1). */
+  k6Cpus: string;
+  /** Stream-count ceiling: levels at a slow chunk rate (few chunks per stream), so memory and goroutines, not CPU per chunk, are tested. */
+  streamsLevels: number[];
+  streamsGapMs: number;
+  streamsTokens: number;
+  /** VU counts of the two dist/loadtest.js runs behind its per-VU init and RSS; empty to skip. */
+  loadtestUsers: number[];
+  out: string;
+}
+
+function list(name: string, v: string): number[] {
+  const out = v.split(',').map((s) => Number(s.trim()));
+  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--${name} must be a comma-separated list of positive integers, got "${v}"`);
+  return out;
+}
+
+function num(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got "${v}"`);
+  return n;
+}
+
+export function parseOptions(argv: string[], today = new Date()): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      users: { type: 'string' },
+      levels: { type: 'string' },
+      'sustain-sec': { type: 'string' },
+      'capacity-sustain-sec': { type: 'string' },
+      'gap-ms': { type: 'string', default: '40' },
+      tokens: { type: 'string' },
+      'ttft-ms': { type: 'string', default: '20' },
+      'no-stock': { type: 'boolean', default: false },
+      'no-capacity': { type: 'boolean', default: false },
+      'no-sim-ceiling': { type: 'boolean', default: false },
+      'sim-streams': { type: 'string' },
+      'sim-seconds': { type: 'string' },
+      'no-profile': { type: 'boolean', default: false },
+      'k6-cpus': { type: 'string', default: '0' },
+      'loadtest-users': { type: 'string' },
+      'streams-levels': { type: 'string' },
+      'streams-gap-ms': { type: 'string', default: '250' },
+      'streams-tokens': { type: 'string', default: '16' },
+      'no-streams-capacity': { type: 'boolean', default: false },
+      'no-loadtest': { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  const quick = values.quick === true;
+  const date = today.toISOString().slice(0, 10);
+  return {
+    quick,
+    users: list('users', values.users ?? '50,200,1000'),
+    levels: list('levels', values.levels ?? (quick ? '1000' : '100,250,500,750,1000,1500,2000,3000')),
+    sustainSec: num('sustain-sec', values['sustain-sec'] ?? (quick ? '4' : '20'), 1),
+    capacitySustainSec: num('capacity-sustain-sec', values['capacity-sustain-sec'] ?? (quick ? '5' : '15'), 1),
+    gapMs: num('gap-ms', values['gap-ms'] as string, 1),
+    tokens: Math.floor(num('tokens', values.tokens ?? (quick ? '32' : '64'), 2)),
+    ttftMs: num('ttft-ms', values['ttft-ms'] as string, 0),
+    stock: values['no-stock'] !== true,
+    capacity: values['no-capacity'] !== true,
+    simCeiling: values['no-sim-ceiling'] !== true,
+    simStreams: Math.floor(num('sim-streams', values['sim-streams'] ?? (quick ? '1500' : '2500'), 1)),
+    simSeconds: num('sim-seconds', values['sim-seconds'] ?? (quick ? '3' : '8'), 1),
+    profile: values['no-profile'] !== true,
+    k6Cpus: values['k6-cpus'] as string,
+    loadtestUsers: values['no-loadtest'] === true ? [] : list('loadtest-users', values['loadtest-users'] ?? (quick ? '2,8' : '10,40')),
+    streamsLevels: values['no-streams-capacity'] === true || (quick && values['streams-levels'] === undefined) ? [] : list('streams-levels', values['streams-levels'] ?? '1000,2000,3000'),
+    streamsGapMs: num('streams-gap-ms', values['streams-gap-ms'] as string, 1),
+    streamsTokens: Math.floor(num('streams-tokens', values['streams-tokens'] as string, 2)),
+    out: values.out ?? join(repoRoot, 'bench', 'results', `${date}${quick ? '-quick' : ''}.json`),
+  };
+}
+
+const log = (msg: string): void => {
+  process.stderr.write(`bench: ${msg}\n`);
+};
+
+/** The loadtest config of one run: one org of `users` users sharing one static key, no think time. */
+function benchConfig(routerUrl: string, users: number, rampSec: number, sustainSec: number, tokens: number): string {
+  return stringify({
+    apiVersion: 'loadtest.ai-aas.dev/v1',
+    kind: 'LoadTestScenario',
+    metadata: { name: 'bench' },
+    spec: {
+      organizations: { count: 1, namePrefix: 'bench-org' },
+      users: { perOrg: { min: users, max: users }, namePrefix: 'bench-user' },
+      platform: { adapter: 'static' },
+      userBehavior: {
+        thinkTimeSeconds: { base: 0, variance: 0, distribution: 'uniform', min: 0, max: 0 },
+        questionsPerSession: { min: 20, max: 20 },
+        conversationStyle: { multiTurnProbability: 0, turnsPerConversation: { min: 2, max: 2 } },
+        errorHandling: { retryAttempts: 0 },
+      },
+      targets: { apiRouterUrl: routerUrl, timeout: 60, idleTimeout: 30 },
+      limits: { maxDurationSec: Math.ceil(rampSec + sustainSec) },
+      request: { maxTokens: { distribution: 'fixed', value: tokens } },
+      loadPattern: {
+        model: 'closed',
+        gracefulStopSec: 1,
+        gracefulRampDownSec: 1,
+        // Starts spread over one stream's length, so chunk deadlines are not in lockstep.
+        phases: [
+          { kind: 'ramp', durationSec: rampSec, target: users },
+          { kind: 'sustain', durationSec: sustainSec, target: users },
+        ],
+      },
+    },
+  });
+}
+
+interface SimTruth extends TruthRecord {
+  seq: number;
+}
+
+async function simJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const r = await fetch(url, init);
+  if (!r.ok) throw new Error(`${url}: ${r.status}`);
+  return (await r.json()) as T;
+}
+
+function readHarnessLog(file: string): (HarnessRecord & { errorType: string | null })[] {
+  if (!existsSync(file)) return [];
+  const out: (HarnessRecord & { errorType: string | null })[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.startsWith('{"request"')) continue;
+    out.push((JSON.parse(line) as { request: HarnessRecord & { errorType: string | null } }).request);
+  }
+  return out;
+}
+
+/** Grabs a CPU profile of k6 over the steady part of a run and returns `go tool pprof -top`. */
+async function grabProfile(sim: SimProcess, seqBefore: number, port: number, waitAfterFirstMs: number, seconds: number, bin: string, file: string): Promise<string> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { total } = await simJson<{ total: number }>(`${sim.routerUrl}/_sim/requests?limit=0&since=${Number.MAX_SAFE_INTEGER}`);
+    if (total > seqBefore) break;
+    if (Date.now() > deadline) throw new Error('no request reached the sim within 120 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await new Promise((r) => setTimeout(r, waitAfterFirstMs));
+  return pprofTop(port, seconds, bin, file);
+}
+
+/** k6's live heap (in-use bytes) now, as `go tool pprof -top` text. */
+async function heapProfileTop(port: number, bin: string, file: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/debug/pprof/heap`);
+  if (!res.ok) throw new Error(`pprof heap: ${res.status}`);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  return execFileSync('go', ['tool', 'pprof', '-top', '-sample_index=inuse_space', '-nodecount=25', bin, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+/** A CPU profile of k6 over the next `seconds`, as `go tool pprof -top` text. */
+async function pprofTop(port: number, seconds: number, bin: string, file: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/debug/pprof/profile?seconds=${seconds}`);
+  if (!res.ok) throw new Error(`pprof: ${res.status}`);
+  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+  return execFileSync('go', ['tool', 'pprof', '-top', '-nodecount=25', bin, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+interface RunSpec {
+  users: number;
+  flavour: 'streaming' | 'stock';
+  sustainSec: number;
+  /** CPU profile of k6: over the steady window, or over VU init. */
+  profile: 'steady' | 'init' | null;
+  /** scenarios/bench.ts (the streaming engine alone) or the config-driven dist/loadtest.js. */
+  script: 'bench' | 'loadtest';
+  /** The sim model and its shape; default: gpt-4o with --tokens and --gap-ms. */
+  workload?: Workload;
+}
+
+interface Workload {
+  model: string;
+  tokens: number;
+  gapMs: number;
+}
+
+/** One k6 run against the sim, with everything measured about it. */
+async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
+  const { sim, opts } = ctx;
+  const wl: Workload = spec.workload ?? { model: 'gpt-4o', tokens: opts.tokens, gapMs: opts.gapMs };
+  const streamMs = opts.ttftMs + (wl.tokens - 1) * wl.gapMs;
+  const rampSec = Math.max(1, Math.ceil(streamMs / 1000));
+  const dir = mkdtempSync(join(tmpdir(), `bench-${spec.flavour}-${spec.users}-`));
+  const configPath = join(dir, 'config.yaml');
+  if (spec.script === 'loadtest') writeFileSync(configPath, benchConfig(sim.routerUrl, spec.users, rampSec, spec.sustainSec, opts.tokens));
+  const runId = `bench-${spec.flavour}-${spec.users}-${Date.now()}`;
+  const seqBefore = (await simJson<{ total: number }>(`${sim.routerUrl}/_sim/requests?limit=0&since=${Number.MAX_SAFE_INTEGER}`)).total;
+  await fetch(`${sim.routerUrl}/_sim/timing/reset`, { method: 'POST' });
+  const apiPort = await freePort();
+  const bundlePath = join(repoRoot, 'dist', spec.flavour === 'stock' ? 'stock' : '', `${spec.script}.js`);
+  const args = ['run', '--quiet', '--log-format', 'raw', '--console-output', join(dir, 'console.log'), '--address', `127.0.0.1:${apiPort}`];
+  if (spec.profile !== null) args.push('--profiling-enabled');
+  args.push(bundlePath);
+  const offsetBefore = wallMinusMono();
+  const simSampler = new ProcSampler(sim.pid);
+  const machineSampler = new MachineSampler();
+  let profileTop: string | null = null;
+  let heapTop: string | null = null;
+  const profileSec = Math.max(2, Math.min(10, spec.sustainSec - 2));
+  log(`${spec.flavour} k6 (${spec.script}.js), ${spec.users} users: ramp ${rampSec}s, sustain ${spec.sustainSec}s${spec.profile !== null ? `, CPU profile (${spec.profile})` : ''}`);
+  const res = await runK6Process(ctx.k6, args, {
+    cwd: dir,
+    core: ctx.k6Core,
+    timeoutMs: (rampSec + spec.sustainSec) * 1000 + 180_000,
+    env: {
+      ...(spec.script === 'loadtest'
+        ? { CONFIG: configPath, API_ROUTER_URL: sim.routerUrl, LOADTEST_API_KEYS: ctx.key, LOADTEST_REQUEST_LOG: '1' }
+        : { BASE_URL: sim.routerUrl, API_KEY: ctx.key, VUS: String(spec.users), RAMP_SEC: String(rampSec), SUSTAIN_SEC: String(spec.sustainSec), MAX_TOKENS: String(wl.tokens), MODEL: wl.model, SUMMARY: join(dir, 'summary.json') }),
+      RUN_ID: runId,
+      K6_NO_USAGE_REPORT: 'true',
+      PWD: dir,
+    },
+    ...(spec.profile === 'steady'
+      ? {
+          during: async () => {
+            profileTop = await grabProfile(sim, seqBefore, apiPort, rampSec * 1000 + 1000, profileSec, ctx.k6, join(dir, 'k6.pprof'));
+          },
+        }
+      : spec.profile === 'init'
+        ? {
+            during: async () => {
+              await new Promise((r) => setTimeout(r, 1000));
+              profileTop = await pprofTop(apiPort, 3, ctx.k6, join(dir, 'k6-init.pprof'));
+              heapTop = await heapProfileTop(apiPort, ctx.k6, join(dir, 'k6-heap.pprof'));
+            },
+          }
+        : {}),
+  });
+  simSampler.stop();
+  machineSampler.stop();
+  const offsetAfter = wallMinusMono();
+  if (res.code !== 0) log(`k6 exited ${res.code}: ${res.stderr.slice(-1500)}`);
+  const timing = await simJson<{ lateness: { medianMs: number; p99Ms: number; chunks: number } }>(`${sim.routerUrl}/_sim/timing`);
+  const truth = (await simJson<{ requests: SimTruth[] }>(`${sim.routerUrl}/_sim/requests?since=${seqBefore - 1}`)).requests.filter((r) => r.seq >= seqBefore);
+  const harness = readHarnessLog(join(dir, 'console.log'));
+  const summaryPath =
+    spec.script === 'bench' ? join(dir, 'summary.json') : spec.flavour === 'stock' ? join(dir, `${runId}-summary.json`) : join(dir, 'results', runId, 'summary.json');
+  const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, 'utf8')) as { selfCheck?: unknown }) : null;
+
+  const t0 = truth.length > 0 ? Math.min(...truth.map((t) => t.receivedMonoMs)) : res.spawnMonoMs;
+  const from = t0 + rampSec * 1000;
+  const to = from + spec.sustainSec * 1000;
+  const byId = new Map(truth.map((t) => [t.requestId, t]));
+  const inWindow = (t: TruthRecord): boolean => t.receivedMonoMs >= from && t.endMs !== null && t.receivedMonoMs + t.endMs <= to;
+  const errs = compareRequests(harness, byId, inWindow, (offsetBefore + offsetAfter) / 2);
+  const intervals = truth.map((t) => ({ startMs: t.receivedMonoMs, endMs: t.receivedMonoMs + (t.endMs ?? Math.max(0, to - t.receivedMonoMs)) }));
+  const conc = concurrencySamples(intervals, from, to, 100).sort((a, b) => a - b);
+  const chunks = chunksInWindow(truth, from, to);
+  const k6Cores = coresOver(res.samples, from, to);
+  const simCores = coresOver(simSampler.samples, from, to);
+  const machineCores = coresOver(machineSampler.samples, from, to);
+  const stealCores = coresOver(machineSampler.steal, from, to);
+  const failed = harness.filter((h) => !h.ok && h.errorType !== 'aborted').length;
+  const chunksPerSec = chunks / spec.sustainSec;
+  const figures: RunFigures = {
+    flavour: spec.flavour,
+    users: spec.users,
+    exitCode: res.code,
+    requests: harness.length,
+    matched: errs.matched,
+    unmatched: errs.unmatched,
+    gapCountMismatch: errs.gapCountMismatch,
+    failed,
+    errorRate: harness.length > 0 ? failed / harness.length : 0,
+    ttft: errorStats(errs.ttft),
+    e2e: errorStats(errs.e2e),
+    ttftVsArrival: errorStats(errs.ttftVsArrival),
+    e2eVsArrival: errorStats(errs.e2eVsArrival),
+    gap: errorStats(errs.gap),
+    clockOffsetDriftMs: round(offsetAfter - offsetBefore, 4),
+    window: { rampSec, sustainSec: spec.sustainSec },
+    workload: wl,
+    concurrency: { median: quantileSorted(conc, 0.5) || 0, min: conc[0] ?? 0 },
+    chunksPerSec: Math.round(chunksPerSec),
+    k6: {
+      cores: k6Cores === null ? null : round(k6Cores, 3),
+      cpuSecPer1000Chunks: k6Cores === null || chunks === 0 ? null : round(((k6Cores * spec.sustainSec) / chunks) * 1000, 4),
+      peakRssMiB: round(res.peakRssMiB, 1),
+      initMs: truth.length > 0 ? round(t0 - res.spawnMonoMs, 1) : null,
+    },
+    sim: { cores: simCores === null ? null : round(simCores, 3), latenessMedianMs: timing.lateness.medianMs, latenessP99Ms: timing.lateness.p99Ms },
+    machine: {
+      busyCores: machineCores === null ? null : round(machineCores, 3),
+      otherCores: machineCores === null || k6Cores === null || simCores === null ? null : round(Math.max(0, machineCores - k6Cores - simCores), 3),
+      stealCores: stealCores === null ? null : round(stealCores, 3),
+    },
+    selfCheck: summary?.selfCheck ?? null,
+    profileTop,
+    heapTop,
+  };
+  log(
+    `  ${figures.requests} requests (${figures.matched} compared), ${figures.chunksPerSec} chunks/s, ${figures.concurrency.median} streams; ` +
+      `TTFT err ${fmtErr(figures.ttft)}, gap err ${fmtErr(figures.gap)}; k6 ${figures.k6.cores ?? '-'} cores, sim ${figures.sim.cores ?? '-'} cores, other processes ${figures.machine.otherCores ?? '-'} cores`,
+  );
+  return figures;
+}
+
+function fmtErr(s: ErrorStats | null): string {
+  return s === null ? 'n/a' : `med ${s.medianAbs} / p99 ${s.p99Abs} ms`;
+}
+
+const round = (v: number, d: number): number => Math.round(v * 10 ** d) / 10 ** d;
+
+/** Climbs (and bisects) capacity levels until accuracy breaks, the sim saturates or the plan ends. */
+async function searchCeiling(ctx: Ctx, levels: number[], workload: Workload): Promise<NonNullable<BenchResult['capacity']>> {
+  const steps: (RunFigures & { verdict: StepVerdict })[] = [];
+  const asSteps = () => steps.map((s) => ({ streams: s.users, chunksPerSec: s.chunksPerSec, verdict: s.verdict }));
+  for (let level = nextLevel([], levels); level !== null; level = nextLevel(asSteps(), levels)) {
+    const fig = await runOnce(ctx, { users: level, flavour: 'streaming', sustainSec: ctx.opts.capacitySustainSec, profile: ctx.opts.profile ? 'steady' : null, script: 'bench', workload });
+    const simRate = (ctx.simCeiling as { chunksPerSecond?: number } | null)?.chunksPerSecond ?? null;
+    const verdict = judgeStep({ streams: level, ttft: fig.ttft, gap: fig.gap, concurrencyMedian: fig.concurrency.median, errorRate: fig.errorRate, simCores: fig.sim.cores, chunksPerSec: fig.chunksPerSec, simCeilingChunksPerSec: simRate });
+    log(`  step ${level}: ${verdict.pass ? 'pass' : `FAIL (${verdict.reasons.join('; ')})`}${verdict.held ? '' : ' [load not held]'}${verdict.simLimited ? ' [sim-limited]' : ''}`);
+    steps.push({ ...fig, verdict });
+  }
+  const ceiling = ceilingOf(asSteps());
+  const atCeiling = steps.find((s) => s.users === ceiling.streams) ?? null;
+  return {
+    limits: ACCURACY_LIMITS,
+    plan: levels,
+    workload,
+    steps,
+    ceiling: {
+      ...ceiling,
+      k6Cores: atCeiling?.k6.cores ?? null,
+      cpuSecPer1000Chunks: atCeiling?.k6.cpuSecPer1000Chunks ?? null,
+      peakRssMiB: atCeiling?.k6.peakRssMiB ?? null,
+      rssPerVuMiB: atCeiling ? round(atCeiling.k6.peakRssMiB / atCeiling.users, 3) : null,
+      simCores: atCeiling?.sim.cores ?? null,
+    },
+  };
+}
+
+interface Ctx {
+  simCeiling: Record<string, unknown> | null;
+  opts: BenchOptions;
+  sim: SimProcess;
+  key: string;
+  k6: string;
+  k6Core: string | null;
+}
+
+/** sim/bench.ts flat out: the most chunks/s the sim writes with raw-socket clients, on one core. */
+async function simCeiling(opts: BenchOptions): Promise<Record<string, unknown> | null> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-simceiling-'));
+  const out = join(dir, 'sim.json');
+  const streams = opts.simStreams;
+  const args = ['--import', 'tsx', 'sim/bench.ts', '--streams', String(streams), '--seconds', String(opts.simSeconds), '--warmup', '2', '--gap-ms', String(opts.gapMs), '--tokens', String(opts.tokens), '--json', out];
+  log(`sim ceiling: sim/bench.ts with ${streams} raw-socket streams`);
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+    const t = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('exit', (c) => {
+      clearTimeout(t);
+      resolve(c);
+    });
+  });
+  if (code !== 0 || !existsSync(out)) return null;
+  const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+  return { streams, ...r };
+}
+
+function machine(): Record<string, unknown> {
+  const model = cpus()[0]?.model ?? 'unknown';
+  let goVersion: string | null = null;
+  try {
+    goVersion = execFileSync('go', ['version'], { encoding: 'utf8' }).trim();
+  } catch {
+    goVersion = null;
+  }
+  return { cpus: cpus().length, cpuModel: model, node: process.version, go: goVersion };
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const loadavgStart = readFileSync('/proc/loadavg', 'utf8').trim();
+  const pinned = hasTaskset() && cpus().length >= 2;
+  const k6Core = pinned ? opts.k6Cpus : null;
+  const simCore = pinned ? 1 : null;
+  for (const b of ['bench.js', 'loadtest.js', 'stock/bench.js']) {
+    if (!existsSync(join(repoRoot, 'dist', b))) throw new Error(`dist/${b} is missing: run \`npm run build\` first`);
+  }
+  const k6 = await ensureK6();
+  log(`k6 ${relative(repoRoot, k6)}; ${pinned ? `k6 pinned to core(s) ${opts.k6Cpus}, sim to core 1` : 'taskset missing or one core: nothing pinned'}; load average ${loadavgStart}`);
+
+  const biggest = Math.max(...opts.users, ...(opts.capacity ? opts.levels : []), ...opts.streamsLevels);
+  const streamSec = (opts.ttftMs + (opts.tokens - 1) * opts.gapMs) / 1000;
+  const capacity = Math.min(2_000_000, Math.ceil(((biggest / streamSec) * (Math.max(opts.sustainSec, opts.capacitySustainSec) + 10)) * 1.5) + 1000);
+  const sim = await startSimProcess(
+    repoRoot,
+    { 'gpt-4o': { ttftBaseMs: opts.ttftMs, gapMs: opts.gapMs, tokens: opts.tokens }, 'bench-slow': { ttftBaseMs: opts.ttftMs, gapMs: opts.streamsGapMs, tokens: opts.streamsTokens } },
+    simCore,
+    capacity,
+  );
+  const result: BenchResult = {
+    schema: 'ai-aas-loadtest/bench/v1',
+    date: new Date().toISOString(),
+    quick: opts.quick,
+    options: { ...opts, out: relative(repoRoot, opts.out) },
+    machine: { ...machine(), pinned, k6Core, simCore, loadavgStart, loadavgEnd: null },
+    workload: {
+      model: 'gpt-4o (sim)',
+      ttftMs: opts.ttftMs,
+      gapMs: opts.gapMs,
+      tokensPerStream: opts.tokens,
+      streamsCeiling: { model: 'bench-slow (sim)', gapMs: opts.streamsGapMs, tokensPerStream: opts.streamsTokens },
+      tokensPerChunk: 1,
+      thinkTimeMs: 0,
+      script: 'dist/bench.js (scenarios/bench.ts: transport, response analysis, llm_* metrics, one log line per request); dist/loadtest.js for its own per-VU figures',
+    },
+    accuracy: [],
+    capacity: null,
+    streamsCapacity: null,
+    simCeiling: null,
+    perVu: null,
+    loadtestScript: null,
+    targets: [],
+    notes: [],
+    durationSec: 0,
+  };
+  try {
+    const key = await provisionKey(sim.adminUrl, 'admin@sim.local', process.env.SIM_ADMIN_PASSWORD ?? 'sim-admin-password');
+    const ctx: Ctx = { opts, sim, key, k6, k6Core, simCeiling: null };
+
+    for (const users of opts.users) {
+      result.accuracy.push(await runOnce(ctx, { users, flavour: 'streaming', sustainSec: opts.sustainSec, profile: null, script: 'bench' }));
+      if (opts.stock) result.accuracy.push(await runOnce(ctx, { users, flavour: 'stock', sustainSec: opts.sustainSec, profile: null, script: 'bench' }));
+    }
+
+    if (opts.simCeiling) result.simCeiling = ctx.simCeiling = await simCeiling(opts);
+
+    if (opts.capacity) result.capacity = await searchCeiling(ctx, opts.levels, { model: 'gpt-4o', tokens: opts.tokens, gapMs: opts.gapMs });
+    if (opts.streamsLevels.length > 0) {
+      result.streamsCapacity = await searchCeiling(ctx, opts.streamsLevels, { model: 'bench-slow', tokens: opts.streamsTokens, gapMs: opts.streamsGapMs });
+    }
+
+    // The config-driven script: the same figures at small sizes (its VUs are heavy), init profiled.
+    if (opts.loadtestUsers.length > 0) {
+      const runs: RunFigures[] = [];
+      const top = Math.max(...opts.loadtestUsers);
+      for (const users of opts.loadtestUsers) {
+        runs.push(await runOnce(ctx, { users, flavour: 'streaming', sustainSec: opts.quick ? 2 : 5, profile: opts.profile && users === top ? 'init' : null, script: 'loadtest' }));
+      }
+      const ok = runs.filter((r) => r.exitCode === 0);
+      const init = linearFit(ok.filter((r) => r.k6.initMs !== null).map((r) => ({ x: r.users, y: r.k6.initMs as number })));
+      const rss = linearFit(ok.map((r) => ({ x: r.users, y: r.k6.peakRssMiB })));
+      result.loadtestScript = {
+        runs,
+        initMsPerVu: init === null ? null : round(init.slope, 2),
+        rssMiBPerVu: rss === null ? null : round(rss.slope, 3),
+        initProfileTop: runs.find((r) => r.profileTop !== null)?.profileTop ?? null,
+        initHeapTop: runs.find((r) => r.heapTop)?.heapTop ?? null,
+      };
+    }
+
+    // Per-VU figures: the slope over every streaming run (users -> init time, users -> peak RSS).
+    const streamingRuns = [...result.accuracy, ...(result.capacity?.steps ?? []), ...(result.streamsCapacity?.steps ?? [])].filter((r) => r.flavour === 'streaming' && r.exitCode === 0);
+    const initFit = linearFit(streamingRuns.filter((r) => r.k6.initMs !== null).map((r) => ({ x: r.users, y: r.k6.initMs as number })));
+    const rssFit = linearFit(streamingRuns.map((r) => ({ x: r.users, y: r.k6.peakRssMiB })));
+    const largest = streamingRuns.reduce<RunFigures | null>((b, r) => (b === null || r.users > b.users ? r : b), null);
+    result.perVu = {
+      runs: streamingRuns.map((r) => ({ users: r.users, initMs: r.k6.initMs, peakRssMiB: r.k6.peakRssMiB })),
+      initMsPerVu: initFit === null ? null : round(initFit.slope, 3),
+      initBaseMs: initFit === null ? null : round(initFit.intercept, 1),
+      rssMiBPerVu: rssFit === null ? null : round(rssFit.slope, 4),
+      rssBaseMiB: rssFit === null ? null : round(rssFit.intercept, 1),
+      largestRun: largest === null ? null : { users: largest.users, peakRssMiB: largest.k6.peakRssMiB, rssMiBPerVuAll: round(largest.k6.peakRssMiB / largest.users, 3), initMs: largest.k6.initMs },
+    };
+  } finally {
+    await sim.stop();
+  }
+  result.machine.loadavgEnd = readFileSync('/proc/loadavg', 'utf8').trim();
+  result.durationSec = Math.round((Date.now() - started) / 1000);
+  const t = targetsOf(result);
+  result.targets = t.targets;
+  result.notes = t.notes;
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(renderTable(result));
+  process.stdout.write(`\nwritten: ${relative(process.cwd(), opts.out)} (${result.durationSec}s)\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: unknown) => {
+    console.error(`bench: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  });
+}
+
+export { monoMs };

@@ -1,0 +1,239 @@
+/**
+ * The bench's processes: the sim in its own process (pinned to a core with taskset when available),
+ * k6 runs pinned to another core, and /proc sampling of each (CPU seconds, RSS) on the clock the sim
+ * stamps its ground truth with (CLOCK_MONOTONIC, process.hrtime.bigint()).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+
+/** Monotonic now in ms, comparable with the sim's receivedMonoMs. */
+export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+
+export function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const CLK_TCK = 100;
+const PAGE_KB = 4;
+
+/** CPU seconds (user + system) and RSS (MiB) of a process from /proc; null once it is gone. */
+export function procSample(pid: number): { cpuSec: number; rssMiB: number; hwmMiB: number | null } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuSec = (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    const rssMiB = (Number(f[21]) * PAGE_KB) / 1024;
+    let hwmMiB: number | null = null;
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) hwmMiB = Number(m[1]) / 1024;
+    } catch {
+      // status may vanish between the two reads
+    }
+    return { cpuSec, rssMiB, hwmMiB };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process every intervalMs until stopped. */
+export class ProcSampler {
+  readonly samples: { tMs: number; cpuSec: number; rssMiB: number }[] = [];
+  peakRssMiB = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pid: number, intervalMs = 200) {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), intervalMs);
+  }
+
+  private tick(): void {
+    const s = procSample(this.pid);
+    if (s === null) return;
+    this.samples.push({ tMs: monoMs(), cpuSec: s.cpuSec, rssMiB: s.rssMiB });
+    this.peakRssMiB = Math.max(this.peakRssMiB, s.rssMiB, s.hwmMiB ?? 0);
+  }
+
+  stop(): void {
+    this.tick();
+    clearInterval(this.timer);
+  }
+}
+
+/** The whole machine's busy CPU seconds (all cores; idle and iowait excluded) and steal, from /proc/stat. */
+export function machineSample(): { busySec: number; stealSec: number } | null {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
+    return { busySec: (user + nice + system + irq + softirq) / CLK_TCK, stealSec: steal / CLK_TCK };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples the machine every intervalMs until stopped (same shape as ProcSampler's CPU samples). */
+export class MachineSampler {
+  readonly samples: { tMs: number; cpuSec: number }[] = [];
+  readonly steal: { tMs: number; cpuSec: number }[] = [];
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(intervalMs = 200) {
+    this.tick();
+    this.timer = setInterval(() => this.tick(), intervalMs);
+  }
+
+  private tick(): void {
+    const s = machineSample();
+    if (s === null) return;
+    const tMs = monoMs();
+    this.samples.push({ tMs, cpuSec: s.busySec });
+    this.steal.push({ tMs, cpuSec: s.stealSec });
+  }
+
+  stop(): void {
+    this.tick();
+    clearInterval(this.timer);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** The sim's model for the bench: fixed-length outputs, one token per chunk, no prefill, no queue. */
+export interface SimModel {
+  ttftBaseMs: number;
+  gapMs: number;
+  tokens: number;
+}
+
+export interface SimProcess {
+  pid: number;
+  adminUrl: string;
+  routerUrl: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `sim/main.ts` in its own Node process, pinned to `core` when taskset exists. */
+export async function startSimProcess(repoRoot: string, models: Record<string, SimModel>, core: number | null, capacity: number): Promise<SimProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-sim-'));
+  const cfgPath = join(dir, 'sim.yaml');
+  const simModels: Record<string, unknown> = {};
+  for (const [name, m] of Object.entries(models)) {
+    simModels[name] = { ttftBaseMs: m.ttftBaseMs, prefillMsPerToken: 0, gapMs: m.gapMs, maxConcurrency: 100_000, output: { kind: 'fixed', tokens: m.tokens } };
+  }
+  writeFileSync(cfgPath, stringify({ cache: { capacityBlocks: 0 }, groundTruth: { capacity }, models: simModels }));
+  const args = ['--import', 'tsx', 'sim/main.ts', '--config', cfgPath, '--admin-port', '0', '--router-port', '0'];
+  const child: ChildProcess =
+    core === null
+      ? spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn('taskset', ['-c', String(core), process.execPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const urls = await new Promise<{ adminUrl: string; routerUrl: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sim did not start within 30 s: ${out}`)), 30_000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const admin = /admin\s+listening on (\S+)/.exec(out)?.[1];
+      const router = /router listening on (\S+)/.exec(out)?.[1];
+      if (admin && router) {
+        clearTimeout(timer);
+        resolve({ adminUrl: admin, routerUrl: router });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`sim exited with ${code}: ${out}`)));
+  });
+  return {
+    pid: child.pid as number,
+    ...urls,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Issues one API key on the sim through its admin API (the static adapter's key). */
+export async function provisionKey(adminUrl: string, email: string, password: string): Promise<string> {
+  const post = async (path: string, body: unknown, token?: string, method = 'POST'): Promise<Record<string, string>> => {
+    const r = await fetch(`${adminUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
+    return (await r.json()) as Record<string, string>;
+  };
+  const token = (await post('/v1/auth/login', { email, password })).access_token as string;
+  const org = await post('/v1/orgs', { name: 'bench', slug: 'bench' }, token);
+  const user = await post(`/v1/orgs/${org.orgId}/invites`, { email: 'bench@sim.local' }, token);
+  await post(`/v1/orgs/${org.orgId}/users/${user.inviteId}`, { status: 'active' }, token, 'PATCH');
+  return (await post(`/v1/orgs/${org.orgId}/users/${user.inviteId}/api-keys`, {}, token)).secret as string;
+}
+
+export interface K6Result {
+  code: number | null;
+  stderr: string;
+  spawnMonoMs: number;
+  endMonoMs: number;
+  samples: ProcSampler['samples'];
+  peakRssMiB: number;
+  /** CPU seconds of k6 at exit (last sample). */
+  cpuSecTotal: number;
+}
+
+/**
+ * Runs k6 (pinned to the taskset CPU list `core` when given) and samples it from /proc until it exits; `during` is called
+ * with the pid once it runs (for a profile grab). Kills it after timeoutMs.
+ */
+export async function runK6Process(
+  bin: string,
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; core: string | null; timeoutMs: number; during?: (pid: number) => Promise<void> },
+): Promise<K6Result> {
+  const spawnMonoMs = monoMs();
+  const child =
+    opts.core === null
+      ? spawn(bin, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn('taskset', ['-c', String(opts.core), bin, ...args], { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const sampler = new ProcSampler(child.pid as number);
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+  const during = opts.during?.(child.pid as number).catch((err: unknown) => {
+    stderr += `\n[bench] profile: ${(err as Error).message}`;
+  });
+  const code = await new Promise<number | null>((resolve) => {
+    // Sample once more right before reaping is not possible after exit; the sampler's last tick is <= 200 ms old.
+    child.on('exit', (c) => resolve(c));
+  });
+  clearTimeout(timer);
+  sampler.stop();
+  await during;
+  const last = sampler.samples[sampler.samples.length - 1];
+  return { code, stderr, spawnMonoMs, endMonoMs: monoMs(), samples: sampler.samples, peakRssMiB: sampler.peakRssMiB, cpuSecTotal: last?.cpuSec ?? 0 };
+}
