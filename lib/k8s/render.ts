@@ -93,9 +93,17 @@ export function chooseParallelism(users: number, usersPerPod = DEFAULT_USERS_PER
   return Math.max(1, Math.ceil(users / usersPerPod));
 }
 
+/** Memory a runner needs beyond its VUs (k6, Go runtime, the shared config), MiB. */
+const RUNNER_BASE_MIB = 256;
+/**
+ * Memory per VU of dist/loadtest.js, MiB: npm run bench measured 21-36 (bench/README.md, perVu); the
+ * limit is an OOM kill, so it takes the high end.
+ */
+const MIB_PER_VU = 40;
+
 /** Resources per runner: CPU is requested, not limited, since CFS throttling would stall streams and inflate latency. */
 function runnerResources(usersPerPod: number) {
-  const memMi = Math.min(2048, Math.max(256, 128 + Math.ceil(usersPerPod * 12)));
+  const memMi = RUNNER_BASE_MIB + usersPerPod * MIB_PER_VU;
   return { requests: { cpu: '500m', memory: `${memMi}Mi` }, limits: { memory: `${memMi}Mi` } };
 }
 
