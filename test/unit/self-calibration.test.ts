@@ -53,9 +53,9 @@ describe('self-calibration verdicts', () => {
     expect(c.verdict).toBe('warn');
   });
 
-  it('warns on scheduler lag: p99 over 5 ms, or median over 1 ms', () => {
-    expect(calibrate(snap({ lagP99Ms: 12 }), 'streaming').warnings).toEqual(['scheduler lag p99 12 ms (limit 5 ms)']);
-    expect(calibrate(snap({ lagP50Ms: 1.5, lagP99Ms: 4 }), 'streaming').warnings).toEqual(['scheduler lag median 1.5 ms (limit 1 ms)']);
+  it('warns on scheduler lag: p99 over 2.5 ms, or median over 1 ms', () => {
+    expect(calibrate(snap({ lagP99Ms: 12 }), 'streaming').warnings).toEqual(['scheduler lag p99 12 ms (limit 2.5 ms)']);
+    expect(calibrate(snap({ lagP50Ms: 1.5, lagP99Ms: 2 }), 'streaming').warnings).toEqual(['scheduler lag median 1.5 ms (limit 1 ms)']);
   });
 
   it('is unavailable, and says why, on stock k6, before any request, or without CPU figures', () => {
