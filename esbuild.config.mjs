@@ -22,12 +22,16 @@ function entries() {
     .sort();
 }
 
-/** Resolves the `#transport` import to the flavour's transport module. */
+/**
+ * Resolves the `#transport` import to the flavour's transport module, and `#schema-loader` to the lazy
+ * loader every k6 bundle uses (lib/config/schema-module.ts says why).
+ */
 function transportPlugin(path) {
   return {
     name: 'transport-flavour',
     setup(build) {
       build.onResolve({ filter: /^#transport$/ }, () => ({ path }));
+      build.onResolve({ filter: /^#schema-loader$/ }, () => ({ path: join(root, 'lib/config/schema-loader.k6.ts') }));
     },
   };
 }

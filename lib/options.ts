@@ -3,7 +3,6 @@ import { buildScenarios } from './config/options';
 import { SUMMARY_TREND_STATS } from './summary/k6-data';
 import { summaryThresholds } from './summary/bookkeeping';
 import type { Run } from './run';
-import { scalePattern } from './slice';
 
 /**
  * The k6 options of a run: scenarios from the load pattern, the sub-metric thresholds the summary
@@ -13,9 +12,8 @@ export function buildOptions(run: Run): Record<string, unknown> {
   const spec = run.config.spec;
   // Provisioning and cleanup time grow with the users an instance owns; the admin API is batched 20 wide.
   const adminSec = 60 + Math.ceil(run.sliceUsers / 4);
-  // A cluster of a split run plays its slice: its share of the users, VUs and arrival rates.
-  const lp = spec.loadPattern;
-  const config = run.orgRange && lp ? { ...run.config, spec: { ...spec, loadPattern: scalePattern(lp, run.sliceUsers / run.totalUsers, run.sliceUsers) } } : run.config;
+  // The pattern the run header worked out: a split run's cluster plays its slice's share of it.
+  const config = { ...run.config, spec: { ...spec, loadPattern: run.loadPattern } };
   return {
     scenarios: buildScenarios(config, run.sliceUsers),
     thresholds: summaryThresholds(

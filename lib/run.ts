@@ -1,8 +1,9 @@
 import { SharedArray } from 'k6/data';
 import { formatErrors, parseConfig } from './config/load';
-import type { LoadTestConfig } from './config/schema';
+import { effectiveLoadPattern } from './config/options';
+import type { LoadPattern, LoadTestConfig } from './config/schema';
 import { hash32, rngFrom } from './random';
-import { ORG_RANGE_ENV, parseOrgRange, usersInRange, type OrgRange } from './slice';
+import { ORG_RANGE_ENV, parseOrgRange, scalePattern, usersInRange, type OrgRange } from './slice';
 import { planTenants, type OrgPlan, type UserPlan } from './tenants';
 
 /** Everything about the run that every VU of a process shares, computed once (SharedArray). */
@@ -19,6 +20,11 @@ export interface RunHeader {
   orgRange: OrgRange | null;
   /** Users in this cluster's slice: totalUsers unless orgRange is set. */
   sliceUsers: number;
+  /**
+   * The load this process's cluster drives: the config's pattern (scaled to the slice) or the default one
+   * for the slice's users. Worked out here, once, because the default comes from the schema, which VUs never load.
+   */
+  loadPattern: LoadPattern;
 }
 
 /** The run as a VU sees it: the shared header plus lazy access to the user list. */
@@ -91,7 +97,9 @@ const headerStore = new SharedArray<RunHeader>('loadtest-run', () => {
   const rangeText = __ENV[ORG_RANGE_ENV];
   const orgRange = rangeText ? parseOrgRange(rangeText, plan.orgs.length) : null;
   const sliceUsers = orgRange ? usersInRange(plan.users, orgRange).length : plan.users.length;
-  return [{ config, configPath, runId, runTag, orgs: plan.orgs, totalUsers: plan.users.length, orgRange, sliceUsers }];
+  const pattern = config.spec.loadPattern;
+  const loadPattern = pattern ? (orgRange ? scalePattern(pattern, sliceUsers / plan.users.length, sliceUsers) : pattern) : effectiveLoadPattern(config, sliceUsers);
+  return [{ config, configPath, runId, runTag, orgs: plan.orgs, totalUsers: plan.users.length, orgRange, sliceUsers, loadPattern }];
 });
 
 // One element per user, so a VU deserialises only the users it asks for, not the whole list.

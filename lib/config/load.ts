@@ -4,8 +4,8 @@
  */
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { LoadTestConfigSchema } from './schema';
 import type { LoadTestConfig } from './schema';
+import { schemaModule } from './schema-module';
 
 export type ParseConfigResult = { ok: true; config: LoadTestConfig } | { ok: false; errors: string[] };
 
@@ -32,7 +32,7 @@ function describeIssue(iss: z.core.$ZodIssue): string[] {
 
 /** Validates an already-parsed document; errors are `<path>: <reason>` with no header. */
 export function validateConfig(doc: unknown): { ok: true; config: LoadTestConfig } | { ok: false; errors: string[] } {
-  const result = LoadTestConfigSchema.safeParse(doc, { reportInput: true });
+  const result = schemaModule().LoadTestConfigSchema.safeParse(doc, { reportInput: true });
   if (result.success) return { ok: true, config: result.data };
   return { ok: false, errors: result.error.issues.flatMap(describeIssue) };
 }

@@ -4,7 +4,7 @@
  * spike phases become a 0s stage to the new level followed by a hold.
  */
 import type { RampingArrivalRateScenario, RampingVUsScenario, Stage } from 'k6/options';
-import { LoadPatternSchema } from './schema';
+import { schemaModule } from './schema-module';
 import type { LoadPattern, LoadTestConfig, Phase } from './schema';
 
 export type LoadScenario = RampingVUsScenario | RampingArrivalRateScenario;
@@ -53,7 +53,7 @@ export function effectiveLoadPattern(config: LoadTestConfig, totalUsers: number)
   const limit = config.spec.limits.maxDurationSec;
   const ramp = Math.min(DEFAULT_RAMP_CAP_SEC, limit * DEFAULT_RAMP_SHARE);
   // Parsed through the schema so the graceful-stop defaults come from the one place defaults live.
-  return LoadPatternSchema.parse({
+  return schemaModule().LoadPatternSchema.parse({
     phases: [
       { kind: 'ramp', name: 'default ramp', durationSec: ramp, target: totalUsers },
       { kind: 'sustain', name: 'default sustain', durationSec: limit - ramp, target: totalUsers },

@@ -96,10 +96,10 @@ export function chooseParallelism(users: number, usersPerPod = DEFAULT_USERS_PER
 /** Memory a runner needs beyond its VUs (k6, Go runtime, the shared config), MiB. */
 const RUNNER_BASE_MIB = 256;
 /**
- * Memory per VU of dist/loadtest.js, MiB: npm run bench measured 21-36 (bench/README.md, perVu); the
- * limit is an OOM kill, so it takes the high end.
+ * Memory per VU of dist/loadtest.js, MiB: npm run bench measured 4.6 (bench/README.md, loadtestScript);
+ * the limit is an OOM kill, so it keeps room for responses and sessions in flight.
  */
-const MIB_PER_VU = 40;
+const MIB_PER_VU = 8;
 
 /** Resources per runner: CPU is requested, not limited, since CFS throttling would stall streams and inflate latency. */
 function runnerResources(usersPerPod: number) {
