@@ -377,7 +377,7 @@ describe('self-check', () => {
     expect(sc.cpu.windows).toBeGreaterThanOrEqual(2);
     expect(sc.lag.samples).toBeGreaterThan(100);
     expect(sc.lag.p99Ms).toBeGreaterThanOrEqual(sc.lag.p50Ms);
-    expect(sc.limits).toEqual({ cpuAvgShare: 0.85, cpuWindowBusyShare: 0.9, cpuBusyWindowsShare: 0.1, lagP50Ms: 1, lagP99Ms: 5 });
+    expect(sc.limits).toEqual({ cpuAvgShare: 0.85, cpuWindowBusyShare: 0.9, cpuBusyWindowsShare: 0.1, lagP50Ms: 1, lagP99Ms: 2.5 });
     expect(sc.verdict === 'warn').toBe(sc.warnings.length > 0);
     expect(run.stdout).toMatch(/self-check \.+ (ok|WARNING): k6 CPU [\d.]+ of \d+ core\(s\)/);
   });
