@@ -3,12 +3,13 @@
  * k6 runs pinned to another core, and /proc sampling of each (CPU seconds, RSS) on the clock the sim
  * stamps its ground truth with (CLOCK_MONOTONIC, process.hrtime.bigint()).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { provisionBenchKey, spawnSimCli } from '../sim/cli-process';
 
 /** Monotonic now in ms, comparable with the sim's receivedMonoMs. */
 export const monoMs = (): number => Number(process.hrtime.bigint()) / 1e6;
@@ -139,25 +140,7 @@ export async function startSimProcess(repoRoot: string, models: Record<string, S
     simModels[name] = { ttftBaseMs: m.ttftBaseMs, prefillMsPerToken: 0, gapMs: m.gapMs, maxConcurrency: 100_000, output: { kind: 'fixed', tokens: m.tokens } };
   }
   writeFileSync(cfgPath, stringify({ cache: { capacityBlocks: 0 }, groundTruth: { capacity }, models: simModels }));
-  const args = ['--import', 'tsx', 'sim/main.ts', '--config', cfgPath, '--admin-port', '0', '--router-port', '0'];
-  const child: ChildProcess =
-    core === null
-      ? spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] })
-      : spawn('taskset', ['-c', String(core), process.execPath, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const urls = await new Promise<{ adminUrl: string; routerUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sim did not start within 30 s: ${out}`)), 30_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const admin = /admin\s+listening on (\S+)/.exec(out)?.[1];
-      const router = /router listening on (\S+)/.exec(out)?.[1];
-      if (admin && router) {
-        clearTimeout(timer);
-        resolve({ adminUrl: admin, routerUrl: router });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sim exited with ${code}: ${out}`)));
-  });
+  const { child, ...urls } = await spawnSimCli({ configPath: cfgPath, core, cwd: repoRoot });
   return {
     pid: child.pid as number,
     ...urls,
@@ -175,22 +158,8 @@ export async function startSimProcess(repoRoot: string, models: Record<string, S
 }
 
 /** Issues one API key on the sim through its admin API (the static adapter's key). */
-export async function provisionKey(adminUrl: string, email: string, password: string): Promise<string> {
-  const post = async (path: string, body: unknown, token?: string, method = 'POST'): Promise<Record<string, string>> => {
-    const r = await fetch(`${adminUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return (await r.json()) as Record<string, string>;
-  };
-  const token = (await post('/v1/auth/login', { email, password })).access_token as string;
-  const org = await post('/v1/orgs', { name: 'bench', slug: 'bench' }, token);
-  const user = await post(`/v1/orgs/${org.orgId}/invites`, { email: 'bench@sim.local' }, token);
-  await post(`/v1/orgs/${org.orgId}/users/${user.inviteId}`, { status: 'active' }, token, 'PATCH');
-  return (await post(`/v1/orgs/${org.orgId}/users/${user.inviteId}/api-keys`, {}, token)).secret as string;
-}
+/** One API key from the sim's admin API (org, active user, key). */
+export const provisionKey = provisionBenchKey;
 
 export interface K6Result {
   code: number | null;

@@ -4,7 +4,7 @@
  * chunks/s and the sim's own chunk lateness (write time minus deadline) from its ground truth.
  * usage: npx tsx sim/bench.ts [--streams 2000] [--seconds 10] [--warmup 3] [--gap-ms 38] [--tokens 64] [--spin-ms 0] [--wake alarm|timer] [--json out.json]
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { provisionBenchKey, spawnSimCli } from './cli-process';
 
 interface BenchOptions {
   streams: number;
@@ -91,43 +92,13 @@ async function startChild(opts: BenchOptions, pinned: boolean): Promise<{ pid: n
       },
     }),
   );
-  const nodeArgs = [...(process.env.SIM_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', 'sim/main.ts', '--config', cfgPath, '--admin-port', '0', '--router-port', '0'];
-  const child = pinned
-    ? spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'inherit'] })
-    : spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  const urls = await new Promise<{ adminUrl: string; routerUrl: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`sim did not start: ${out}`)), 30_000);
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const admin = /admin\s+listening on (\S+)/.exec(out)?.[1];
-      const router = /router listening on (\S+)/.exec(out)?.[1];
-      if (admin && router) {
-        clearTimeout(timer);
-        resolve({ adminUrl: admin, routerUrl: router });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sim exited with ${code}: ${out}`)));
-  });
+  const { child, ...urls } = await spawnSimCli({ configPath: cfgPath, core: pinned ? 0 : null, nodeArgs: process.env.SIM_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [] });
   return { pid: child.pid as number, ...urls, stop: () => child.kill('SIGTERM') };
 }
 
-async function provisionKey(adminUrl: string): Promise<string> {
-  const post = async (path: string, body: unknown, token?: string, method = 'POST'): Promise<Record<string, string>> => {
-    const r = await fetch(`${adminUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return (await r.json()) as Record<string, string>;
-  };
-  const password = process.env.SIM_ADMIN_PASSWORD ?? 'sim-admin-password';
-  const token = (await post('/v1/auth/login', { email: 'admin@sim.local', password })).access_token as string;
-  const org = await post('/v1/orgs', { name: 'bench', slug: 'bench' }, token);
-  const user = await post(`/v1/orgs/${org.orgId}/invites`, { email: 'bench@sim.local' }, token);
-  await post(`/v1/orgs/${org.orgId}/users/${user.inviteId}`, { status: 'active' }, token, 'PATCH');
-  return (await post(`/v1/orgs/${org.orgId}/users/${user.inviteId}/api-keys`, {}, token)).secret as string;
+/** A key for the bench's clients, with the sim's default admin (or SIM_ADMIN_PASSWORD). */
+function provisionKey(adminUrl: string): Promise<string> {
+  return provisionBenchKey(adminUrl, 'admin@sim.local', process.env.SIM_ADMIN_PASSWORD ?? 'sim-admin-password');
 }
 
 const TOKEN_MARK = '{"content":';
