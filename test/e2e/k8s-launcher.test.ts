@@ -11,6 +11,7 @@ import { KubeCluster, loadKubeConfig } from '../../lib/k8s/kube-client';
 import { EXIT, launch, type LaunchOptions } from '../../lib/k8s/launcher';
 import { loadConfigFile, renderLoaded } from '../../lib/k8s/prepare';
 import type { Rendered, ScriptPayload } from '../../lib/k8s/render';
+import { crdPath } from './helpers/crd';
 import { repoRoot } from './helpers/k6';
 import { startKube, type TestKube } from './helpers/kube';
 
@@ -119,7 +120,7 @@ describe('k8s launcher against a real API server', () => {
   });
 
   it('after installing the CRD and k8s/ manifests, pre-flight as the launcher ServiceAccount finds the missing Secret', async () => {
-    await applyYaml(readFileSync(join(repoRoot, '..', 'shared', 'k6-operator', 'k6.io_testruns.yaml'), 'utf8'));
+    await applyYaml(readFileSync(crdPath, 'utf8'));
     for (const f of ['namespace.yaml', 'rbac.yaml', 'networkpolicy.yaml']) await applyYaml(readFileSync(join(repoRoot, 'k8s', f), 'utf8'));
     const cluster = new KubeCluster(await launcherConfig());
     await until('the CRD to be established', async () => ((await cluster.hasTestRunCrd()) ? true : undefined));

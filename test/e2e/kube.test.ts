@@ -17,12 +17,10 @@ import {
 } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from './helpers/k6.js';
+import { crdPath } from './helpers/crd.js';
 import { startKube, type TestKube } from './helpers/kube.js';
 
-const crdPath = join(repoRoot, '..', 'shared', 'k6-operator', 'k6.io_testruns.yaml');
 const ns = 'loadtest-kube-test';
 const group = 'k6.io';
 const version = 'v1alpha1';

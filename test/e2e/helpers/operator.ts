@@ -1,7 +1,7 @@
 /**
  * What the k6-operator (v1.6.0) runs in runner pod i of a TestRun, reproduced on this machine: the
  * script ConfigMap "mounted" into a folder, and the runner's command line and env, as the operator
- * builds them (see ../shared/k6-operator/NOTICE.md). Without --paused: there is no starter here.
+ * builds them (see k8s/k6-operator/NOTICE.md). Without --paused: there is no starter here.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

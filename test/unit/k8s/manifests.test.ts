@@ -1,5 +1,5 @@
 // k8s/*.yaml agree with what the renderer and launcher assume: names, labels, and the verbs the launcher uses.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
@@ -53,5 +53,12 @@ describe('k8s manifests', () => {
     const np = find(load('networkpolicy.yaml'), 'NetworkPolicy', 'loadtest-runner-egress');
     const sel = (np.spec as { podSelector: { matchLabels: Record<string, string> } }).podSelector.matchLabels;
     for (const [k, v] of Object.entries(sel)) expect(MANAGED_BY[k as keyof typeof MANAGED_BY]).toBe(v);
+  });
+});
+
+describe('the vendored TestRun CRD', () => {
+  const upstream = join(repoRoot, '..', 'shared', 'k6-operator', 'k6.io_testruns.yaml');
+  it.runIf(existsSync(upstream))('is the published file, unedited', () => {
+    expect(readFileSync(join(repoRoot, 'k8s', 'k6-operator', 'k6.io_testruns.yaml'), 'utf8')).toBe(readFileSync(upstream, 'utf8'));
   });
 });

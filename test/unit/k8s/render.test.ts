@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleForCluster } from '../../../esbuild.config.mjs';
 import { CONFIGMAP_LIMIT_BYTES, chooseParallelism, objectName, render, type ScriptPayload } from '../../../lib/k8s/render';
 import { loadConfigFile, renderLoaded, toYaml } from '../../../lib/k8s/prepare';
+import { crdPath } from '../../e2e/helpers/crd';
 
 const root = join(__dirname, '..', '..', '..');
-const crdPath = join(root, '..', 'shared', 'k6-operator', 'k6.io_testruns.yaml');
 
 /**
  * The API server prunes fields a structural schema does not name, so a misspelt field would vanish
