@@ -19,7 +19,8 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { ensureK6 } from '../build/build-k6.mjs';
 import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, type StepVerdict } from './ceiling';
-import { freePort, hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
+import { freePort } from '../scripts/ports';
+import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
 import { chunksInWindow, compareRequests, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
 import { renderTable, targetsOf, type BenchResult, type RunFigures } from './report';
 

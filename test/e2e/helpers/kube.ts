@@ -5,7 +5,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureKube } from '../../../build/build-kube.mjs';
-import { freePorts } from './ports';
+import { freePorts } from '../../../scripts/ports';
 
 /**
  * A real Kubernetes API server started for one test: kube-apiserver (build/kube, built on first use) over an
