@@ -47,7 +47,7 @@ const IssueKeyBody = z.object({
   annotations: z.record(z.string(), z.string()).optional(),
 });
 const ServiceAccountBody = z.object({ name: z.string().trim().min(1) });
-/** Sim extension: sets an org's total and daily budget in USD; null removes a limit, an absent field keeps it. */
+/** Body of POST /v1/budgets/{org}/overrides: an org's total and daily budget in USD; null removes a limit, an absent field keeps it. */
 const BudgetBody = z
   .object({ limitUSD: z.number().nonnegative().nullable().optional(), dailyUSD: z.number().nonnegative().nullable().optional() })
   .refine((b) => b.limitUSD !== undefined || b.dailyUSD !== undefined, { message: 'give limitUSD and/or dailyUSD' });
@@ -86,7 +86,7 @@ function requireBearer(call: AdminCall): void {
   const m = /^Bearer\s+(\S+)$/i.exec(auth);
   const session = m ? call.ctx.sessions.get(m[1] as string) : undefined;
   if (!session) throw new HttpError(401, 'unauthorized: missing or invalid bearer token');
-  if (session.expiresAtMs <= Date.now()) {
+  if (session.expiresAtMs <= call.ctx.clock().getTime()) {
     call.ctx.sessions.delete(m?.[1] as string);
     throw new HttpError(401, 'unauthorized: token expired');
   }
@@ -105,7 +105,7 @@ const routes: Route<AdminCall>[] = [
           throw new HttpError(401, 'invalid credentials');
         }
         const token = `sim-at-${call.ctx.ids.hex(48)}`;
-        call.ctx.sessions.set(token, { email: admin.email, expiresAtMs: Date.now() + admin.tokenTtlSeconds * 1000 });
+        call.ctx.sessions.set(token, { email: admin.email, expiresAtMs: call.ctx.clock().getTime() + admin.tokenTtlSeconds * 1000 });
         sendJson(call.res, 200, {
           access_token: token,
           token_type: 'Bearer',
@@ -209,9 +209,11 @@ const routes: Route<AdminCall>[] = [
     },
   },
   {
-    pattern: '/v1/budgets/:org',
+    // The contract's route for setting budgets. It answers the org's resulting budget status (not a new
+    // resource), so 200 rather than 201.
+    pattern: '/v1/budgets/:org/overrides',
     methods: {
-      PUT: async (call, p) => {
+      POST: async (call, p) => {
         const b = await body(call, BudgetBody);
         const org = call.ctx.tenants.org(p.org as string);
         if (!org) throw new HttpError(404, `org ${p.org} not found`);

@@ -36,10 +36,12 @@ export interface SimContext {
   metrics: SimMetrics;
   ids: Rng;
   sessions: Map<string, { email: string; expiresAtMs: number }>;
+  /** Wall clock of expiries (admin tokens, API keys) and budget days; injectable so tests can move time. */
+  clock: () => Date;
 }
 
 /** Builds the state of a sim from a validated config; every random stream derives from config.seed. */
-export function createContext(config: SimConfig): SimContext {
+export function createContext(config: SimConfig, clock: () => Date = () => new Date()): SimContext {
   const seed = config.seed;
   const models = new Map<string, ModelRuntime>();
   for (const [name, cfg] of Object.entries(config.models)) {
@@ -55,8 +57,8 @@ export function createContext(config: SimConfig): SimContext {
   }
   return {
     config,
-    tenants: new Tenants(forkRng(seed, 'tenants')),
-    ledger: new BudgetLedger(config.budgets),
+    tenants: new Tenants(forkRng(seed, 'tenants'), clock),
+    ledger: new BudgetLedger(config.budgets, clock),
     orgLimiter: new RateLimiter(config.rateLimits.org),
     keyLimiter: new RateLimiter(config.rateLimits.key),
     cache: new PrefixCache(config.cache.blockTokens, config.cache.capacityBlocks, config.cache.leaky),
@@ -66,5 +68,6 @@ export function createContext(config: SimConfig): SimContext {
     metrics: new SimMetrics(),
     ids: forkRng(seed, 'ids'),
     sessions: new Map(),
+    clock,
   };
 }

@@ -22,6 +22,8 @@ export interface StartSimOptions {
   /** Ports; default 0 (a free port), so tests never collide. The CLI passes the config's 8081/8080. */
   adminPort?: number;
   routerPort?: number;
+  /** Wall clock of token and key expiry and of budget days (default: the real one); tests move it to expire things. */
+  clock?: () => Date;
 }
 
 export interface RunningSim {
@@ -47,7 +49,7 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
   // Validation is idempotent, so an already-parsed config goes through the same schema.
   const base = parseConfig(options.config ?? {}, 'startSim options');
   const config: SimConfig = options.seed !== undefined ? { ...base, seed: options.seed } : base;
-  const ctx = createContext(config);
+  const ctx = createContext(config, options.clock);
   const host = options.host ?? config.listen.host;
   const admin = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, createAdminHandler(ctx));
   const router = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, createRouterHandler(ctx));

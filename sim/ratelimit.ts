@@ -8,11 +8,16 @@ export interface RateDecision {
   /** Whole seconds until the blocking window resets (Retry-After), when denied. */
   retryAfterSeconds: number;
   window: 'second' | 'minute';
+  /** Requests the subject sent in the blocking window so far, this one and earlier denied ones included (limit_context.current_usage). */
+  current: number;
 }
 
 interface Window {
   start: number;
+  /** Requests admitted in the window: what the limit applies to. */
   count: number;
+  /** Every request received in the window, denied ones included. */
+  seen: number;
 }
 
 /** Fixed-window request counters per subject (an org or a key), per second and per minute; windows are anchored at the subject's first request. */
@@ -37,18 +42,20 @@ export class RateLimiter {
       // Windows start at a subject's first request, so a short test never straddles a window edge by accident.
       let w = this.windows.get(key);
       if (!w) {
-        w = { start: nowMs, count: 0 };
+        w = { start: nowMs, count: 0, seen: 0 };
         this.windows.set(key, w);
       } else if (nowMs >= w.start + s.ms) {
         w.start += Math.floor((nowMs - w.start) / s.ms) * s.ms;
         w.count = 0;
+        w.seen = 0;
       }
+      w.seen++;
       return { ...s, w };
     });
     const blocked = states.find((s) => s.w.count >= s.limit);
     if (blocked) {
       const retry = Math.max(1, Math.ceil((blocked.w.start + blocked.ms - nowMs) / 1000));
-      return { allowed: false, limit: blocked.limit, remaining: 0, retryAfterSeconds: retry, window: blocked.window };
+      return { allowed: false, limit: blocked.limit, remaining: 0, retryAfterSeconds: retry, window: blocked.window, current: blocked.w.seen };
     }
     for (const s of states) s.w.count++;
     const tightest = states.reduce((a, b) => (b.limit - b.w.count < a.limit - a.w.count ? b : a));
@@ -58,6 +65,7 @@ export class RateLimiter {
       remaining: tightest.limit - tightest.w.count,
       retryAfterSeconds: 0,
       window: tightest.window,
+      current: tightest.w.seen,
     };
   }
 }

@@ -269,7 +269,7 @@ async function inference(ex: Exchange, route: Route): Promise<void> {
       `rate limit exceeded: ${denied.limit} requests per ${denied.window} per ${scope}`,
       {
         retry_after_seconds: denied.retryAfterSeconds,
-        limit_context: { current_usage: denied.limit, limit: denied.limit, remaining: 0, quota_type: `${scope}_requests_per_${denied.window}` },
+        limit_context: { current_usage: denied.current, limit: denied.limit, remaining: 0, quota_type: `${scope}_requests_per_${denied.window}` },
       },
       { 'retry-after': denied.retryAfterSeconds },
     );

@@ -98,19 +98,30 @@ export class Tenants {
     return this.orgs.get(idOrSlug) ?? this.orgs.get(this.slugs.get(idOrSlug.toLowerCase()) ?? '');
   }
 
-  /** Applies a PATCH to an org. */
+  /** Applies a PATCH to an org: 404 if unknown, 409 if the displayName is another org's (nothing is changed then). */
   patchOrg(
     idOrSlug: string,
     patch: { displayName?: string; status?: Status; budgetPolicyId?: string | null; metadata?: Record<string, unknown> },
   ): Result<Org> {
     const org = this.org(idOrSlug);
     if (!org) return fail(404, `org ${idOrSlug} not found`);
-    if (patch.displayName !== undefined) org.displayName = patch.displayName;
+    if (patch.displayName !== undefined) {
+      const holder = this.orgWithDisplayName(patch.displayName);
+      if (holder && holder.orgId !== org.orgId) return fail(409, `display name ${patch.displayName} is used by org ${holder.slug}`);
+      org.displayName = patch.displayName;
+    }
     if (patch.status !== undefined) org.status = patch.status;
     if (patch.budgetPolicyId !== undefined) org.budgetPolicyId = patch.budgetPolicyId;
     if (patch.metadata !== undefined) org.metadata = patch.metadata;
     org.updatedAt = this.now().toISOString();
     return { ok: true, value: org };
+  }
+
+  /** The org showing this display name, compared case-insensitively: two orgs that read the same in a UI would be confused. */
+  private orgWithDisplayName(name: string): Org | undefined {
+    const wanted = name.toLowerCase();
+    for (const o of this.orgs.values()) if (o.displayName?.toLowerCase() === wanted) return o;
+    return undefined;
   }
 
   /** Invites a user (status pending); the invite id is the user id. Emails are unique within an org. */

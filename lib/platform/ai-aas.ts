@@ -78,8 +78,8 @@ function provisionInto(api: AdminHttp, spec: AiAasProvisionSpec, done: Provision
     const res = api.run(
       budgeted.map((o) => ({
         step: `set budget of org ${o.name}`,
-        method: 'PUT',
-        path: `/v1/budgets/${orgIdByIndex.get(o.index)}`,
+        method: 'POST',
+        path: `/v1/budgets/${orgIdByIndex.get(o.index)}/overrides`,
         body: { limitUSD: o.budget?.limitUSD, dailyUSD: o.budget?.dailyUSD },
         // The platform specifies budgets but has not implemented them: 404/405/501 mean "no budget API".
         ok: [200, 201, 204, 404, 405, 501],

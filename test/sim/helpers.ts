@@ -52,7 +52,7 @@ export function http(
   });
 }
 
-/** JSON POST/PATCH/PUT helper. */
+/** JSON request helper (POST, PATCH, ...). */
 export function sendJson(url: string, method: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
   return http(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }

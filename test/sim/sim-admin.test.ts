@@ -91,6 +91,13 @@ describe('admin: orgs', () => {
     expect(json(p.text)).toMatchObject({ displayName: 'ACME', status: 'suspended' });
     expect((await sendJson(`${sim.adminUrl}/v1/orgs/acme-corp`, 'PATCH', { status: 'deleted' }, auth)).status).toBe(400);
     expect((await sendJson(`${sim.adminUrl}/v1/orgs/missing`, 'PATCH', { status: 'active' }, auth)).status).toBe(404);
+    // 409: a display name another org already shows (case-insensitive); the rejected PATCH changes nothing.
+    await sendJson(`${sim.adminUrl}/v1/orgs`, 'POST', { name: 'Other', slug: 'other-corp' }, auth);
+    const clash = await sendJson(`${sim.adminUrl}/v1/orgs/other-corp`, 'PATCH', { displayName: 'acme', status: 'suspended' }, auth);
+    expect(clash.status).toBe(409);
+    expect(clash.headers['content-type']).toMatch(/^text\/plain/);
+    expect(json((await http(`${sim.adminUrl}/v1/orgs/other-corp`, { headers: auth })).text)).toMatchObject({ displayName: null, status: 'active' });
+    expect((await sendJson(`${sim.adminUrl}/v1/orgs/acme-corp`, 'PATCH', { displayName: 'ACME' }, auth)).status).toBe(200);
     const del = await http(`${sim.adminUrl}/v1/orgs/acme-corp`, { method: 'DELETE', headers: auth });
     expect(del.status).toBe(405);
   });
@@ -176,20 +183,66 @@ describe('admin: users, keys, service accounts', () => {
   });
 });
 
-describe('admin: budgets extension', () => {
-  it('sets limits and reports status; validates input', async () => {
+describe('admin: budgets', () => {
+  it('sets limits with POST /v1/budgets/{org}/overrides (200 with the status) and reports status; 400, 401, 404', async () => {
     const t = await provision(sim, 'budget-admin-org', auth);
+    const overrides = (org: string): string => `${sim.adminUrl}/v1/budgets/${org}/overrides`;
     const s0 = await http(`${sim.adminUrl}/v1/budgets/${t.orgId}/status`, { headers: auth });
     expect(s0.status).toBe(200);
     expect(json(s0.text)).toMatchObject({ orgId: t.orgId, limitUSD: null, dailyUSD: null, spentUSD: 0, exceeded: false });
-    const put = await sendJson(`${sim.adminUrl}/v1/budgets/${t.slug}`, 'PUT', { limitUSD: 5, dailyUSD: 1 }, auth);
-    expect(put.status).toBe(200);
-    expect(json(put.text)).toMatchObject({ limitUSD: 5, dailyUSD: 1, remainingUSD: 5, remainingTodayUSD: 1 });
-    expect((await sendJson(`${sim.adminUrl}/v1/budgets/${t.orgId}`, 'PUT', {}, auth)).status).toBe(400);
-    expect((await sendJson(`${sim.adminUrl}/v1/budgets/${t.orgId}`, 'PUT', { limitUSD: -1 }, auth)).status).toBe(400);
-    expect((await sendJson(`${sim.adminUrl}/v1/budgets/nope`, 'PUT', { limitUSD: 1 }, auth)).status).toBe(404);
+    const set = await sendJson(overrides(t.slug), 'POST', { limitUSD: 5, dailyUSD: 1 }, auth);
+    expect(set.status).toBe(200);
+    expect(json(set.text)).toMatchObject({ orgId: t.orgId, limitUSD: 5, dailyUSD: 1, remainingUSD: 5, remainingTodayUSD: 1 });
+    expect(json((await http(`${sim.adminUrl}/v1/budgets/${t.orgId}/status`, { headers: auth })).text)).toMatchObject({ limitUSD: 5, dailyUSD: 1 });
+
+    for (const bad of [{}, { limitUSD: -1 }, { dailyUSD: 'ten' }]) {
+      const r = await sendJson(overrides(t.orgId), 'POST', bad, auth);
+      expect(r.status).toBe(400);
+      expect(r.headers['content-type']).toMatch(/^text\/plain/);
+    }
+    expect((await http(overrides(t.orgId), { method: 'POST', headers: auth, body: '{oops' })).status).toBe(400);
+    expect((await sendJson(overrides(t.orgId), 'POST', { limitUSD: 1 })).status).toBe(401);
+    expect((await sendJson(overrides(t.orgId), 'POST', { limitUSD: 1 }, { authorization: 'Bearer stale' })).status).toBe(401);
+    expect((await sendJson(overrides('nope'), 'POST', { limitUSD: 1 }, auth)).status).toBe(404);
     expect((await http(`${sim.adminUrl}/v1/budgets/nope/status`, { headers: auth })).status).toBe(404);
-    const cleared = await sendJson(`${sim.adminUrl}/v1/budgets/${t.orgId}`, 'PUT', { dailyUSD: null }, auth);
+    expect((await http(overrides(t.orgId), { headers: auth })).status).toBe(405);
+    // A rejected override changed nothing; null removes one limit and keeps the other.
+    const cleared = await sendJson(overrides(t.orgId), 'POST', { dailyUSD: null }, auth);
     expect(json(cleared.text)).toMatchObject({ limitUSD: 5, dailyUSD: null });
+  });
+});
+
+describe('admin: expiry (injected clock)', () => {
+  it('expires admin tokens after expires_in seconds and API keys after expiresInDays', async () => {
+    let offsetMs = 0;
+    const timed = await startSim({ clock: () => new Date(Date.now() + offsetMs) });
+    try {
+      const h = await adminAuth(timed);
+      const t = await provision(timed, 'expiry-org', h);
+      const kr = await sendJson(`${timed.adminUrl}/v1/orgs/${t.orgId}/users/${t.userId}/api-keys`, 'POST', { expiresInDays: 1 }, h);
+      const expiring = json(kr.text).secret as string;
+      const body = { model: 'gpt-3.5-turbo', max_tokens: 1, messages: USER_MSG };
+      expect((await chat(timed, expiring, body)).status).toBe(200);
+
+      offsetMs = 3599_000;
+      expect((await http(`${timed.adminUrl}/v1/orgs/${t.orgId}`, { headers: h })).status).toBe(200);
+      offsetMs = 3601_000;
+      const late = await http(`${timed.adminUrl}/v1/orgs/${t.orgId}`, { headers: h });
+      expect(late.status).toBe(401);
+      expect(late.text).toContain('expired');
+      const fresh = await adminAuth(timed);
+      expect((await http(`${timed.adminUrl}/v1/orgs/${t.orgId}`, { headers: fresh })).status).toBe(200);
+
+      offsetMs = 86_400_000 - 60_000;
+      expect((await chat(timed, expiring, body)).status).toBe(200);
+      offsetMs = 86_400_000 + 60_000;
+      const gone = await chat(timed, expiring, body);
+      expect(gone.status).toBe(401);
+      expect(json(gone.text)).toMatchObject({ code: 'AUTH_INVALID' });
+      // A key without expiresInDays never expires.
+      expect((await chat(timed, t.secret, body)).status).toBe(200);
+    } finally {
+      await timed.close();
+    }
   });
 });

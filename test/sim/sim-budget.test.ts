@@ -9,7 +9,12 @@ describe('budgets', () => {
   let sim: RunningSim;
   beforeAll(async () => {
     sim = await startSim({
-      config: { models: { 'gpt-4o': { ttftBaseMs: 1, prefillMsPerToken: 0, gapMs: 0.2, output: { kind: 'fixed', tokens: 100 } } } },
+      config: {
+        models: {
+          'gpt-4o': { ttftBaseMs: 1, prefillMsPerToken: 0, gapMs: 0.2, output: { kind: 'fixed', tokens: 100 } },
+          embed: { kind: 'embedding', ttftBaseMs: 1 },
+        },
+      },
     });
   });
   afterAll(() => sim.close());
@@ -19,7 +24,7 @@ describe('budgets', () => {
     const capped = await provision(sim, 'capped', auth);
     const free = await provision(sim, 'free', auth);
     // One request costs prompt * 0.005/1K + 100 * 0.015/1K, about 0.0016 USD: the cap allows 3 requests.
-    await sendJson(`${sim.adminUrl}/v1/budgets/${capped.orgId}`, 'PUT', { limitUSD: 0.0045 }, auth);
+    await sendJson(`${sim.adminUrl}/v1/budgets/${capped.orgId}/overrides`, 'POST', { limitUSD: 0.0045 }, auth);
     const statuses: number[] = [];
     let denial: Record<string, unknown> | undefined;
     for (let i = 0; i < 6; i++) {
@@ -40,14 +45,14 @@ describe('budgets', () => {
     const state = json((await http(`${sim.routerUrl}/_sim/state`)).text) as { orgs: Array<{ orgId: string; budget: { spentUSD: number } }> };
     expect(state.orgs.find((o) => o.orgId === capped.orgId)?.budget.spentUSD).toBeCloseTo(spent, 12);
     // Raising the limit lets the org back in.
-    await sendJson(`${sim.adminUrl}/v1/budgets/${capped.orgId}`, 'PUT', { limitUSD: 1 }, auth);
+    await sendJson(`${sim.adminUrl}/v1/budgets/${capped.orgId}/overrides`, 'POST', { limitUSD: 1 }, auth);
     expect((await chat(sim, capped.secret, { model: 'gpt-4o', messages: USER_MSG })).status).toBe(200);
   });
 
   it('enforces the daily limit with a retry hint until UTC midnight', async () => {
     const t = await provision(sim, 'daily');
     const auth = await adminAuth(sim);
-    await sendJson(`${sim.adminUrl}/v1/budgets/${t.orgId}`, 'PUT', { dailyUSD: 0.001 }, auth);
+    await sendJson(`${sim.adminUrl}/v1/budgets/${t.orgId}/overrides`, 'POST', { dailyUSD: 0.001 }, auth);
     expect((await chat(sim, t.secret, { model: 'gpt-4o', messages: USER_MSG })).status).toBe(200);
     const r = await chat(sim, t.secret, { model: 'gpt-4o', messages: USER_MSG });
     expect(r.status).toBe(402);
@@ -55,6 +60,27 @@ describe('budgets', () => {
     expect(body).toMatchObject({ code: 'BUDGET_EXCEEDED', limit_context: { quota_type: 'daily', limit: 0.001 } });
     expect(body.retry_after_seconds).toBeGreaterThan(0);
     expect(body.retry_after_seconds).toBeLessThanOrEqual(86_400);
+  });
+
+  it('answers 402 BUDGET_EXCEEDED on /v1/completions and /v1/embeddings once their own spend reaches the limit', async () => {
+    const auth = await adminAuth(sim);
+    const calls = {
+      completions: { model: 'gpt-4o', prompt: 'Say hello', max_tokens: 2 },
+      embeddings: { model: 'embed', input: 'alpha beta' },
+    };
+    for (const [route, body] of Object.entries(calls)) {
+      const t = await provision(sim, `budget-${route}`, auth);
+      // Any spend exceeds a limit this small: the first request passes (nothing spent yet), its cost closes the org.
+      await sendJson(`${sim.adminUrl}/v1/budgets/${t.orgId}/overrides`, 'POST', { limitUSD: 1e-9 }, auth);
+      const call = (): ReturnType<typeof sendJson> => sendJson(`${sim.routerUrl}/v1/${route}`, 'POST', body, { 'x-api-key': t.secret });
+      expect((await call()).status).toBe(200);
+      const denied = await call();
+      expect(denied.status).toBe(402);
+      expect(json(denied.text)).toMatchObject({ code: 'BUDGET_EXCEEDED', limit_context: { limit: 1e-9, quota_type: 'total', remaining: 0 } });
+      const status = json((await http(`${sim.adminUrl}/v1/budgets/${t.orgId}/status`, { headers: auth })).text);
+      expect(status).toMatchObject({ exceeded: true, deniedRequests: 1 });
+      expect(status.spentUSD).toBeGreaterThan(0);
+    }
   });
 
   it('tracks max in-flight requests per org and globally', async () => {
@@ -108,6 +134,43 @@ describe('rate limits', () => {
       expect(json(orgLimited.text)).toMatchObject({ limit_context: { quota_type: 'org_requests_per_minute', limit: 5 } });
       // Another org is unaffected.
       expect((await chat(sim, other.secret, { model: 'gpt-4o', messages: USER_MSG })).status).toBe(200);
+
+      // current_usage is the real count in the window: each further attempt adds one.
+      const again = await chat(sim, a.secret, { model: 'gpt-4o', messages: USER_MSG });
+      expect(json(limited.text)).toMatchObject({ limit_context: { current_usage: 4 } });
+      expect(json(again.text)).toMatchObject({ limit_context: { current_usage: 5, limit: 3, remaining: 0 } });
+      expect(json(orgLimited.text)).toMatchObject({ limit_context: { current_usage: 6 } });
+    } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('rate limits on every inference route', () => {
+  it('answers 429 RATE_LIMIT_EXCEEDED on /v1/completions and /v1/embeddings, counting all routes in one window', async () => {
+    const sim = await startSim({
+      config: {
+        rateLimits: { key: { perMinute: 2 } },
+        models: { 'gpt-4o': { ttftBaseMs: 0, gapMs: 0, output: { kind: 'fixed', tokens: 1 } }, embed: { kind: 'embedding', ttftBaseMs: 0 } },
+      },
+    });
+    try {
+      const t = await provision(sim, 'rl-routes');
+      const post = (route: string, body: Record<string, unknown>): ReturnType<typeof sendJson> =>
+        sendJson(`${sim.routerUrl}/v1/${route}`, 'POST', body, { 'x-api-key': t.secret });
+      const completion = { model: 'gpt-4o', prompt: 'hi', max_tokens: 1 };
+      const embedding = { model: 'embed', input: 'hi' };
+      expect((await post('completions', completion)).status).toBe(200);
+      expect((await post('embeddings', embedding)).status).toBe(200);
+      for (const [route, body, count] of [['completions', completion, 3], ['embeddings', embedding, 4]] as const) {
+        const r = await post(route, body);
+        expect(r.status).toBe(429);
+        expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+        expect(json(r.text)).toMatchObject({
+          code: 'RATE_LIMIT_EXCEEDED',
+          limit_context: { quota_type: 'key_requests_per_minute', limit: 2, current_usage: count, remaining: 0 },
+        });
+      }
     } finally {
       await sim.close();
     }

@@ -2,17 +2,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startSim } from '../../sim/index';
 import type { RunningSim } from '../../sim/index';
 import { tokenizeChat } from '../../sim/tokenizer';
-import { chat, provision } from './helpers';
+import { chat, groundTruth, http, provision } from './helpers';
 
 const started: RunningSim[] = [];
 afterAll(async () => {
   for (const s of started) await s.close();
 });
 
-async function simWith(leaky: boolean): Promise<{ sim: RunningSim; secret: string }> {
+async function simWith(leaky: boolean, capacityBlocks = 1024): Promise<{ sim: RunningSim; secret: string }> {
   const sim = await startSim({
     config: {
-      cache: { blockTokens: 16, capacityBlocks: 1024, leaky },
+      cache: { blockTokens: 16, capacityBlocks, leaky },
       models: { m: { ttftBaseMs: 1, prefillMsPerToken: 0, gapMs: 0, output: { kind: 'fixed', tokens: 2 } } },
     },
   });
@@ -71,5 +71,36 @@ describe('prefix KV cache', () => {
     const t1 = first.tHeaders - first.tSend;
     const t2 = second.tHeaders - second.tSend;
     expect(t1 - t2).toBeGreaterThan(0.5 * cached * 0.7);
+  });
+
+  it("records the same cachedTokens in ground truth as the response's usage reports", async () => {
+    const { sim, secret } = await simWith(false);
+    for (const stream of [true, false]) {
+      for (let i = 0; i < 2; i++) {
+        const r = await chat(sim, secret, { model: 'm', stream, stream_options: { include_usage: true }, messages: LONG, cache_salt: `gt-${stream}` });
+        const usageText = stream ? (r.text.split('\n').find((l) => l.includes('"usage"')) ?? '').slice(6) : r.text;
+        const reported = (JSON.parse(usageText) as { usage: { prompt_tokens_details: { cached_tokens: number } } }).usage.prompt_tokens_details.cached_tokens;
+        const [rec] = await groundTruth(sim, `?id=${r.headers['x-request-id'] as string}`);
+        expect(rec?.cachedTokens).toBe(reported);
+        if (i === 1) expect(reported).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('evicts the least recently used blocks over HTTP when the capacity is tiny', async () => {
+    // Capacity 4 blocks; each prompt below fills 2 (salts make three distinct prompts of the same text).
+    const { sim, secret } = await simWith(false, 4);
+    const SHORT = [{ role: 'user', content: 'word '.repeat(40) }];
+    const twoBlocks = Math.floor((tokenizeChat(SHORT).length - 1) / 16) * 16;
+    expect(twoBlocks).toBe(32);
+    const ask = (salt: string): Promise<number> => cachedTokens(sim, secret, { messages: SHORT, cache_salt: salt });
+    expect(await ask('a')).toBe(0);
+    expect(await ask('b')).toBe(0);
+    expect(await ask('a')).toBe(32); // a is now the most recently used, b the least
+    expect(await ask('c')).toBe(0); // inserting c evicts b, not a
+    const state = JSON.parse((await http(`${sim.routerUrl}/_sim/state`)).text) as { cache: { blocks: number; capacityBlocks: number } };
+    expect(state.cache).toMatchObject({ blocks: 4, capacityBlocks: 4 });
+    expect(await ask('a')).toBe(32);
+    expect(await ask('b')).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSim } from '../../sim/index';
 import type { RunningSim } from '../../sim/index';
-import { tokenizeChat } from '../../sim/tokenizer';
+import { countTokens, tokenizeChat } from '../../sim/tokenizer';
 import { chat, groundTruth, isTokenEvent, median, provision, sseEvents } from './helpers';
 import type { Tenant } from './helpers';
 
@@ -99,5 +99,99 @@ describe('latency model on loopback', () => {
     const records = await groundTruth(sim, '?limit=12');
     const waits = records.map((r) => r.queueWaitMs as number);
     expect(waits.filter((w) => w > 20).length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('jitter and multi-token chunks on the wire', () => {
+  const JGAP = 20;
+  const JITTER = 16;
+  const PER_CHUNK = 4;
+  const KGAP = 5;
+
+  interface Wire {
+    /** Server deadlines and client arrivals of each token chunk, relative to the first chunk's, ms. */
+    due: number[];
+    arrived: number[];
+    /** Tokens per chunk as the client counted them and as the server recorded them. */
+    clientTokens: number[];
+    serverTokens: number[];
+  }
+
+  /** Starts a sim with `seed` and streams `count` times in a row from `model`: what the server planned and the client saw. */
+  async function streamsFrom(seed: number, model: 'jittery' | 'chunky', count: number): Promise<Wire[]> {
+    const s = await startSim({
+      seed,
+      config: {
+        cache: { capacityBlocks: 0 },
+        models: {
+          jittery: { ttftBaseMs: 5, prefillMsPerToken: 0, gapMs: JGAP, jitterMs: JITTER, output: { kind: 'fixed', tokens: 12 } },
+          chunky: { ttftBaseMs: 5, prefillMsPerToken: 0, gapMs: KGAP, tokensPerChunk: PER_CHUNK, output: { kind: 'fixed', tokens: 38 } },
+        },
+      },
+    });
+    try {
+      const tenant = await provision(s, 'wire-org');
+      const out: Wire[] = [];
+      for (let i = 0; i < count; i++) {
+        const r = await chat(s, tenant.secret, { model, stream: true, messages: [{ role: 'user', content: 'hello' }] });
+        const events = sseEvents(r).filter(isTokenEvent);
+        const [rec] = await groundTruth(s, `?id=${r.headers['x-request-id'] as string}`);
+        const chunks = rec?.chunks as Array<{ dueMs: number; tokens: number }>;
+        out.push({
+          due: chunks.map((c) => c.dueMs - (chunks[0]?.dueMs ?? NaN)),
+          arrived: events.map((e) => e.at - (events[0]?.at ?? NaN)),
+          clientTokens: events.map((e) => countTokens((e.json?.choices as Array<{ delta: { content: string } }>)[0]?.delta.content ?? '')),
+          serverTokens: chunks.map((c) => c.tokens),
+        });
+      }
+      return out;
+    } finally {
+      await s.close();
+    }
+  }
+
+  /**
+   * How far the client's arrivals stray from the server's schedule: median distance of each chunk's
+   * arrival-minus-deadline from the median of those, so a constant delay or one late chunk (a cold first
+   * request, a descheduled client) does not count.
+   */
+  function wireError(w: Wire): number {
+    const offsets = w.arrived.map((t, j) => t - (w.due[j] as number));
+    const mid = median(offsets);
+    return median(offsets.map((o) => Math.abs(o - mid)));
+  }
+
+  it('delays chunk j by a seeded draw in [0, jitterMs) after first + j * gapMs, the same for the same seed', async () => {
+    const runs = await streamsFrom(7, 'jittery', 3);
+    const [again] = await streamsFrom(7, 'jittery', 1);
+    const [other] = await streamsFrom(8, 'jittery', 1);
+    for (const w of runs) {
+      const jitter = w.due.map((d, j) => d - j * JGAP);
+      expect(jitter).toHaveLength(12);
+      for (const x of jitter) {
+        expect(x).toBeGreaterThan(-1e-6);
+        expect(x).toBeLessThan(JITTER);
+      }
+      // The draws are spread over the range, not all zero.
+      expect(Math.max(...jitter) - Math.min(...jitter.slice(1))).toBeGreaterThan(JITTER / 2);
+    }
+    const rounded = (w: Wire | undefined): string[] => (w?.due ?? []).map((d) => d.toFixed(6));
+    expect(rounded(again)).toEqual(rounded(runs[0]));
+    expect(rounded(other)).not.toEqual(rounded(runs[0]));
+    // The client sees the jittered schedule: against the plain one the error would be about JITTER / 4 = 4 ms.
+    // Best of the streams, as a loaded machine may deschedule this process during one of them.
+    expect(Math.min(...runs.map(wireError))).toBeLessThan(1.5);
+  });
+
+  it('sends tokensPerChunk tokens per chunk, tokensPerChunk * gapMs apart', async () => {
+    const runs = await streamsFrom(7, 'chunky', 3);
+    for (const w of runs) {
+      expect(w.clientTokens).toEqual([4, 4, 4, 4, 4, 4, 4, 4, 4, 2]);
+      expect(w.serverTokens).toEqual(w.clientTokens);
+      w.due.forEach((d, j) => expect(d).toBeCloseTo(j * PER_CHUNK * KGAP, 6));
+    }
+    const gapError = (w: Wire): number => Math.abs(median(w.arrived.slice(1).map((t, j) => t - (w.arrived[j] as number))) - PER_CHUNK * KGAP);
+    expect(Math.min(...runs.map(gapError))).toBeLessThan(1.5);
+    expect(Math.min(...runs.map(wireError))).toBeLessThan(1.5);
   });
 });

@@ -207,6 +207,25 @@ describe('router: ground truth and metrics', () => {
     expect(rec?.costUSD).toBeCloseTo(((rec?.promptTokens as number) * 0.005 + 12 * 0.015) / 1000, 12);
   });
 
+  it('records headers before the first token, the end after the last chunk and no later than the client saw it', async () => {
+    const requests = [
+      chat(sim, t.secret, { model: 'gpt-4o', stream: true, messages: USER_MSG }),
+      chat(sim, t.secret, { model: 'gpt-3.5-turbo', stream: true, stream_options: { include_usage: true }, messages: USER_MSG }),
+      chat(sim, t.secret, { model: 'gpt-4o', messages: USER_MSG }),
+    ];
+    for (const r of await Promise.all(requests)) {
+      const [rec] = await groundTruth(sim, `?id=${r.headers['x-request-id'] as string}`);
+      const received = rec?.receivedMonoMs as number;
+      const chunks = rec?.chunks as Array<{ atMs: number }>;
+      const endMs = rec?.endMs as number;
+      if (rec?.stream) expect(rec.headersMs as number).toBeLessThanOrEqual(rec.firstTokenMs as number);
+      expect(endMs).toBeGreaterThanOrEqual((rec?.headersMs as number) ?? 0);
+      if (chunks.length > 0) expect(endMs).toBeGreaterThanOrEqual(chunks.at(-1)?.atMs as number);
+      // Same monotonic clock in both processes' terms: the server's end is recorded before the client reads the end.
+      expect(r.tEnd + 0.001).toBeGreaterThanOrEqual(received + endMs);
+    }
+  });
+
   it('exposes Prometheus metrics', async () => {
     const m = await http(`${sim.routerUrl}/metrics`);
     expect(m.status).toBe(200);
@@ -215,5 +234,59 @@ describe('router: ground truth and metrics', () => {
     expect(m.text).toMatch(/sim_requests_total\{route="\/v1\/chat\/completions",model="gpt-4o",status="200"\} \d+/);
     expect(m.text).toMatch(/sim_chunk_lateness_seconds\{quantile="0.5"\}/);
     expect((await http(`${sim.adminUrl}/metrics`)).status).toBe(200);
+  });
+});
+
+/** The value of one sample of a metrics text, or undefined if absent. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('router: metrics after traffic', () => {
+  it('counts faults, tokens and cost, and shows in-flight, slot and queue gauges', async () => {
+    const m = await startSim({
+      config: {
+        models: {
+          one: { ttftBaseMs: 1, prefillMsPerToken: 0, gapMs: 40, maxConcurrency: 1, output: { kind: 'fixed', tokens: 8 } },
+          broken: { ttftBaseMs: 1, faults: { http503: 1 } },
+        },
+      },
+    });
+    try {
+      const tenant = await provision(m, 'metrics-org');
+      const scrape = async (): Promise<string> => (await http(`${m.routerUrl}/metrics`)).text;
+      for (let i = 0; i < 2; i++) expect((await chat(m, tenant.secret, { model: 'broken', messages: USER_MSG })).status).toBe(503);
+      // Two concurrent streams on one slot: one is served, the other queued, both in flight.
+      // A prompt of 2 full cache blocks (46 tokens, 16 per block), so the cache gauge has something to show.
+      const messages = [{ role: 'user', content: 'word '.repeat(40) }];
+      const streams = [0, 1].map(() => chat(m, tenant.secret, { model: 'one', stream: true, messages }));
+      let busy = await scrape();
+      for (let i = 0; i < 200 && sample(busy, 'sim_model_queue_depth{model="one"}') !== 1; i++) busy = await scrape();
+      expect(sample(busy, 'sim_model_queue_depth{model="one"}')).toBe(1);
+      expect(sample(busy, 'sim_model_slots_in_use{model="one"}')).toBe(1);
+      expect(sample(busy, 'sim_inflight_requests')).toBe(2);
+      await Promise.all(streams);
+
+      const idle = await scrape();
+      const prompt = tokenizeChat(messages).length;
+      expect(sample(idle, 'sim_faults_total{model="broken",fault="http503"}')).toBe(2);
+      expect(sample(idle, 'sim_tokens_total{model="one",kind="completion"}')).toBe(16);
+      expect(sample(idle, 'sim_tokens_total{model="one",kind="prompt"}')).toBe(2 * prompt);
+      expect(sample(idle, 'sim_chunks_total{model="one"}')).toBe(16);
+      const spent = (await groundTruth(m)).reduce((sum, r) => sum + (r.costUSD as number), 0);
+      expect(spent).toBeGreaterThan(0);
+      expect(sample(idle, `sim_cost_usd_total{org="${tenant.orgId}"}`)).toBeCloseTo(spent, 12);
+      for (const series of ['sim_inflight_requests', 'sim_model_slots_in_use{model="one"}', 'sim_model_queue_depth{model="one"}']) {
+        expect(sample(idle, series)).toBe(0);
+      }
+      const state = JSON.parse((await http(`${m.routerUrl}/_sim/state`)).text) as { cache: { blocks: number } };
+      expect(state.cache.blocks).toBe(2);
+      expect(sample(idle, 'sim_kv_cache_blocks')).toBe(2);
+      expect(sample(idle, 'sim_tokens_total{model="one",kind="cached"}')).toBe(32);
+      expect(sample(idle, 'sim_chunk_lateness_seconds{quantile="0.5"}')).toBeGreaterThanOrEqual(0);
+    } finally {
+      await m.close();
+    }
   });
 });

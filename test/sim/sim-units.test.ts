@@ -166,9 +166,11 @@ describe('rate limiter', () => {
     const r = new RateLimiter({ perSecond: 2, perMinute: 3 });
     expect(r.take('k', 0)).toMatchObject({ allowed: true, remaining: 1, limit: 2 });
     expect(r.take('k', 100)).toMatchObject({ allowed: true, remaining: 0 });
-    expect(r.take('k', 200)).toMatchObject({ allowed: false, window: 'second', retryAfterSeconds: 1 });
+    expect(r.take('k', 200)).toMatchObject({ allowed: false, window: 'second', retryAfterSeconds: 1, current: 3 });
     expect(r.take('k', 1000)).toMatchObject({ allowed: true, limit: 3, remaining: 0 });
-    expect(r.take('k', 1100)).toMatchObject({ allowed: false, window: 'minute', retryAfterSeconds: 59 });
+    expect(r.take('k', 1100)).toMatchObject({ allowed: false, window: 'minute', retryAfterSeconds: 59, current: 5 });
+    // current_usage counts every request of the window, denied ones too.
+    expect(r.take('k', 1200)).toMatchObject({ allowed: false, current: 6 });
     expect(r.take('other', 1100)).toMatchObject({ allowed: true });
     expect(new RateLimiter({ perSecond: null, perMinute: null }).take('k', 0)).toBeNull();
   });
