@@ -1,6 +1,7 @@
 import { counters, mkdirAll, selfCheck, transportKind } from '#transport';
 import { expectedThinkTimeMs } from './distributions';
 import { RunLimits } from './limits';
+import { usesDocuments } from './questions/test-types';
 import type { Run } from './run';
 import { readSeries } from './series';
 import { buildReports } from './summary/index';
@@ -23,9 +24,12 @@ export function runInfo(run: Run, startedAt: string): RunInfo {
       if (o.budget?.dailyUSD !== undefined) org.dailyBudgetUSD = o.budget.dailyUSD;
       return org;
     }),
-    testTypes: spec.testTypes.map((t) => ({ name: t.name, weight: t.weight })),
+    // Only what the sampler picks by, so the summary can work out each type's configured share as it does.
+    testTypes: spec.testTypes.map((t) => ({ name: t.name, weight: t.weight, documentLibrary: { enabled: usesDocuments(t) } })),
     thinkTime: { configuredMeanMs: expectedThinkTimeMs(think), minMs: think.min * 1000, maxMs: think.max * 1000, distribution: think.distribution },
   };
+  const mix = spec.scenarioMix;
+  if (mix) info.scenarioMix = { scenarios: mix.scenarios.map((s) => ({ name: s.name, weight: s.weight })) };
   // Read once, in handleSummary: the sampler ran in Go through the whole run.
   info.selfCheck = selfCheck ? selfCheck() : null;
   const ended = counters ? new RunLimits(spec.limits, counters).ended() : null;

@@ -1,40 +1,53 @@
 /**
- * npm run report -- --prometheus URL --testid ID [--out DIR] [--name NAME]
+ * npm run report -- --prometheus URL --testid ID [--config FILE] [--out DIR] [--name NAME]
  * The fleet report: one run across all its pods, read from the Prometheus that received its remote-write,
  * written as the same summary.json, junit.xml and report.html as a single run (source: "prometheus").
+ * --config (the run's config) adds what Prometheus does not hold: org budgets, test-type weights, seed, think time.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../lib/fleet-report/collect';
-import { fleetSummary, NOT_IN_PROMETHEUS } from '../lib/fleet-report/map';
+import { configMismatch, fleetConfig, type FleetConfig } from '../lib/fleet-report/config';
+import { fleetSummary, notInPrometheus } from '../lib/fleet-report/map';
+import { ConfigError, loadConfigFile } from '../lib/k8s/prepare';
 import { renderHtml, renderJUnit, renderText, runDirName } from '../lib/summary/index';
 
-const USAGE = 'usage: npm run report -- --prometheus URL --testid ID [--out DIR] [--name NAME]';
+const USAGE = 'usage: npm run report -- --prometheus URL --testid ID [--config FILE] [--out DIR] [--name NAME]';
 /** How far back from now the run is looked for: Prometheus' default retention. */
 const LOOKBACK_SEC = 15 * 24 * 3600;
 const REQUEST_TIMEOUT_MS = 30_000;
 
 class UsageError extends Error {}
 class PrometheusError extends Error {}
+/** The config is not the run's: exit 1, like a testid Prometheus does not know. */
+class RunMismatchError extends Error {}
 
-function parse(argv: string[]): { prometheus: string; testid: string; out?: string; name?: string } {
+function parse(argv: string[]): { prometheus: string; testid: string; config?: string; out?: string; name?: string } {
   let values: Record<string, string | undefined>;
   try {
     values = parseArgs({
       args: argv,
-      options: { prometheus: { type: 'string' }, testid: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } },
+      options: { prometheus: { type: 'string' }, testid: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } },
       strict: true,
       allowPositionals: false,
     }).values as Record<string, string | undefined>;
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
-  const { prometheus, testid, out, name } = values;
+  const { prometheus, testid, config, out, name } = values;
   if (prometheus === undefined || prometheus === '') throw new UsageError('--prometheus URL is required');
   if (testid === undefined || testid === '') throw new UsageError('--testid ID is required');
   if (!/^https?:\/\/[^/]+/.test(prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, got "${prometheus}"`);
-  return { prometheus: prometheus.replace(/\/+$/, ''), testid, out, name };
+  if (config === '') throw new UsageError('--config needs the run\'s config file');
+  return { prometheus: prometheus.replace(/\/+$/, ''), testid, config, out, name };
+}
+
+/** The run's config as the fleet report uses it; ConfigError (exit 2, as npm run validate) when unreadable or invalid. */
+function readConfig(path: string | undefined): FleetConfig | undefined {
+  if (path === undefined) return undefined;
+  const loaded = loadConfigFile(path);
+  return fleetConfig(loaded.config, loaded.plan);
 }
 
 /** Prometheus' HTTP API over fetch; every failure names the URL and what Prometheus said. */
@@ -74,10 +87,21 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`report: ${e.message}\n${USAGE}\n`);
     return 2;
   }
+  let config: FleetConfig | undefined;
+  try {
+    config = readConfig(args.config);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`report: --config: ${e.message}\n`);
+    return 2;
+  }
   try {
     const nowSec = Date.now() / 1000;
-    const data = await collectFleetData(httpApi(args.prometheus), { testid: args.testid, name: args.name, nowSec, lookbackSec: LOOKBACK_SEC });
-    const summary = fleetSummary(data);
+    const name = args.name ?? config?.scenarioName;
+    const data = await collectFleetData(httpApi(args.prometheus), { testid: args.testid, name, nowSec, lookbackSec: LOOKBACK_SEC });
+    const mismatch = config === undefined ? null : configMismatch(data, config);
+    if (mismatch !== null) throw new RunMismatchError(mismatch);
+    const summary = fleetSummary(data, config);
     const dir = args.out ?? join('results', `${runDirName(args.testid)}-fleet`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
@@ -85,10 +109,10 @@ async function main(argv: string[]): Promise<number> {
     writeFileSync(join(dir, 'report.html'), renderHtml(summary));
     const pods = data.instances.length > 0 ? `${data.instances.length} (instance_id ${data.instances.join(', ')})` : 'unknown (no instance_id label)';
     process.stdout.write(renderText(summary, { reports: `${dir}/ (summary.json, junit.xml, report.html)` }));
-    process.stdout.write(`  k6 instances: ${pods}\n  ${NOT_IN_PROMETHEUS}\n`);
+    process.stdout.write(`  k6 instances: ${pods}\n  ${notInPrometheus(config !== undefined)}\n`);
     return 0;
   } catch (e) {
-    if (e instanceof UnknownRunError || e instanceof PrometheusError) {
+    if (e instanceof UnknownRunError || e instanceof PrometheusError || e instanceof RunMismatchError) {
       process.stderr.write(`report: ${e.message}\n`);
       return 1;
     }

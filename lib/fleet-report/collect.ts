@@ -133,7 +133,7 @@ export async function collectFleetData(api: PromApi, opts: { testid: string; nam
   const durationSec = lastSec - firstSec;
   const windowSec = Math.max(1, Math.ceil(durationSec / TARGET_WINDOWS));
   const windows = Math.max(1, Math.ceil(durationSec / windowSec));
-  const [instances, transports, scenarios, trendValues, counterValues, hitOverall, hitByType, series] = await Promise.all([
+  const [instances, transports, scenarios, trendValues, counterValues, hitOverall, hitByType, hitBySalt, series] = await Promise.all([
     labels('instance_id'),
     labels('transport'),
     labels('scenario'),
@@ -141,6 +141,7 @@ export async function collectFleetData(api: PromApi, opts: { testid: string; nam
     Promise.all(counterKeys.map((k) => api.instant(counterTotal(COUNTER_QUERIES[k].metric, testid, rangeSec, [...COUNTER_QUERIES[k].by]), atSec))),
     api.instant(weightedRate('k6_llm_cache_hit_rate', TREND_METRICS.outputTokens.metric, testid, rangeSec), atSec),
     api.instant(weightedRate('k6_llm_cache_hit_rate', TREND_METRICS.outputTokens.metric, testid, rangeSec, ['test_type']), atSec),
+    api.instant(weightedRate('k6_llm_cache_hit_rate', TREND_METRICS.outputTokens.metric, testid, rangeSec, ['salt_scope']), atSec),
     cumulative(api, testid, firstSec, windowSec, windows),
   ]);
   const trends: FleetData['trends'] = {};
@@ -159,7 +160,7 @@ export async function collectFleetData(api: PromApi, opts: { testid: string; nam
     transports,
     trends,
     counters,
-    cacheHit: { overall: samples(hitOverall), byTestType: samples(hitByType) },
+    cacheHit: { overall: samples(hitOverall), byTestType: samples(hitByType), bySaltScope: samples(hitBySalt) },
     series: { windowSec, cumulative: series },
   };
 }

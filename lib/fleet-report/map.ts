@@ -1,19 +1,25 @@
 /**
  * Maps what Prometheus holds about one run onto the summary.json model, so the fleet report is the same
  * files as a single run's. Pure: no I/O, so every rule below is unit-tested with made-up query results.
- * Prometheus cannot know what only the config or the end-of-test data held (seed, configured weights and
- * think time, thresholds, checks, min/max of trends); those stay null, or empty where the model has no null.
+ * Prometheus cannot know what only the config or the end-of-test data held (seed, budgets, configured weights
+ * and think time, thresholds, checks, min/max of trends); those stay null, or empty where the model has no null,
+ * unless the run's config is given (FleetConfig), which supplies the config's share of them.
  */
 import { unavailableCalibration } from '../self-calibration';
-import { ERROR_CATEGORIES, SCHEMA_VERSION } from '../summary/model';
-import type { Histogram, OrgCost, Series, SeriesWindow, Stats, Summary, TestTypeFigures } from '../summary/model';
+import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../summary/model';
+import type { FinishReason, Histogram, OrgCost, SaltScope, Series, SeriesWindow, Stats, Summary, TestTypeFigures } from '../summary/model';
 import type { TransportKind } from '../transport/types';
+import type { FleetConfig } from './config';
 import type { CounterKey, FleetData, MergedTrend, NativeBucket, Sample, TrendKey } from './model';
 import { TREND_METRICS } from './model';
 
-/** What the text report says about the figures a fleet report cannot have. */
-export const NOT_IN_PROMETHEUS =
-  'Fleet report from Prometheus: seed, configured test-type weights and think time, thresholds, checks, salt-violation counts and trend min/max are not in Prometheus and are shown as not known; start and duration are those of the first and last pushed samples (within a push interval of the real ones).';
+/** What the text report says about the figures a fleet report cannot have, with or without the run's config. */
+export function notInPrometheus(withConfig: boolean): string {
+  const fromConfig = withConfig
+    ? 'seed, budgets, configured test-type weights and think time come from --config; thresholds'
+    : 'seed, budgets, configured test-type weights and think time (give --config for those), thresholds';
+  return `Fleet report from Prometheus: ${fromConfig}, checks, salt-violation counts and trend min/max are not in Prometheus and are shown as not known; start and duration are those of the first and last pushed samples (within a push interval of the real ones).`;
+}
 
 function total(samples: Sample[] | undefined): number | null {
   if (samples === undefined || samples.length === 0) return null;
@@ -30,6 +36,12 @@ function byLabel(samples: Sample[] | undefined, label: string): Map<string, numb
 }
 
 const sorted = (values: Iterable<string>): string[] => Array.from(values).sort();
+
+/** The config's names in its order, then any the run has that the config does not, sorted. */
+function configuredFirst(configured: string[], seen: Iterable<string>): string[] {
+  const known = new Set(configured);
+  return [...configured, ...sorted(Array.from(seen).filter((n) => !known.has(n)))];
+}
 
 function ratio(part: number | null, whole: number | null): number | null {
   return part === null || whole === null || whole <= 0 ? null : part / whole;
@@ -104,17 +116,23 @@ function windows(data: FleetData): Series | null {
   return { windowSec, windows: out };
 }
 
-function orgCosts(data: FleetData): OrgCost[] {
+// Budgets and utilisation as a single run's report computes them (lib/summary/build.ts orgCosts).
+function orgCosts(data: FleetData, config: FleetConfig | undefined): OrgCost[] {
   const cost = byLabel(data.counters.costByOrg, 'org');
   const requests = byLabel(data.counters.requestsByOrg, 'org');
-  return sorted(new Set([...cost.keys(), ...requests.keys()])).map((org) => ({
-    org,
-    costUSD: cost.get(org) ?? null,
-    requests: requests.get(org) ?? null,
-    budgetUSD: null,
-    dailyBudgetUSD: null,
-    utilisation: null,
-  }));
+  const orgs = new Map((config?.orgs ?? []).map((o) => [o.name, o]));
+  return configuredFirst(Array.from(orgs.keys()), new Set([...cost.keys(), ...requests.keys()])).map((org) => {
+    const costUSD = cost.get(org) ?? null;
+    const budgetUSD = orgs.get(org)?.budgetUSD ?? null;
+    return {
+      org,
+      costUSD,
+      requests: requests.get(org) ?? null,
+      budgetUSD,
+      dailyBudgetUSD: orgs.get(org)?.dailyBudgetUSD ?? null,
+      utilisation: ratio(costUSD, budgetUSD),
+    };
+  });
 }
 
 function errorCategories(data: FleetData): Record<string, number> {
@@ -126,15 +144,24 @@ function errorCategories(data: FleetData): Record<string, number> {
   return out;
 }
 
-function testTypes(data: FleetData, requests: number): Record<string, TestTypeFigures> {
+// The configured weights live in the config, not in Prometheus; shares as lib/summary/build.ts testTypeFigures.
+function testTypes(data: FleetData, requests: number, config: FleetConfig | undefined): Record<string, TestTypeFigures> {
   const counts = byLabel(data.counters.requestsByTestType, 'test_type');
+  const weights = new Map((config?.testTypes ?? []).map((t) => [t.name, t.weight]));
+  const weightSum = Array.from(weights.values()).reduce((s, w) => s + w, 0);
   const out: Record<string, TestTypeFigures> = {};
-  // The configured weights live in the config, not in Prometheus.
-  for (const name of sorted(counts.keys())) {
+  for (const name of configuredFirst(Array.from(weights.keys()), counts.keys())) {
     const n = counts.get(name) ?? null;
-    out[name] = { requests: n, share: ratio(n, requests), configuredWeight: null, configuredShare: null };
+    const weight = weights.get(name) ?? null;
+    out[name] = { requests: n, share: ratio(n, requests), configuredWeight: weight, configuredShare: ratio(weight, weightSum) };
   }
   return out;
+}
+
+function configuredThinkTime(config: FleetConfig | undefined): Summary['thinkTime']['configured'] {
+  if (config === undefined) return null;
+  const t = config.thinkTime;
+  return { meanMs: t.configuredMeanMs, minMs: t.minMs, maxMs: t.maxMs, distribution: t.distribution };
 }
 
 function cache(data: FleetData, testTypeNames: string[]): Summary['cache'] {
@@ -142,15 +169,26 @@ function cache(data: FleetData, testTypeNames: string[]): Summary['cache'] {
   const hits = byLabel(data.cacheHit.byTestType, 'test_type');
   const byTestType: Record<string, number | null> = {};
   for (const t of testTypeNames) byTestType[t] = finiteOr(hits.get(t));
-  return { hitRatio: finiteOr(data.cacheHit.overall[0]?.value), byTestType, saltViolations: { rate: null, count: null } };
+  const scopeHits = byLabel(data.cacheHit.bySaltScope, 'salt_scope');
+  const bySaltScope = {} as Record<SaltScope, number | null>;
+  for (const scope of SALT_SCOPES) bySaltScope[scope] = finiteOr(scopeHits.get(scope));
+  return { hitRatio: finiteOr(data.cacheHit.overall[0]?.value), byTestType, bySaltScope, saltViolations: { rate: null, count: null } };
+}
+
+// k6 pushes no series for a reason that never occurred: 0 when the run tracked reasons at all, else not known.
+function finishReasons(data: FleetData): Record<FinishReason, number | null> {
+  const counts = byLabel(data.counters.finishReasons, 'reason');
+  const out = {} as Record<FinishReason, number | null>;
+  for (const reason of FINISH_REASONS) out[reason] = counts.get(reason) ?? (counts.size > 0 ? 0 : null);
+  return out;
 }
 
 function transport(data: FleetData): TransportKind {
   return data.transports.length === 1 && data.transports[0] === 'buffered' ? 'buffered' : 'streaming';
 }
 
-/** The summary.json model of a run as Prometheus holds it, over all its pods. */
-export function fleetSummary(data: FleetData): Summary {
+/** The summary.json model of a run as Prometheus holds it, over all its pods; `config` adds the config's figures. */
+export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
   const durationSec = Math.max(0, (data.lastSampleMs - data.firstSampleMs) / 1000);
   const requests = counter(data, 'requests') ?? 0;
   const errorsTotal = counter(data, 'errors') ?? 0;
@@ -160,7 +198,7 @@ export function fleetSummary(data: FleetData): Summary {
   const byCategory = errorCategories(data);
   const categorized = Object.keys(byCategory).reduce((s, k) => s + (byCategory[k] ?? 0), 0);
   const perSec = (v: number): number => (durationSec > 0 ? v / durationSec : 0);
-  const types = testTypes(data, requests);
+  const types = testTypes(data, requests, config);
   const series = windows(data);
   const hasHistograms = data.trends.ttft !== undefined || data.trends.e2e !== undefined;
   const completionBySource: Record<string, number> = {};
@@ -172,12 +210,14 @@ export function fleetSummary(data: FleetData): Summary {
     run: {
       id: data.runId,
       name: data.name,
-      seed: null,
+      seed: config?.seed ?? null,
       transport: transport(data),
       startedAt: new Date(data.firstSampleMs).toISOString(),
       durationSec,
       instance: null,
       endReason: null,
+      // Native histograms keep no maximum, which is what a single run reports.
+      bootstrapMs: null,
     },
     latency: {
       ttft: trend(data, 'ttft'),
@@ -207,10 +247,11 @@ export function fleetSummary(data: FleetData): Summary {
       completionBySource,
     },
     errors: { total: errorsTotal, rate: ratio(errorsTotal, requests), byCategory, uncategorized: Math.max(0, errorsTotal - categorized) },
-    cost: { totalUSD: counter(data, 'cost') ?? 0, byOrg: orgCosts(data) },
+    cost: { totalUSD: counter(data, 'cost') ?? 0, byOrg: orgCosts(data, config) },
     cache: cache(data, Object.keys(types)),
+    finishReasons: finishReasons(data),
     testTypes: types,
-    thinkTime: { configured: null, actual: trend(data, 'thinkTime') },
+    thinkTime: { configured: configuredThinkTime(config), actual: trend(data, 'thinkTime') },
     thresholds: [],
     checks: [],
     series,

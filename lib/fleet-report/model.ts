@@ -54,6 +54,7 @@ export const COUNTER_QUERIES = {
   cachedTokens: { metric: 'k6_llm_cached_tokens_total', by: [] },
   cost: { metric: 'k6_llm_cost_usd_total', by: [] },
   costByOrg: { metric: 'k6_llm_cost_usd_total', by: ['org'] },
+  finishReasons: { metric: 'k6_llm_finish_reason_total', by: ['reason'] },
 } as const;
 export type CounterKey = keyof typeof COUNTER_QUERIES;
 
@@ -82,7 +83,7 @@ export interface FleetData {
   transports: string[];
   trends: Partial<Record<TrendKey, MergedTrend>>;
   counters: Partial<Record<CounterKey, Sample[]>>;
-  cacheHit: { overall: Sample[]; byTestType: Sample[] };
+  cacheHit: { overall: Sample[]; byTestType: Sample[]; bySaltScope: Sample[] };
   /** Cumulative totals at the end of each window of `windowSec`; absent when the range query returned nothing. */
   series: { windowSec: number; cumulative: CumulativeSeries } | null;
 }

@@ -11,6 +11,13 @@ export interface TestTypeSpec {
   documentLibrary?: DocumentLibrarySpec;
 }
 
+/** The fields of a test type that decide how often it is picked: its name, weight and whether it has documents. */
+export interface PickableTestType {
+  name: string;
+  weight: number;
+  documentLibrary?: Pick<DocumentLibrarySpec, 'enabled'> | undefined;
+}
+
 /** Scenarios scenarioMix can weigh. */
 export const SCENARIOS = ['simple-question-answering', 'document-analysis', 'multi-turn-conversation'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -29,12 +36,12 @@ export interface TestTypePick<T extends TestTypeSpec> {
 }
 
 /** Whether the test type attaches documents. */
-export function usesDocuments(type: TestTypeSpec): boolean {
+export function usesDocuments(type: PickableTestType): boolean {
   return type.documentLibrary?.enabled === true;
 }
 
 /** The test types a scenario draws from: without documents, with documents, or all of them. */
-export function typesOfScenario<T extends TestTypeSpec>(testTypes: readonly T[], scenario: Scenario): T[] {
+export function typesOfScenario<T extends PickableTestType>(testTypes: readonly T[], scenario: Scenario): T[] {
   if (scenario === 'document-analysis') return testTypes.filter(usesDocuments);
   if (scenario === 'simple-question-answering') return testTypes.filter((t) => !usesDocuments(t));
   if (scenario === 'multi-turn-conversation') return testTypes.slice();
@@ -42,7 +49,7 @@ export function typesOfScenario<T extends TestTypeSpec>(testTypes: readonly T[],
 }
 
 /** Problems that would make pickTestType fail with this config, one sentence each (empty when none). */
-export function scenarioMixProblems(testTypes: readonly TestTypeSpec[], mix: ScenarioMixSpec | undefined): string[] {
+export function scenarioMixProblems(testTypes: readonly PickableTestType[], mix: ScenarioMixSpec | undefined): string[] {
   const problems: string[] = [];
   if (testTypes.length === 0) problems.push('testTypes is empty: at least one test type is needed');
   if (mix === undefined) return problems;
@@ -72,4 +79,38 @@ export function pickTestType<T extends TestTypeSpec>(rng: Rng, testTypes: readon
     scenario,
     forceMultiTurn: scenario === 'multi-turn-conversation',
   };
+}
+
+// Each item's chance under Rng.weighted: its weight over the total; refused where Rng.weighted would throw.
+function normalised(weights: readonly number[]): number[] {
+  const total = weights.reduce((s, w) => s + w, 0);
+  if (!(total > 0)) throw new Error(`no item has a positive weight (${weights.length} items)`);
+  return weights.map((w) => w / total);
+}
+
+/**
+ * The chance that one pickTestType call returns each test type, by name: without scenarioMix its weight over all
+ * weights; with it, summed over scenarios, the scenario's share times the type's weight within the scenario.
+ * Throws where pickTestType would.
+ */
+export function testTypeShares(testTypes: readonly PickableTestType[], scenarioMix?: ScenarioMixSpec): Record<string, number> {
+  const problems = scenarioMixProblems(testTypes, scenarioMix);
+  if (problems.length > 0) throw new Error(problems.join('; '));
+  const out: Record<string, number> = {};
+  for (const t of testTypes) out[t.name] = 0;
+  const addScenario = (types: readonly PickableTestType[], share: number): void => {
+    normalised(types.map((t) => t.weight)).forEach((s, i) => {
+      const name = (types[i] as PickableTestType).name;
+      out[name] = (out[name] ?? 0) + share * s;
+    });
+  };
+  if (scenarioMix === undefined) {
+    addScenario(testTypes, 1);
+    return out;
+  }
+  normalised(scenarioMix.scenarios.map((s) => s.weight)).forEach((share, i) => {
+    // Rng.weighted never lands on a zero weight, and such a scenario may have no types at all.
+    if (share > 0) addScenario(typesOfScenario(testTypes, (scenarioMix.scenarios[i] as ScenarioMixSpec['scenarios'][number]).name), share);
+  });
+  return out;
 }

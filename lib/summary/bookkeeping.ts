@@ -1,10 +1,11 @@
 /**
- * Per-org, per-test-type and per-category figures come from k6 sub-metrics, and k6 only keeps a
- * sub-metric that has a threshold. The options builder adds the always-true thresholds listed here;
- * buildSummary reads the same keys, and the reports leave them out of the threshold results.
+ * Per-org, per-test-type, per-category, per-finish-reason and per-salt-scope figures come from k6
+ * sub-metrics, and k6 only keeps a sub-metric that has a threshold. The options builder adds the
+ * always-true thresholds listed here; buildSummary reads the same keys, and the reports leave them out
+ * of the threshold results.
  */
 import { subMetricKey } from './k6-data';
-import { ERROR_CATEGORIES } from './model';
+import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES } from './model';
 
 const ALWAYS_TRUE = { counter: 'count>=0', rate: 'rate>=0' } as const;
 const BOOKKEEPING_EXPRESSIONS: readonly string[] = [ALWAYS_TRUE.counter, ALWAYS_TRUE.rate];
@@ -17,6 +18,8 @@ export const SUMMARY_SUBMETRICS = {
   cacheHitByTestType: { metric: 'llm_cache_hit', tag: 'test_type', kind: 'rate' },
   errorsByCategory: { metric: 'llm_errors', tag: 'error_type', kind: 'counter' },
   completionBySource: { metric: 'llm_completion_tokens', tag: 'token_source', kind: 'counter' },
+  finishReasons: { metric: 'llm_finish_reason', tag: 'reason', kind: 'counter' },
+  cacheHitBySaltScope: { metric: 'llm_cache_hit', tag: 'salt_scope', kind: 'rate' },
 } as const;
 
 type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
@@ -33,12 +36,17 @@ function add(out: Record<string, string[]>, sub: SubMetric, values: readonly str
   }
 }
 
-/** The always-true sub-metric thresholds the options builder must add so buildSummary finds its figures. */
+/**
+ * The always-true sub-metric thresholds the options builder must add so buildSummary finds its figures.
+ * Finish reasons and salt scopes are bounded lists, so by default every value is registered.
+ */
 export function summaryThresholds(
   orgNames: readonly string[],
   testTypeNames: readonly string[],
   errorCategories: readonly string[] = ERROR_CATEGORIES,
   tokenSources: readonly string[] = [],
+  finishReasons: readonly string[] = FINISH_REASONS,
+  saltScopes: readonly string[] = SALT_SCOPES,
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   add(out, SUMMARY_SUBMETRICS.costByOrg, orgNames);
@@ -47,6 +55,8 @@ export function summaryThresholds(
   add(out, SUMMARY_SUBMETRICS.cacheHitByTestType, testTypeNames);
   add(out, SUMMARY_SUBMETRICS.errorsByCategory, errorCategories);
   add(out, SUMMARY_SUBMETRICS.completionBySource, tokenSources);
+  add(out, SUMMARY_SUBMETRICS.finishReasons, finishReasons);
+  add(out, SUMMARY_SUBMETRICS.cacheHitBySaltScope, saltScopes);
   return out;
 }
 

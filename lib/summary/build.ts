@@ -6,9 +6,10 @@
 import { isBookkeepingThreshold, SUMMARY_SUBMETRICS } from './bookkeeping';
 import { flattenChecks, readCount, readCountRate, readRate, readTrend, subMetricKey, subMetricValues } from './k6-data';
 import type { K6SummaryData } from './k6-data';
+import { testTypeShares } from '../questions/test-types';
 import { calibrate, unavailableCalibration } from '../self-calibration';
-import { ERROR_CATEGORIES, SCHEMA_VERSION } from './model';
-import type { OrgCost, RunInfo, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult } from './model';
+import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from './model';
+import type { FinishReason, OrgCost, RunInfo, SaltScope, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult } from './model';
 
 type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
 
@@ -77,8 +78,18 @@ function orgCosts(data: K6SummaryData, run: RunInfo): OrgCost[] {
   });
 }
 
+// The sampler's own arithmetic (scenarioMix included), so configuredShare is what share should converge to.
+function configuredShares(run: RunInfo): Record<string, number> | null {
+  try {
+    return testTypeShares(run.testTypes, run.scenarioMix);
+  } catch {
+    // A mix the sampler refuses sent no requests; the report must still render rather than fail handleSummary.
+    return null;
+  }
+}
+
 function testTypeFigures(data: K6SummaryData, run: RunInfo, totalRequests: number): Record<string, TestTypeFigures> {
-  const weightSum = run.testTypes.reduce((s, t) => s + t.weight, 0);
+  const shares = configuredShares(run);
   const out: Record<string, TestTypeFigures> = {};
   for (const t of run.testTypes) {
     const requests = subCount(data, SUMMARY_SUBMETRICS.requestsByTestType, t.name);
@@ -86,7 +97,7 @@ function testTypeFigures(data: K6SummaryData, run: RunInfo, totalRequests: numbe
       requests,
       share: ratio(requests, totalRequests),
       configuredWeight: t.weight,
-      configuredShare: ratio(t.weight, weightSum),
+      configuredShare: shares?.[t.name] ?? null,
     };
   }
   return out;
@@ -96,6 +107,19 @@ function cacheByTestType(data: K6SummaryData, run: RunInfo): Record<string, numb
   const sub = SUMMARY_SUBMETRICS.cacheHitByTestType;
   const out: Record<string, number | null> = {};
   for (const t of run.testTypes) out[t.name] = readRate(data, subMetricKey(sub.metric, sub.tag, t.name)).ratio;
+  return out;
+}
+
+function cacheBySaltScope(data: K6SummaryData): Record<SaltScope, number | null> {
+  const sub = SUMMARY_SUBMETRICS.cacheHitBySaltScope;
+  const out = {} as Record<SaltScope, number | null>;
+  for (const scope of SALT_SCOPES) out[scope] = readRate(data, subMetricKey(sub.metric, sub.tag, scope)).ratio;
+  return out;
+}
+
+function finishReasons(data: K6SummaryData): Record<FinishReason, number | null> {
+  const out = {} as Record<FinishReason, number | null>;
+  for (const reason of FINISH_REASONS) out[reason] = subCount(data, SUMMARY_SUBMETRICS.finishReasons, reason);
   return out;
 }
 
@@ -122,6 +146,8 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
       durationSec: (data.state?.testRunDurationMs ?? 0) / 1000,
       instance: run.instance === undefined ? null : { index: run.instance.index, count: run.instance.count },
       endReason: run.endReason ?? null,
+      // One setup() per process, so one sample; max is also the right merge across instances (the slowest gates).
+      bootstrapMs: readTrend(data, 'llm_bootstrap_duration')?.max ?? null,
     },
     latency: {
       ttft: readTrend(data, 'llm_ttft'),
@@ -160,8 +186,10 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     cache: {
       hitRatio: readRate(data, 'llm_cache_hit').ratio,
       byTestType: cacheByTestType(data, run),
+      bySaltScope: cacheBySaltScope(data),
       saltViolations: { rate: salt.ratio, count: salt.passes },
     },
+    finishReasons: finishReasons(data),
     testTypes: testTypeFigures(data, run, requests),
     thinkTime: {
       configured: {

@@ -4,6 +4,7 @@
  */
 import { escapeMarkup } from './escape';
 import { checkLabel, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
+import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
 import { barChart, emptyChart, histogramChart, timeChart } from './svg-charts';
 
@@ -58,6 +59,7 @@ function header(sum: Summary): string {
   ];
   if (r.instance !== null) meta.push(['instance', `${r.instance.index + 1} of ${r.instance.count}`]);
   if (r.endReason !== null) meta.push(['ended by', r.endReason]);
+  meta.push(['bootstrap', r.bootstrapMs === null ? 'not measured' : `${fmtMs(r.bootstrapMs)} ms`]);
   const spans = meta.map(([k, v]) => `<span>${escapeMarkup(k)}: <b>${escapeMarkup(v)}</b></span>`).join('');
   return `<header><h1>${escapeMarkup(r.name)}: LLM load test report</h1><div class="meta">${spans}</div></header>`;
 }
@@ -188,7 +190,15 @@ function breakdowns(sum: Summary): string {
       ['salt violations', fmtInt(sum.cache.saltViolations.count)],
     ],
   );
-  return `<h2>Errors</h2>${errors}<h2>Cost per org</h2>${orgs}<h2>Test types</h2>${types}<h2>Tokens and cache</h2>${tokens}<h2>Think time</h2>${think}`;
+  const salt = table(
+    ['cache_salt scope', 'cache hit ratio'],
+    SALT_SCOPES.map((s) => [s, sum.cache.bySaltScope[s] === null ? 'no requests' : fmtPct(sum.cache.bySaltScope[s])]),
+  );
+  const finish = table(
+    ['finish reason', 'responses'],
+    FINISH_REASONS.map((r) => [r, sum.finishReasons[r] === null ? 'not tracked' : fmtInt(sum.finishReasons[r])]),
+  );
+  return `<h2>Errors</h2>${errors}<h2>Cost per org</h2>${orgs}<h2>Test types</h2>${types}<h2>Tokens and cache</h2>${tokens}${salt}<h2>Finish reasons</h2>${finish}<h2>Think time</h2>${think}`;
 }
 
 function results(sum: Summary): string {

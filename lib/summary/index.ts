@@ -16,8 +16,8 @@ export { renderHtml } from './html';
 export { renderJUnit } from './junit';
 export { SUMMARY_TREND_STATS } from './k6-data';
 export type { K6SummaryData } from './k6-data';
-export { ERROR_CATEGORIES, SCHEMA_VERSION } from './model';
-export type { ErrorCategory, RunInfo, SeriesSnapshot, Summary } from './model';
+export { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from './model';
+export type { ErrorCategory, FinishReason, RunInfo, SaltScope, SeriesSnapshot, Summary } from './model';
 export { renderText } from './text';
 
 /** A run id made safe as one path segment: anything outside [A-Za-z0-9._-] becomes "_". */

@@ -1,12 +1,24 @@
-/** junit.xml for CI: one testsuite of thresholds and one of checks; bookkeeping thresholds never appear. */
+/**
+ * junit.xml for CI: a testsuite of thresholds, one of checks and one of run-level cases judged from the
+ * summary itself (so every run has test cases, even without thresholds or checks); bookkeeping thresholds never appear.
+ */
 import { escapeMarkup } from './escape';
-import { checkLabel, fmtNum } from './format';
-import type { CheckResult, Summary, ThresholdResult } from './model';
+import { checkLabel, fmtNum, fmtPct, fmtUSD } from './format';
+import type { CheckResult, OrgCost, Summary, ThresholdResult } from './model';
+
+/**
+ * Highest budget utilisation an org may reach and still pass. The cost ledger (lib/budget.ts) reserves each
+ * request's worst case before sending it, so spend should stop at the budget; the project's acceptance band for
+ * budget enforcement is 95-105% of the limit (test/e2e/budget.test.ts), so beyond 105% enforcement failed.
+ */
+export const BUDGET_OVERSPEND_BOUND = 1.05;
 
 interface Case {
   classname: string;
   name: string;
   failure: { message: string; body: string } | null;
+  /** Why the case could not be judged; a skipped case has no failure. */
+  skipped?: string;
 }
 
 function thresholdCase(t: ThresholdResult): Case {
@@ -27,30 +39,60 @@ function checkCase(c: CheckResult): Case {
   };
 }
 
-function suite(name: string, cases: Case[], timeSec: string): string {
-  const failures = cases.filter((c) => c.failure !== null).length;
-  const body = cases.map((c) => {
-    const open = `    <testcase classname="${escapeMarkup(c.classname)}" name="${escapeMarkup(c.name)}" time="0"`;
-    if (c.failure === null) return `${open}/>`;
-    return `${open}>\n      <failure message="${escapeMarkup(c.failure.message)}" type="${name}">${escapeMarkup(c.failure.body)}</failure>\n    </testcase>`;
-  });
-  const attrs = `name="${name}" tests="${cases.length}" failures="${failures}" errors="0" skipped="0" time="${timeSec}"`;
-  return cases.length === 0 ? `  <testsuite ${attrs}/>` : `  <testsuite ${attrs}>\n${body.join('\n')}\n  </testsuite>`;
+// endReason is set only when a limit (lib/limits.ts END_REASONS) stopped the run early; null means it played its schedule out.
+function scheduleCase(sum: Summary): Case {
+  const reason = sum.run.endReason;
+  return {
+    classname: 'run',
+    name: 'run completed its schedule',
+    failure: reason === null ? null : { message: `run ended early: ${reason}`, body: `the run stopped after ${sum.run.durationSec.toFixed(1)}s because ${reason}` },
+  };
 }
 
-/** JUnit XML of the run's real thresholds and its checks, each a testcase, failed ones with <failure>. */
+function budgetCase(o: OrgCost & { budgetUSD: number }): Case {
+  const c: Case = { classname: 'run.budget', name: `org ${o.org} stayed within its budget`, failure: null };
+  if (o.utilisation === null) return { ...c, skipped: `no cost figure for org ${o.org}` };
+  if (o.utilisation <= BUDGET_OVERSPEND_BOUND) return c;
+  const spent = `org ${o.org} spent ${fmtUSD(o.costUSD)} of its ${fmtUSD(o.budgetUSD)} budget (${fmtPct(o.utilisation)})`;
+  return { ...c, failure: { message: `${spent}, beyond the ${fmtPct(BUDGET_OVERSPEND_BOUND - 1)} overspend bound`, body: spent } };
+}
+
+/** The run-level cases: the run played its schedule out, and each org with a budget kept to it. */
+function runCases(sum: Summary): Case[] {
+  const budgeted = sum.cost.byOrg.filter((o): o is OrgCost & { budgetUSD: number } => o.budgetUSD !== null);
+  return [scheduleCase(sum), ...budgeted.map(budgetCase)];
+}
+
+function caseXml(c: Case, suiteName: string): string {
+  const open = `    <testcase classname="${escapeMarkup(c.classname)}" name="${escapeMarkup(c.name)}" time="0"`;
+  if (c.skipped !== undefined) return `${open}>\n      <skipped message="${escapeMarkup(c.skipped)}"/>\n    </testcase>`;
+  if (c.failure === null) return `${open}/>`;
+  return `${open}>\n      <failure message="${escapeMarkup(c.failure.message)}" type="${suiteName}">${escapeMarkup(c.failure.body)}</failure>\n    </testcase>`;
+}
+
+function suite(name: string, cases: Case[], timeSec: string): string {
+  const failures = cases.filter((c) => c.failure !== null).length;
+  const skipped = cases.filter((c) => c.skipped !== undefined).length;
+  const attrs = `name="${name}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${timeSec}"`;
+  return cases.length === 0 ? `  <testsuite ${attrs}/>` : `  <testsuite ${attrs}>\n${cases.map((c) => caseXml(c, name)).join('\n')}\n  </testsuite>`;
+}
+
+/** JUnit XML of the run's real thresholds, its checks and the run-level cases, failed ones with <failure>. */
 export function renderJUnit(sum: Summary): string {
-  const thresholds = sum.thresholds.map(thresholdCase);
-  const checks = sum.checks.map(checkCase);
-  const tests = thresholds.length + checks.length;
-  const failures = [...thresholds, ...checks].filter((c) => c.failure !== null).length;
+  const suites: [string, Case[]][] = [
+    ['thresholds', sum.thresholds.map(thresholdCase)],
+    ['checks', sum.checks.map(checkCase)],
+    ['run', runCases(sum)],
+  ];
+  const all = suites.flatMap(([, cases]) => cases);
+  const failures = all.filter((c) => c.failure !== null).length;
+  const skipped = all.filter((c) => c.skipped !== undefined).length;
   const time = sum.run.durationSec.toFixed(3);
   const runName = escapeMarkup(`${sum.run.name} (${sum.run.id})`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${runName}" tests="${tests}" failures="${failures}" errors="0" time="${time}">`,
-    suite('thresholds', thresholds, time),
-    suite('checks', checks, time),
+    `<testsuites name="${runName}" tests="${all.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">`,
+    ...suites.map(([name, cases]) => suite(name, cases, time)),
     '</testsuites>',
     '',
   ].join('\n');

@@ -4,6 +4,7 @@
  * built from Prometheus can produce the same files. Rule for every field: always present; `null` means
  * "not measured / not known", never zero.
  */
+import type { PickableTestType, ScenarioMixSpec } from '../questions/test-types';
 import type { SelfCalibration } from '../self-calibration';
 import type { SelfCheckSnapshot, TransportKind } from '../transport/types';
 
@@ -12,6 +13,14 @@ export const SCHEMA_VERSION = 1;
 
 // One list of error categories for the chat layer, the thresholds and the reports.
 export { ERROR_CATEGORIES, type ErrorCategory } from '../chat/errors';
+
+/** Values of the `reason` tag of llm_finish_reason: the response's finish_reason, bounded ("none": the stream gave none). */
+export const FINISH_REASONS = ['stop', 'length', 'content_filter', 'tool_calls', 'other', 'none'] as const;
+export type FinishReason = (typeof FINISH_REASONS)[number];
+
+/** Values of the `salt_scope` tag on request metrics: how the request's cache_salt was chosen ("none": no salt). */
+export const SALT_SCOPES = ['none', 'org', 'user', 'fixed'] as const;
+export type SaltScope = (typeof SALT_SCOPES)[number];
 
 /** What the scenario knew about the run; names and numbers only, never keys or credentials. */
 export interface RunInfo {
@@ -22,11 +31,14 @@ export interface RunInfo {
   /** ISO 8601 time the test started. */
   startedAt: string;
   orgs: { name: string; users: number; budgetUSD?: number; dailyBudgetUSD?: number }[];
-  testTypes: { name: string; weight: number }[];
+  /** Names, weights and whether each type has documents: what the test-type sampler picks by. */
+  testTypes: PickableTestType[];
+  /** spec.scenarioMix (scenario names and weights only); absent when not configured. */
+  scenarioMix?: ScenarioMixSpec;
   thinkTime: { configuredMeanMs: number; minMs: number; maxMs: number; distribution: string };
   /** Which k6 instance of a distributed run this is (k6-operator parallelism); absent on one machine. */
   instance?: { index: number; count: number };
-  /** Which limit ended the run (e.g. "duration", "budget", "aborted"); absent when not known. */
+  /** Which limit ended the run early (lib/limits.ts END_REASONS); absent when the run played its schedule out. */
   endReason?: string;
   /** The k6 process's self-check reading (k6/x/llm selfCheck()); null on stock k6, absent when not read. */
   selfCheck?: SelfCheckSnapshot | null;
@@ -100,7 +112,7 @@ export interface TestTypeFigures {
   share: number | null;
   /** null when the report was built without the config (a fleet report from Prometheus). */
   configuredWeight: number | null;
-  /** configuredWeight over the sum of all weights: what share should be. */
+  /** The chance the sampler picks this type for a conversation, scenarioMix included: what share should be. */
   configuredShare: number | null;
 }
 
@@ -135,6 +147,8 @@ export interface Summary {
     durationSec: number;
     instance: { index: number; count: number } | null;
     endReason: string | null;
+    /** setup()'s provisioning time (llm_bootstrap_duration), the max over the instances the figures cover. */
+    bootstrapMs: number | null;
   };
   latency: {
     ttft: Stats | null;
@@ -178,8 +192,12 @@ export interface Summary {
   cache: {
     hitRatio: number | null;
     byTestType: Record<string, number | null>;
+    /** Hit ratio per cache_salt scope; null for a scope no request used. */
+    bySaltScope: Record<SaltScope, number | null>;
     saltViolations: { rate: number | null; count: number | null };
   };
+  /** Responses per finish_reason (llm_finish_reason); null when the run did not track that reason. */
+  finishReasons: Record<FinishReason, number | null>;
   testTypes: Record<string, TestTypeFigures>;
   thinkTime: {
     /** null when not known (a fleet report from Prometheus). */

@@ -1,6 +1,7 @@
 /** The LLM section k6 prints on stdout at the end of a run: compact, aligned, plain ASCII. */
 import { fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
 import { calibrationLine } from '../self-calibration';
+import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
 
 /** Orgs listed one per line before the rest are folded into "... and N more". */
@@ -64,10 +65,24 @@ function orgLines(sum: Summary): string[] {
   return out;
 }
 
+// Scopes no request used stay out of the line: a "-" for each would only be noise.
+function saltScopeParts(sum: Summary): string {
+  const bySalt = sum.cache.bySaltScope;
+  const parts = SALT_SCOPES.filter((s) => bySalt[s] !== null).map((s) => `${s} ${fmtPct(bySalt[s])}`);
+  return parts.length > 0 ? `; by salt scope: ${parts.join(', ')}` : '';
+}
+
 function cacheLine(sum: Summary): string {
   const parts = Object.keys(sum.cache.byTestType).map((t) => `${t} ${fmtPct(sum.cache.byTestType[t] ?? null)}`);
   const salt = (sum.cache.saltViolations.count ?? 0) > 0 ? `; SALT VIOLATIONS ${fmtInt(sum.cache.saltViolations.count)}` : '';
-  return `${fmtPct(sum.cache.hitRatio)} overall${parts.length > 0 ? `; ${parts.join(', ')}` : ''}${salt}`;
+  return `${fmtPct(sum.cache.hitRatio)} overall${parts.length > 0 ? `; ${parts.join(', ')}` : ''}${saltScopeParts(sum)}${salt}`;
+}
+
+function finishReasonsLine(sum: Summary): string {
+  const tracked = FINISH_REASONS.filter((r) => sum.finishReasons[r] !== null);
+  if (tracked.length === 0) return 'not tracked';
+  const seen = tracked.filter((r) => (sum.finishReasons[r] ?? 0) > 0);
+  return seen.length === 0 ? 'none recorded' : seen.map((r) => `${r} ${fmtInt(sum.finishReasons[r])}`).join(', ');
 }
 
 function testTypesLine(sum: Summary): string {
@@ -117,6 +132,7 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   if (sum.selfCheck.verdict === 'warn') {
     lines.push(`  WARNING: the load generator neared its own ceiling, so the latencies below are inflated: ${sum.selfCheck.warnings.join('; ')}`);
   }
+  lines.push(line('bootstrap', r.bootstrapMs === null ? 'not measured' : `${fmtMs(r.bootstrapMs)} ms (setup: orgs, users, keys)`));
   lines.push('', ...latencyTable(sum), '');
   lines.push(line('TTFT p95', p95(sum.latency.ttft)));
   lines.push(line('E2E p95', p95(sum.latency.e2e)));
@@ -124,6 +140,7 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   lines.push(line('output tokens/s', `${fmtNum(sum.throughput.outputTokensPerSec, 1)} aggregate${perRequestTokens(sum)}`));
   lines.push(line('tokens', `prompt ${fmtInt(sum.tokens.prompt)} (cached ${fmtPct(sum.tokens.cachedShare)}), completion ${fmtInt(sum.tokens.completion)}`));
   lines.push(line('errors', errorsLine(sum)));
+  lines.push(line('finish reasons', finishReasonsLine(sum)));
   lines.push(line('total cost', fmtUSD(sum.cost.totalUSD)));
   if (sum.cost.byOrg.length > 0) lines.push(line('cost by org', ''), ...orgLines(sum));
   lines.push(line('cache hit ratio', cacheLine(sum)));

@@ -85,7 +85,8 @@ describe('fleet report from Prometheus (two pods of one run)', () => {
     prom = await startPrometheus();
     s = await sim({ models: { 'gpt-4o': { ...fastModel(), output: { kind: 'uniform', min: 8, max: 24 } } } });
     const yaml = scenarioYaml({
-      organizations: { count: 2 },
+      // A budget far above the run's spend, so --config has a utilisation to fill in and nothing is stopped.
+      organizations: { count: 2, budget: { limitUSD: 100 } },
       users: { perOrg: { min: 2, max: 2 } },
       limits: { maxDurationSec: 6 },
       loadPattern: { phases: [{ kind: 'sustain', durationSec: 6, target: 4 }] },
@@ -162,11 +163,41 @@ describe('fleet report from Prometheus (two pods of one run)', () => {
     expect(r.stderr).toContain(`cannot reach Prometheus at ${url}: ECONNREFUSED`);
   });
 
+  it('with --config, fills each org’s budget and utilisation and each test type’s configured weight', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-report-config-'));
+    try {
+      const r = await report(['--prometheus', prom.url, '--testid', runId, '--config', join(pods[0]?.dir ?? '', 'config.yaml'), '--out', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('come from --config');
+      const f = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+      expect(f.cost.byOrg.map((o) => [o.org, o.budgetUSD])).toEqual([
+        ['e2e-org-1', 100],
+        ['e2e-org-2', 100],
+      ]);
+      for (const o of f.cost.byOrg) expect(o.utilisation).toBeCloseTo((o.costUSD as number) / 100, 12);
+      for (const t of Object.values(f.testTypes)) expect(t.configuredShare).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing or invalid --config exits 2 and says why; another run’s config exits 1', async () => {
+    const missing = await report(['--prometheus', prom.url, '--testid', runId, '--config', '/nonexistent/config.yaml']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('report: --config: cannot read the config /nonexistent/config.yaml: ENOENT');
+    const invalid = await report(['--prometheus', prom.url, '--testid', runId, '--config', join(repoRoot, 'package.json')]);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('invalid config');
+    const other = await report(['--prometheus', prom.url, '--testid', runId, '--config', join(repoRoot, 'configs', 'multi-org.yaml')]);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain("is --config the run's config?");
+  });
+
   it('bad flags exit 2 with the usage', async () => {
     for (const args of [['--testid', runId], ['--prometheus', prom.url, '--testid', runId, '--bogus'], ['--prometheus', 'localhost:9090', '--testid', runId]]) {
       const r = await report(args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr).toContain('usage: npm run report -- --prometheus URL --testid ID [--out DIR] [--name NAME]');
+      expect(r.stderr).toContain('usage: npm run report -- --prometheus URL --testid ID [--config FILE] [--out DIR] [--name NAME]');
     }
   });
 });

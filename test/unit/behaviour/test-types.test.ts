@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickTestType, scenarioMixProblems, type ScenarioMixSpec, type TestTypeSpec } from '../../../lib/questions/test-types';
+import { pickTestType, scenarioMixProblems, testTypeShares, type ScenarioMixSpec, type TestTypeSpec } from '../../../lib/questions/test-types';
 import { rngFrom } from '../../../lib/random';
 import { SEED_TEST_TYPES } from './fixtures';
 
@@ -69,5 +69,41 @@ describe('test type picks', () => {
     expect(scenarioMixProblems(SEED_TEST_TYPES, { scenarios: [{ name: 'chit-chat' as 'document-analysis', weight: 1 }] })[0]).toMatch(
       /unknown scenario "chit-chat"/,
     );
+  });
+});
+
+describe('testTypeShares: the share the sampler draws each type with', () => {
+  const seedMix: ScenarioMixSpec = { scenarios: [{ name: 'simple-question-answering', weight: 75 }, { name: 'document-analysis', weight: 25 }] };
+
+  it('is weight over total without scenarioMix', () => {
+    expect(testTypeShares(SEED_TEST_TYPES)).toEqual({ random_short: 0.6, long_document: 0.3, cached: 0.1 });
+  });
+
+  it('with the seed 75/25 mix: the scenario share times the weight within the scenario, not the raw weights', () => {
+    const got = testTypeShares(SEED_TEST_TYPES, seedMix);
+    expect(got.random_short).toBeCloseTo(0.75 * (60 / 70), 12);
+    expect(got.cached).toBeCloseTo(0.75 * (10 / 70), 12);
+    expect(got.long_document).toBeCloseTo(0.25, 12);
+  });
+
+  for (const [label, mix] of [
+    ['no mix', undefined],
+    ['the seed 75/25 mix', seedMix],
+    ['a mix with multi-turn-conversation and a zero-weight scenario', { scenarios: [{ name: 'multi-turn-conversation', weight: 2 }, { name: 'simple-question-answering', weight: 1 }, { name: 'document-analysis', weight: 0 }] }],
+  ] as [string, ScenarioMixSpec | undefined][]) {
+    it(`matches 100k picks of pickTestType within 1 point (${label})`, () => {
+      const rng = rngFrom(`shares:${label}`);
+      const got = shares(() => pickTestType(rng, SEED_TEST_TYPES, mix).testType.name);
+      const want = testTypeShares(SEED_TEST_TYPES, mix);
+      expect(Object.keys(want).sort()).toEqual(['cached', 'long_document', 'random_short']);
+      for (const name of Object.keys(want)) expect(Math.abs((got[name] ?? 0) - (want[name] ?? 0))).toBeLessThan(0.01);
+    });
+  }
+
+  it('refuses a config pickTestType refuses, with the same message', () => {
+    const noDocs: TestTypeSpec[] = [{ name: 'q', weight: 1, questionStrategy: 'mixed' }];
+    const mix: ScenarioMixSpec = { scenarios: [{ name: 'document-analysis', weight: 25 }] };
+    expect(() => testTypeShares(noDocs, mix)).toThrow(/scenario "document-analysis" has weight 25 but no test type with documentLibrary.enabled/);
+    expect(() => testTypeShares([{ name: 'z', weight: 0 }])).toThrow(/no item has a positive weight/);
   });
 });

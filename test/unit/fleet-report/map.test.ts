@@ -1,6 +1,7 @@
 // The fleet report's mapping of Prometheus query results onto the summary.json model.
 import { describe, expect, it } from 'vitest';
-import { fleetSummary, toMsHistogram, trendStats } from '../../../lib/fleet-report/map';
+import { configMismatch, type FleetConfig } from '../../../lib/fleet-report/config';
+import { fleetSummary, notInPrometheus, toMsHistogram, trendStats } from '../../../lib/fleet-report/map';
 import type { FleetData, MergedTrend } from '../../../lib/fleet-report/model';
 
 const ttft: MergedTrend = {
@@ -47,7 +48,7 @@ function data(over: Partial<FleetData> = {}): FleetData {
         { labels: { org: 'a' }, value: 0.2 },
       ],
     },
-    cacheHit: { overall: [{ labels: {}, value: 0.25 }], byTestType: [{ labels: { test_type: 'long' }, value: 0.9 }] },
+    cacheHit: { overall: [{ labels: {}, value: 0.25 }], byTestType: [{ labels: { test_type: 'long' }, value: 0.9 }], bySaltScope: [{ labels: { salt_scope: 'user' }, value: 0.5 }] },
     series: {
       windowSec: 5,
       cumulative: {
@@ -100,7 +101,7 @@ describe('fleetSummary', () => {
       long: { requests: 50, share: 0.25, configuredWeight: null, configuredShare: null },
       short: { requests: 150, share: 0.75, configuredWeight: null, configuredShare: null },
     });
-    expect(s.cache).toEqual({ hitRatio: 0.25, byTestType: { long: 0.9, short: null }, saltViolations: { rate: null, count: null } });
+    expect(s.cache).toEqual({ hitRatio: 0.25, byTestType: { long: 0.9, short: null }, bySaltScope: { none: null, org: null, user: 0.5, fixed: null }, saltViolations: { rate: null, count: null } });
   });
 
   it('turns running totals into per-window figures and the native buckets into ms histograms', () => {
@@ -128,12 +129,13 @@ describe('fleetSummary', () => {
   });
 
   it('tolerates every missing series: zeros for totals, null for what was not measured, no charts', () => {
-    const s = fleetSummary(data({ trends: {}, counters: {}, cacheHit: { overall: [], byTestType: [] }, series: null }));
+    const s = fleetSummary(data({ trends: {}, counters: {}, cacheHit: { overall: [], byTestType: [], bySaltScope: [] }, series: null }));
     expect(s.throughput.requests).toBe(0);
     expect(s.errors).toEqual({ total: 0, rate: null, byCategory: {}, uncategorized: 0 });
     expect(s.cost).toEqual({ totalUSD: 0, byOrg: [] });
     expect(Object.values(s.latency).every((v) => v === null)).toBe(true);
     expect(s.cache.hitRatio).toBeNull();
+    expect(s.finishReasons.stop).toBeNull();
     expect(s.testTypes).toEqual({});
     expect(s.series).toBeNull();
     expect(s.histograms).toBeNull();
@@ -153,5 +155,59 @@ describe('fleetSummary', () => {
     const s = fleetSummary(data({ trends: { ttft: { ...ttft, quantiles: { p50: NaN } } } }));
     expect(s.latency.ttft?.med).toBeNull();
     expect(s.latency.ttft?.p95).toBeNull();
+  });
+
+  it('counts finish reasons from their label, 0 for a reason k6 pushed no series for', () => {
+    const s = fleetSummary(data({ counters: { ...data().counters, finishReasons: [{ labels: { reason: 'stop' }, value: 190 }, { labels: { reason: 'length' }, value: 3 }] } }));
+    expect(s.finishReasons).toEqual({ stop: 190, length: 3, content_filter: 0, tool_calls: 0, other: 0, none: 0 });
+  });
+});
+
+describe('fleetSummary with the run’s config (--config)', () => {
+  const config: FleetConfig = {
+    scenarioName: 'fleet',
+    seed: 42,
+    orgs: [
+      { name: 'a', users: 2, budgetUSD: 0.8, dailyBudgetUSD: 5 },
+      { name: 'b', users: 2 },
+      { name: 'c', users: 1, budgetUSD: 1 },
+    ],
+    testTypes: [
+      { name: 'short', weight: 3 },
+      { name: 'long', weight: 1 },
+      { name: 'idle', weight: 4 },
+    ],
+    thinkTime: { configuredMeanMs: 1500, minMs: 500, maxMs: 3000, distribution: 'uniform' },
+  };
+
+  it('fills budgets and utilisation per org as a single run does, in the config’s order, orgs without requests included', () => {
+    expect(fleetSummary(data(), config).cost.byOrg).toEqual([
+      { org: 'a', costUSD: 0.2, requests: 80, budgetUSD: 0.8, dailyBudgetUSD: 5, utilisation: 0.25 },
+      { org: 'b', costUSD: 0.3, requests: 120, budgetUSD: null, dailyBudgetUSD: null, utilisation: null },
+      { org: 'c', costUSD: null, requests: null, budgetUSD: 1, dailyBudgetUSD: null, utilisation: null },
+    ]);
+  });
+
+  it('fills configured weights and shares per test type; one the config lacks keeps nulls', () => {
+    const types = fleetSummary(data({ counters: { ...data().counters, requestsByTestType: [...(data().counters.requestsByTestType ?? []), { labels: { test_type: 'extra' }, value: 1 }] } }), config).testTypes;
+    expect(Object.keys(types)).toEqual(['short', 'long', 'idle', 'extra']);
+    expect(types.short).toEqual({ requests: 150, share: 0.75, configuredWeight: 3, configuredShare: 3 / 8 });
+    expect(types.idle).toEqual({ requests: null, share: null, configuredWeight: 4, configuredShare: 0.5 });
+    expect(types.extra).toMatchObject({ configuredWeight: null, configuredShare: null });
+  });
+
+  it('takes the seed and configured think time from the config, and says so in the text caveat', () => {
+    const s = fleetSummary(data(), config);
+    expect(s.run.seed).toBe(42);
+    expect(s.thinkTime.configured).toEqual({ meanMs: 1500, minMs: 500, maxMs: 3000, distribution: 'uniform' });
+    expect(notInPrometheus(true)).toContain('come from --config');
+    expect(notInPrometheus(false)).toContain('give --config');
+  });
+
+  it('names a config whose orgs the run never used', () => {
+    expect(configMismatch(data(), config)).toBeNull();
+    const other = { ...config, orgs: [{ name: 'x', users: 1 }] };
+    expect(configMismatch(data(), other)).toBe("the config's orgs (x) are not those of run run-1 (a, b): is --config the run's config?");
+    expect(configMismatch(data({ counters: {} }), other)).toBeNull();
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { isBookkeepingThreshold, summaryThresholds } from '../../../lib/summary/bookkeeping';
 import { buildSummary } from '../../../lib/summary/build';
 import type { K6SummaryData } from '../../../lib/summary/k6-data';
-import { ERROR_CATEGORIES, SCHEMA_VERSION } from '../../../lib/summary/model';
+import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../../../lib/summary/model';
 import type { RunInfo } from '../../../lib/summary/model';
-import { fakeRequests, k6Data, k6Percentile, ORGS, runInfo, TEST_TYPES } from './fixture';
+import { BOOTSTRAP_MS, fakeRequests, k6Data, k6Percentile, ORGS, runInfo, TEST_TYPES } from './fixture';
 
 const durationSec = 120;
 const reqs = fakeRequests(1500, durationSec);
@@ -25,7 +25,36 @@ describe('buildSummary', () => {
       durationSec: 120,
       instance: null,
       endReason: null,
+      bootstrapMs: BOOTSTRAP_MS,
     });
+  });
+
+  it('takes the bootstrap time as the max of llm_bootstrap_duration (the slowest setup gates the start)', () => {
+    const two = { ...data, metrics: { ...data.metrics, llm_bootstrap_duration: { ...data.metrics.llm_bootstrap_duration!, values: { count: 2, avg: 150, min: 100, max: 200 } } } };
+    expect(buildSummary(two, runInfo()).run.bootstrapMs).toBe(200);
+  });
+
+  it('counts responses per finish reason, every reason listed, 0 for one never seen', () => {
+    const ok = reqs.filter((q) => q.ok);
+    expect(Object.keys(sum.finishReasons)).toEqual([...FINISH_REASONS]);
+    expect(sum.finishReasons).toEqual({
+      stop: ok.filter((q) => q.finishReason === 'stop').length,
+      length: ok.filter((q) => q.finishReason === 'length').length,
+      content_filter: 0,
+      tool_calls: 0,
+      other: 0,
+      none: 0,
+    });
+    expect(sum.finishReasons.length).toBeGreaterThan(0);
+  });
+
+  it('gives the cache hit ratio per salt scope, null for a scope no request used', () => {
+    expect(Object.keys(sum.cache.bySaltScope)).toEqual([...SALT_SCOPES]);
+    for (const scope of ['none', 'org', 'user']) {
+      const ok = reqs.filter((q) => q.ok && q.saltScope === scope);
+      expect(sum.cache.bySaltScope[scope as 'org']).toBeCloseTo(ok.filter((q) => q.cachedTokens > 0).length / ok.length, 12);
+    }
+    expect(sum.cache.bySaltScope.fixed).toBeNull();
   });
 
   it('puts each k6 trend stat in its own latency field', () => {
@@ -88,6 +117,28 @@ describe('buildSummary', () => {
     expect(sum.cache.saltViolations).toEqual({ rate: 0, count: 0 });
   });
 
+  it('configured share follows scenarioMix as the sampler does (seed 75/25 mix), not the raw weights', () => {
+    const seedLike = runInfo({
+      testTypes: [
+        { name: 'random_short', weight: 60 },
+        { name: 'long_document', weight: 30, documentLibrary: { enabled: true } },
+        { name: 'cached', weight: 10 },
+      ],
+      scenarioMix: { scenarios: [{ name: 'simple-question-answering', weight: 75 }, { name: 'document-analysis', weight: 25 }] },
+    });
+    const t = buildSummary(data, seedLike).testTypes;
+    expect(t.random_short?.configuredWeight).toBe(60);
+    expect(t.random_short?.configuredShare).toBeCloseTo(0.75 * (60 / 70), 12);
+    expect(t.cached?.configuredShare).toBeCloseTo(0.75 * (10 / 70), 12);
+    expect(t.long_document?.configuredShare).toBeCloseTo(0.25, 12);
+  });
+
+  it('leaves configured share null for a mix the sampler would refuse, and still builds', () => {
+    const refused = runInfo({ scenarioMix: { scenarios: [{ name: 'document-analysis', weight: 1 }] } });
+    const t = buildSummary(data, refused).testTypes;
+    expect(t.cached).toMatchObject({ configuredWeight: 50, configuredShare: null });
+  });
+
   it('compares actual think time with the configured one', () => {
     expect(sum.thinkTime.configured).toEqual({ meanMs: 2000, minMs: 500, maxMs: 8000, distribution: 'exponential' });
     expect(sum.thinkTime.actual?.avg).toBe(1825);
@@ -109,9 +160,9 @@ describe('buildSummary', () => {
   });
 
   it('copies run info and histories only when given: the stock build has no series', () => {
-    const distributed = buildSummary(data, runInfo({ instance: { index: 1, count: 4 }, endReason: 'budget' }));
+    const distributed = buildSummary(data, runInfo({ instance: { index: 1, count: 4 }, endReason: 'maxCostUSD reached' }));
     expect(distributed.run.instance).toEqual({ index: 1, count: 4 });
-    expect(distributed.run.endReason).toBe('budget');
+    expect(distributed.run.endReason).toBe('maxCostUSD reached');
     expect(sum.series).toBeNull();
     expect(sum.histograms).toBeNull();
   });
@@ -150,6 +201,20 @@ describe('the sub-metric thresholds and the builder cannot drift', () => {
     for (const c of ERROR_CATEGORIES) expect(keys).toContain(`llm_errors{error_type:${c}}`);
   });
 
+  it('registers every finish reason and salt scope by default, so callers need no change', () => {
+    const declared = summaryThresholds(['a'], ['t']);
+    for (const r of FINISH_REASONS) expect(declared[`llm_finish_reason{reason:${r}}`]).toEqual(['count>=0']);
+    for (const s of SALT_SCOPES) expect(declared[`llm_cache_hit{salt_scope:${s}}`]).toEqual(['rate>=0']);
+    expect(Object.keys(summaryThresholds(['a'], ['t'], [], [], ['stop'], ['org']))).toEqual([
+      'llm_cost_usd{org:a}',
+      'llm_requests{org:a}',
+      'llm_requests{test_type:t}',
+      'llm_cache_hit{test_type:t}',
+      'llm_finish_reason{reason:stop}',
+      'llm_cache_hit{salt_scope:org}',
+    ]);
+  });
+
   it('refuses names k6 cannot select as a tag value', () => {
     for (const bad of ['a:b', 'a,b', 'a}', ' a', '']) expect(() => summaryThresholds([bad], [])).toThrow(/sub-metric tag value/);
   });
@@ -174,6 +239,9 @@ describe('buildSummary on thin data', () => {
     expect(s.testTypes.cached?.share).toBeNull();
     expect(s.errors.byCategory).toEqual({});
     expect(s.run.durationSec).toBe(0);
+    expect(s.run.bootstrapMs).toBeNull();
+    expect(Object.values(s.finishReasons).every((v) => v === null)).toBe(true);
+    expect(Object.values(s.cache.bySaltScope).every((v) => v === null)).toBe(true);
   });
 });
 

@@ -22,6 +22,9 @@ export interface FakeRequest {
   cachedTokens: number;
   outputTokens: number;
   costUSD: number;
+  /** null for a failed request: it has no response to finish. */
+  finishReason: string | null;
+  saltScope: string;
 }
 
 /** A deterministic PRNG (mulberry32) so fixtures are identical on every run. */
@@ -75,6 +78,10 @@ export function rate(passes: number, fails: number): K6Metric {
 
 export const ORGS = ['acme-1', 'globex-2', 'initech-3'];
 export const TEST_TYPES = ['cached', 'uncached', 'long_context'];
+/** Salt scopes the fixture's requests use: "fixed" never occurs, so its hit ratio must be null. */
+export const USED_SALT_SCOPES = ['none', 'org', 'user'];
+/** The one setup() sample of llm_bootstrap_duration, ms. */
+export const BOOTSTRAP_MS = 4213.5;
 
 export function runInfo(overrides: Partial<RunInfo> = {}): RunInfo {
   return {
@@ -129,6 +136,8 @@ export function fakeRequests(n: number, durationSec: number, opts: { seed?: numb
       cachedTokens: ok ? cached : 0,
       outputTokens,
       costUSD: ok ? prompt * 2.5e-6 + outputTokens * 1e-5 : 0,
+      finishReason: ok ? (chunks >= 40 ? 'length' : 'stop') : null,
+      saltScope: USED_SALT_SCOPES[i % USED_SALT_SCOPES.length] as string,
     });
   }
   return out;
@@ -153,6 +162,8 @@ export function k6Data(reqs: FakeRequest[], durationSec: number, thinkSamples: n
     llm_tpot: trend(num(okReqs.map((q) => q.tpotMs))),
     llm_itl: trend(okReqs.reduce<number[]>((a, q) => a.concat(q.itlMs), [])),
     llm_think_time: trend(thinkSamples),
+    llm_bootstrap_duration: trend([BOOTSTRAP_MS]),
+    llm_finish_reason: counter(okReqs.length, durationSec),
     llm_output_tokens_per_second: trend(
       okReqs.map((q) => q.outputTokens / ((q.e2eMs ?? 1) / 1000)),
       false,
@@ -175,7 +186,10 @@ export function k6Data(reqs: FakeRequest[], durationSec: number, thinkSamples: n
   const bookkeeping = summaryThresholds(ORGS, TEST_TYPES, ERROR_CATEGORIES, ['usage']);
   for (const key of Object.keys(bookkeeping)) {
     const [, metric, tag, value] = /^([a-z_]+)\{([a-z_]+):(.*)\}$/.exec(key) ?? [];
-    const sel = reqs.filter((q) => (tag === 'org' ? q.org : tag === 'test_type' ? q.testType : tag === 'error_type' ? q.errorType : 'usage') === value);
+    // Every completion token is counted from usage in the fixture.
+    const tagOf = (q: FakeRequest): string | null | undefined =>
+      tag === 'token_source' ? 'usage' : { org: q.org, test_type: q.testType, error_type: q.errorType, reason: q.finishReason, salt_scope: q.saltScope }[tag as string];
+    const sel = reqs.filter((q) => tagOf(q) === value);
     const selOk = sel.filter((q) => q.ok);
     const m: K6Metric =
       metric === 'llm_cost_usd'
@@ -186,7 +200,9 @@ export function k6Data(reqs: FakeRequest[], durationSec: number, thinkSamples: n
             ? counter(sel.filter((q) => !q.ok).length, durationSec)
             : metric === 'llm_completion_tokens'
               ? counter(sum(sel.map((q) => q.outputTokens)), durationSec)
-              : rate(selOk.filter((q) => q.cachedTokens > 0).length, selOk.filter((q) => q.cachedTokens === 0).length);
+              : metric === 'llm_finish_reason'
+                ? counter(sel.length, durationSec)
+                : rate(selOk.filter((q) => q.cachedTokens > 0).length, selOk.filter((q) => q.cachedTokens === 0).length);
     metrics[key] = withThreshold(m, (bookkeeping[key] ?? [])[0] as string, true);
   }
   const root: K6Group = {

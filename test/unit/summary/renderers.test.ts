@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSeries, recordRequest } from '../../../lib/series';
+import { END_REASONS } from '../../../lib/limits';
 import { buildSummary } from '../../../lib/summary/build';
 import { fmtMs, fmtUSD } from '../../../lib/summary/format';
 import { renderHtml } from '../../../lib/summary/html';
@@ -7,7 +8,7 @@ import { renderJUnit } from '../../../lib/summary/junit';
 import type { Summary } from '../../../lib/summary/model';
 import { renderText } from '../../../lib/summary/text';
 import { FakeCounters } from '../helpers/fake-counters';
-import { fakeRequests, k6Data, runInfo } from './fixture';
+import { BOOTSTRAP_MS, fakeRequests, k6Data, runInfo } from './fixture';
 import type { FakeRequest } from './fixture';
 import { findAll, parseXml } from './xml';
 
@@ -61,6 +62,17 @@ describe('renderText', () => {
     expect(text).toMatch(/thresholds \.+ 2 of 3 passed; FAILED: llm_ttft p\(95\)<60 \(was \d+\.\d\d\)/);
   });
 
+  it('shows the bootstrap time, finish reasons and the cache hit ratio per salt scope used', () => {
+    expect(text).toMatch(new RegExp(`^ {2}bootstrap \\.+ ${fmtMs(BOOTSTRAP_MS)} ms \\(setup: orgs, users, keys\\)$`, 'm'));
+    expect(text).toMatch(new RegExp(`^ {2}finish reasons \\.+ stop ${full.finishReasons.stop}, length ${full.finishReasons.length}$`, 'm'));
+    expect(text).toMatch(/cache hit ratio \.+ .*; by salt scope: none \d+\.\d%, org \d+\.\d%, user \d+\.\d%$/m);
+    expect(text).not.toMatch(/fixed \d/);
+    const bare = renderText(buildSummary({ metrics: {} }, runInfo()));
+    expect(bare).toMatch(/bootstrap \.+ not measured/);
+    expect(bare).toMatch(/finish reasons \.+ not tracked/);
+    expect(bare).not.toContain('by salt scope');
+  });
+
   it('says where the reports went, in plain ASCII without colour codes', () => {
     expect(text).toMatch(/^ {2}reports \.+ results\/run-20261127-0001\/ \(summary\.json, junit\.xml, report\.html\)$/m);
     expect([...text].every((c) => c.charCodeAt(0) < 128)).toBe(true);
@@ -86,10 +98,11 @@ describe('renderJUnit', () => {
   const xml = renderJUnit(full);
   const doc = parseXml(xml);
 
-  it('is well-formed XML with one suite for thresholds and one for checks', () => {
+  it('is well-formed XML with suites for thresholds, checks and the run', () => {
     expect(doc.name).toBe('testsuites');
-    expect(findAll(doc, 'testsuite').map((s) => s.attrs.name)).toEqual(['thresholds', 'checks']);
-    expect(doc.attrs.tests).toBe('5');
+    expect(findAll(doc, 'testsuite').map((s) => s.attrs.name)).toEqual(['thresholds', 'checks', 'run']);
+    // 3 thresholds + 2 checks + schedule + the two orgs with a budget.
+    expect(doc.attrs.tests).toBe('8');
     expect(doc.attrs.failures).toBe('2');
   });
 
@@ -113,11 +126,55 @@ describe('renderJUnit', () => {
     expect(findAll(doc, 'testcase').map((c) => c.attrs.name)).toContain('provisioned <orgs> & "keys"');
   });
 
-  it('stays well-formed with no thresholds and no checks', () => {
+  it('has run-level test cases on a summary with no thresholds and no checks', () => {
     const empty: Summary = { ...full, thresholds: [], checks: [] };
     const d = parseXml(renderJUnit(empty));
-    expect(findAll(d, 'testcase')).toHaveLength(0);
-    expect(d.attrs.tests).toBe('0');
+    expect(Number(d.attrs.tests)).toBeGreaterThan(0);
+    expect(findAll(d, 'testcase').map((c) => c.attrs.name)).toEqual([
+      'run completed its schedule',
+      'org acme-1 stayed within its budget',
+      'org globex-2 stayed within its budget',
+    ]);
+    expect(d.attrs.failures).toBe('0');
+  });
+
+  function runSuite(sum: Summary): ReturnType<typeof parseXml>[] {
+    const suite = findAll(parseXml(renderJUnit(sum)), 'testsuite').find((s) => s.attrs.name === 'run');
+    return suite === undefined ? [] : findAll(suite, 'testcase');
+  }
+
+  it('fails "run completed its schedule" for every limit that can end a run, naming it', () => {
+    for (const reason of END_REASONS.filter((r) => r !== '')) {
+      const schedule = runSuite({ ...full, run: { ...full.run, endReason: reason } })[0];
+      expect(schedule?.attrs.name).toBe('run completed its schedule');
+      expect(findAll(schedule ?? parseXml('<x/>'), 'failure')[0]?.attrs.message).toBe(`run ended early: ${reason}`);
+    }
+    expect(findAll(runSuite(full)[0] ?? parseXml('<x/>'), 'failure')).toHaveLength(0);
+  });
+
+  it('fails an org only beyond the 5% overspend bound, skips one without a cost figure, ignores one without a budget', () => {
+    const withOrgs = (byOrg: Summary['cost']['byOrg']): Summary => ({ ...full, cost: { ...full.cost, byOrg } });
+    const org = (name: string, costUSD: number | null, budgetUSD: number | null) => ({
+      org: name,
+      costUSD,
+      requests: 10,
+      budgetUSD,
+      dailyBudgetUSD: null,
+      utilisation: costUSD === null || budgetUSD === null ? null : costUSD / budgetUSD,
+    });
+    const cases = runSuite(withOrgs([org('at-bound', 1.05, 1), org('over', 1.06, 1), org('unknown', null, 1), org('free', 5, null)]));
+    expect(cases.map((c) => c.attrs.name)).toEqual([
+      'run completed its schedule',
+      'org at-bound stayed within its budget',
+      'org over stayed within its budget',
+      'org unknown stayed within its budget',
+    ]);
+    const failures = cases.map((c) => findAll(c, 'failure')[0]?.attrs.message ?? null);
+    expect(failures).toEqual([null, null, 'org over spent $1.06 of its $1.00 budget (106.0%), beyond the 5.0% overspend bound', null]);
+    expect(findAll(cases[3] ?? parseXml('<x/>'), 'skipped')[0]?.attrs.message).toBe('no cost figure for org unknown');
+    const d = parseXml(renderJUnit(withOrgs([org('over', 1.06, 1), org('unknown', null, 1)])));
+    // The failed threshold and check of `full`, plus the overspent org; the skipped org counts as skipped only.
+    expect([d.attrs.failures, d.attrs.skipped]).toEqual(['3', '1']);
   });
 });
 
@@ -143,6 +200,15 @@ describe('renderHtml', () => {
     expect((html.match(/<polyline /g) ?? []).length).toBeGreaterThanOrEqual(4);
     expect((html.match(/class="budget"/g) ?? []).length).toBe(2);
     expect(html).toContain('TTFT p95');
+  });
+
+  it('shows the bootstrap time, finish reasons and the cache hit ratio per salt scope', () => {
+    expect(html).toContain(`<span>bootstrap: <b>${fmtMs(BOOTSTRAP_MS)} ms</b></span>`);
+    expect(html).toContain(`<h2>Finish reasons</h2>`);
+    expect(html).toContain(`<tr><td>stop</td><td>${full.finishReasons.stop}</td></tr>`);
+    expect(html).toContain('<tr><td>content_filter</td><td>0</td></tr>');
+    expect(html).toContain('<tr><td>fixed</td><td>no requests</td></tr>');
+    expect(html).toMatch(/<tr><td>org<\/td><td>\d+\.\d%<\/td><\/tr>/);
   });
 
   it('says the stock build has no series instead of drawing any', () => {
