@@ -1,6 +1,9 @@
 // The one switch for metrics to Prometheus: `npm run k6 -- run --prometheus http://host:9090 ...`
 // becomes k6's remote-write output with the settings the dashboards need. Kept apart from k6.mjs so
 // the rewriting is unit tested.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 /** Default remote-write settings; any already in the environment wins. */
 export const PROMETHEUS_DEFAULTS = {
@@ -15,11 +18,71 @@ export function prometheusWriteUrl(url) {
   return url.replace(/\/+$/, '').replace(/(\/api\/v1\/write)?$/, '/api/v1/write');
 }
 
+/** The k6 CLI tag that puts the run id on every series, k6's built-in ones (k6_vus, k6_http_*) included. */
+export function testidTag(runId) {
+  return ['--tag', `testid=${runId}`];
+}
+
+/** The `-e NAME=value` / `--env NAME=value` pairs of k6 arguments, as k6 adds them to __ENV. */
+function envArgs(args) {
+  const out = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let pair;
+    if (a === '-e' || a === '--env') pair = args[++i];
+    else if (a.startsWith('--env=')) pair = a.slice('--env='.length);
+    const eq = pair?.indexOf('=') ?? -1;
+    if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+/** `<name>-<UTC yyyymmdd-hhmmss>`, lower case: the id lib/run.ts chooseRunId() makes when none is given. */
+function generatedRunId(name, now) {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${name}-${t}`.toLowerCase();
+}
+
+/** Reads a config's metadata.name and spec.run.id; null when it cannot (k6 will report why). */
+function configIdentity(k6env, readText) {
+  if (!k6env.CONFIG) return null;
+  // Resolved as lib/run.ts resolveUserPath() does inside k6.
+  const base = k6env.LOADTEST_BASE_DIR || k6env.PWD || process.cwd();
+  const path = isAbsolute(k6env.CONFIG) ? k6env.CONFIG : resolve(base, k6env.CONFIG);
+  try {
+    const doc = parse(readText(path));
+    const name = doc?.metadata?.name;
+    return typeof name === 'string' ? { name, id: doc?.spec?.run?.id } : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Rewrites k6 arguments: `--prometheus URL` (or `--prometheus=URL`) turns into `-o experimental-prometheus-rw`
- * plus env for the remote-write endpoint. Returns the args for k6 and the env to add, or an error message.
+ * The run id k6 will choose (RUN_ID, then spec.run.id, then a generated one), and the env that makes k6
+ * choose it: a generated id is passed in as RUN_ID so k6's id and the CLI's tag are the same value.
+ * Null when the config cannot be read here (e.g. `k6 run archive.tar`).
  */
-export function rewriteArgs(args, env) {
+function resolveRunId(args, env, io) {
+  const k6env = { ...env, ...envArgs(args) };
+  if (k6env.RUN_ID) return { runId: k6env.RUN_ID, env: {} };
+  const config = configIdentity(k6env, io.readText);
+  if (config === null) return null;
+  if (typeof config.id === 'string' && config.id !== '') return { runId: config.id, env: {} };
+  const runId = generatedRunId(config.name, io.now());
+  return { runId, env: { RUN_ID: runId } };
+}
+
+const hasTestidTag = (args) => args.some((a, i) => (a === '--tag' && args[i + 1]?.startsWith('testid=')) || a.startsWith('--tag=testid='));
+
+const NODE_IO = { readText: (path) => readFileSync(path, 'utf8'), now: () => new Date() };
+
+/**
+ * Rewrites k6 arguments: `--prometheus URL` (or `--prometheus=URL`) turns into `-o experimental-prometheus-rw`,
+ * `--tag testid=<run id>` and env for the remote-write endpoint. Returns the args for k6 and the env to add,
+ * or an error message. `io` reads the config (for its run id) and the clock (for a generated one).
+ */
+export function rewriteArgs(args, env, io = NODE_IO) {
   const out = [];
   let url;
   for (let i = 0; i < args.length; i++) {
@@ -34,8 +97,12 @@ export function rewriteArgs(args, env) {
   if (url === undefined) return { args: out, env: {} };
   const runAt = out.indexOf('run');
   if (runAt < 0) return { error: '--prometheus only applies to `k6 run`' };
-  out.splice(runAt + 1, 0, '-o', 'experimental-prometheus-rw');
   const added = { K6_PROMETHEUS_RW_SERVER_URL: prometheusWriteUrl(url) };
   for (const [k, v] of Object.entries(PROMETHEUS_DEFAULTS)) if (env[k] === undefined) added[k] = v;
-  return { args: out, env: added };
+  // The script's test-wide testid tag covers built-in metrics only until a CLI --tag (instance_id, say)
+  // replaces the script's tags; a CLI testid tag survives that. Without a known run id (an archive whose
+  // config is inside it) the flag is left out and the script's tag is all there is.
+  const run = hasTestidTag(out) ? null : resolveRunId(out, env, io);
+  out.splice(runAt + 1, 0, '-o', 'experimental-prometheus-rw', ...(run ? testidTag(run.runId) : []));
+  return { args: out, env: { ...added, ...(run?.env ?? {}) } };
 }

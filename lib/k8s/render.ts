@@ -4,7 +4,7 @@
  * YAML is byte-for-byte stable and can be reviewed or committed.
  */
 import type { LoadTestConfig } from '../config/schema';
-import { PROMETHEUS_DEFAULTS, prometheusWriteUrl } from '../../scripts/k6-args.mjs';
+import { PROMETHEUS_DEFAULTS, prometheusWriteUrl, testidTag } from '../../scripts/k6-args.mjs';
 import { formatOrgRange, ORG_RANGE_ENV, type OrgRange } from '../slice';
 
 /** ConfigMap data is limited to 1 MiB by the API server (etcd's object size). */
@@ -154,7 +154,9 @@ export function render(input: RenderInput): Rendered {
   if (o.orgRange) env[ORG_RANGE_ENV] = formatOrgRange(o.orgRange);
   const args: string[] = [];
   if (o.prometheusUrl) {
-    args.push('-o', 'experimental-prometheus-rw');
+    // The operator's own --tag instance_id replaces the script's test-wide tags, so built-in series
+    // (k6_vus) would lose testid; a CLI tag with the runners' RUN_ID keeps it on them, equal to the VU tag.
+    args.push('-o', 'experimental-prometheus-rw', ...testidTag(env.RUN_ID as string));
     env.K6_PROMETHEUS_RW_SERVER_URL = prometheusWriteUrl(o.prometheusUrl);
     Object.assign(env, PROMETHEUS_DEFAULTS);
   }

@@ -14,10 +14,59 @@ describe('npm run k6 -- run --prometheus URL', () => {
     expect('env' in r && r.env.K6_PROMETHEUS_RW_SERVER_URL).toBe('http://prom:9090/api/v1/write');
     expect('env' in r && r.env.K6_PROMETHEUS_RW_PUSH_INTERVAL).toBeUndefined();
   });
+  it('turns on remote-write without a run id it cannot know: no RUN_ID and no readable CONFIG (an archive, say)', () => {
+    const r = rewriteArgs(['run', '--prometheus', 'http://p:9090', 'archive.tar'], {}, io({}));
+    expect('args' in r && r.args).toEqual(['run', '-o', 'experimental-prometheus-rw', 'archive.tar']);
+  });
   it('leaves other commands alone and names a bad switch', () => {
     expect(rewriteArgs(['version'], {})).toEqual({ args: ['version'], env: {} });
     expect(rewriteArgs(['run', '--prometheus'], {})).toEqual({ error: expect.stringMatching(/--prometheus needs the Prometheus base URL/) });
     expect(rewriteArgs(['run', '--prometheus', 'prom:9090'], {})).toEqual({ error: expect.stringMatching(/got prom:9090/) });
     expect(rewriteArgs(['inspect', '--prometheus', 'http://p:9090'], {})).toEqual({ error: '--prometheus only applies to `k6 run`' });
+  });
+});
+
+/** Files and clock for rewriteArgs, so a test needs no config on disk. */
+function io(files: Record<string, string>, now = new Date('2026-11-27T12:00:00.123Z')) {
+  return {
+    readText: (path: string) => {
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: ${path}`);
+      return text;
+    },
+    now: () => now,
+  };
+}
+
+const config = (extra = '') => `apiVersion: loadtest.ai-aas.dev/v1\nkind: LoadTestScenario\nmetadata:\n  name: Multi-Org\nspec:\n  run:\n    seed: 1\n${extra}`;
+const argsOf = (r: ReturnType<typeof rewriteArgs>) => ('args' in r ? r.args : r.error);
+const envOf = (r: ReturnType<typeof rewriteArgs>) => ('env' in r ? r.env : r.error);
+
+describe('--prometheus tags every series, k6 built-ins included, with the run id k6 will choose', () => {
+  const run = (...extra: string[]) => ['run', '--prometheus', 'http://p:9090', ...extra, 'dist/loadtest.js'];
+
+  it('RUN_ID from the environment or -e wins, as in lib/run.ts', () => {
+    expect(argsOf(rewriteArgs(run(), { RUN_ID: 'from-env' }, io({})))).toEqual(['run', '-o', 'experimental-prometheus-rw', '--tag', 'testid=from-env', 'dist/loadtest.js']);
+    const r = rewriteArgs(run('-e', 'RUN_ID=from-arg', '--env=CONFIG=/c.yaml'), { RUN_ID: 'from-env' }, io({ '/c.yaml': config('    id: from-config\n') }));
+    expect(argsOf(r)).toContain('testid=from-arg');
+    expect(envOf(r)).not.toHaveProperty('RUN_ID');
+  });
+
+  it("then the config's spec.run.id, the config found through CONFIG relative to PWD", () => {
+    const r = rewriteArgs(run('-e', 'CONFIG=configs/c.yaml'), { PWD: '/repo' }, io({ '/repo/configs/c.yaml': config('    id: from-config\n') }));
+    expect(argsOf(r)).toContain('testid=from-config');
+    expect(envOf(r)).not.toHaveProperty('RUN_ID');
+  });
+
+  it('else an id made here and handed to k6 as RUN_ID, so the tag and k6’s own id are one value', () => {
+    const r = rewriteArgs(run(), { CONFIG: '/c.yaml' }, io({ '/c.yaml': config() }));
+    expect(argsOf(r)).toContain('testid=multi-org-20261127-120000');
+    expect(envOf(r)).toMatchObject({ RUN_ID: 'multi-org-20261127-120000' });
+  });
+
+  it('keeps a testid tag given on the command line, and skips one it cannot know', () => {
+    expect(argsOf(rewriteArgs(run('--tag', 'testid=mine'), { RUN_ID: 'x' }, io({})))).toEqual(['run', '-o', 'experimental-prometheus-rw', '--tag', 'testid=mine', 'dist/loadtest.js']);
+    expect(argsOf(rewriteArgs(run(), { CONFIG: '/missing.yaml' }, io({})))).not.toContain('--tag');
+    expect(argsOf(rewriteArgs(run(), { CONFIG: '/bad.yaml' }, io({ '/bad.yaml': 'metadata: [' })))).not.toContain('--tag');
   });
 });

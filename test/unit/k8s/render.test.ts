@@ -76,8 +76,10 @@ describe('rendering', () => {
   const loaded = () => loadConfigFile(join(root, 'configs', 'multi-org.yaml'));
 
   it('is byte-for-byte stable: the same input gives the same YAML', () => {
-    const a = toYaml(renderLoaded(loaded(), bundle, { runId: 'stable-1', parallelism: 2 }));
-    const b = toYaml(renderLoaded(loaded(), bundle, { runId: 'stable-1', parallelism: 2 }));
+    // With Prometheus, so the golden file shows the remote-write arguments and env a cluster run gets.
+    const opts = { runId: 'stable-1', parallelism: 2, prometheusUrl: 'http://prometheus.monitoring:9090' };
+    const a = toYaml(renderLoaded(loaded(), bundle, opts));
+    const b = toYaml(renderLoaded(loaded(), bundle, opts));
     expect(a).toBe(b);
     const testRunYaml = a.slice(a.indexOf('kind: TestRun') - 'apiVersion: k6.io/v1alpha1\n'.length);
     expect(testRunYaml).toBe(readFileSync(join(__dirname, 'golden', 'multi-org-testrun.yaml'), 'utf8'));
@@ -126,7 +128,9 @@ describe('rendering', () => {
   it('a Prometheus URL adds the remote-write output and its settings', () => {
     const r = render({ config: loaded().config, configText: 'x', script: bundle, users: 10, options: { runId: 'p-1', prometheusUrl: 'http://prom:9090/' } });
     const spec = r.testRun.spec as { arguments: string; runner: { env: { name: string; value: string }[] } };
-    expect(spec.arguments).toBe('-o experimental-prometheus-rw');
+    // The run id as a CLI tag: the operator's --tag instance_id would otherwise strip testid from k6_vus.
+    expect(spec.arguments).toBe('-o experimental-prometheus-rw --tag testid=p-1');
+    expect(spec.runner.env).toContainEqual({ name: 'RUN_ID', value: 'p-1' });
     expect(spec.runner.env).toContainEqual({ name: 'K6_PROMETHEUS_RW_SERVER_URL', value: 'http://prom:9090/api/v1/write' });
     expect(spec.runner.env).toContainEqual({ name: 'K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM', value: 'true' });
   });
