@@ -36,7 +36,7 @@ const k6 = goBinary({
   nice: false,
   needGoFor: 'to build k6 (https://go.dev/dl/, 1.25 or newer); without Go, use the Docker image: see README "Building k6".',
   label: `k6 ${pinnedK6Version()} with k6/x/llm`,
-  coldHint: 'a cold build downloads Go modules and compiles k6: about 3-5 minutes on 2 cores',
+  coldHint: 'a cold build downloads Go modules and compiles k6: about 6 minutes on 2 cores',
 });
 
 /** Path of the cached binary for the current inputs (it may not exist yet). */

@@ -8,6 +8,8 @@ import (
 	"net"
 	"strings"
 	"syscall"
+
+	"go.k6.io/k6/lib/netext"
 )
 
 // Error categories returned by stream(); the scenario library maps them onto its own taxonomy.
@@ -27,7 +29,7 @@ const (
 
 var (
 	errTotalTimeout = errors.New("request timeout exceeded")
-	errIdleTimeout  = errors.New("no data received within the idle timeout")
+	errIdleTimeout  = errors.New("no event (or body data, for a non-SSE response) received within the idle timeout")
 )
 
 // StreamError is an error as a value: a category for counting and a message for people.
@@ -51,8 +53,7 @@ func categorize(err error, cause error, afterHeaders bool) *StreamError {
 		return &StreamError{CatAborted, "request cancelled: " + cause.Error()}
 	}
 	msg := err.Error()
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
+	if isDNSError(err) {
 		return &StreamError{CatDNS, msg}
 	}
 	var netErr net.Error
@@ -76,6 +77,19 @@ func categorize(err error, cause error, afterHeaders bool) *StreamError {
 		return &StreamError{CatInvalidRequest, msg}
 	}
 	return &StreamError{CatUnknown, msg}
+}
+
+// isDNSError tells whether the host could not be turned into an address to dial. Besides Go's
+// resolver errors this covers k6's own dialer (lib/netext): a lookup its DNS policy filtered to
+// nothing comes back as a plain "lookup X: no such host", and --block-hostnames and
+// --blacklist-ip refusals as BlockedHostError and BlackListedIPError. k6/http files those two
+// under its DNS error codes (1110, 1111), so the stock transport counts them as dns too.
+func isDNSError(err error) bool {
+	var dnsErr *net.DNSError
+	var blocked netext.BlockedHostError
+	var blacklisted netext.BlackListedIPError
+	return errors.As(err, &dnsErr) || errors.As(err, &blocked) || errors.As(err, &blacklisted) ||
+		strings.HasSuffix(err.Error(), ": no such host")
 }
 
 func isTLSError(err error) bool {

@@ -20,7 +20,10 @@ declare module 'k6/x/llm' {
     sentAt: number | null;
   }
 
-  /** A failure as a value; categories are listed in xk6/errors.go. */
+  /**
+   * A failure as a value; categories are listed in xk6/errors.go. `dns` also covers k6's own refusals to dial
+   * (--block-hostnames, --blacklist-ip, a DNS policy that leaves no address), as k6/http's 1110/1111 codes do.
+   */
   export interface StreamError {
     category:
       | 'timeout'
@@ -57,7 +60,11 @@ declare module 'k6/x/llm' {
     tags?: Record<string, string>;
     /** Whole-request timeout: ms or a duration string such as "60s" (default 60s). */
     timeout?: number | string;
-    /** Longest silence between body reads once headers arrived (default none). */
+    /**
+     * Longest wait, once headers arrived, for the first SSE event and then for each next one: ms or a duration
+     * string (default none). Only a complete event resets it; comment lines (`: ping` keep-alives) and partial
+     * events do not, as they are no progress of a generation. For a non-SSE body any bytes read reset it.
+     */
     idleTimeout?: number | string;
     /** Throw the error instead of returning it in `error`. */
     throw?: boolean;

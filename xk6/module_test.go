@@ -3,10 +3,11 @@ package llm
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"go.k6.io/k6/js/modulestest"
 	"go.k6.io/k6/lib"
@@ -156,5 +157,40 @@ func TestMkdirAllCreatesNestedFolders(t *testing.T) {
 	}
 	if _, err := env.rt.RunOnEventLoop(`llm.mkdirAll('')`); err == nil {
 		t.Fatal("empty path accepted")
+	}
+}
+
+// stallServer sends headers (or, with headersFirst false, nothing) and then holds the request
+// until the client gives up.
+func stallServer(t *testing.T, headersFirst bool) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if headersFirst {
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(http.StatusOK)
+			w.(http.Flusher).Flush()
+		}
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestTimeoutParamsFromJSAreHonoured(t *testing.T) {
+	env := newJSEnv(t, New(), true)
+	for _, c := range []struct{ params, want string }{
+		// A bare number is milliseconds, as in k6/http: 100 s here would outlast the server's hold.
+		{`{timeout: 100}`, "timeout"},
+		{`{timeout: '10s', idleTimeout: '100ms'}`, "idle_timeout"},
+	} {
+		srv := stallServer(t, c.want == "idle_timeout")
+		start := time.Now()
+		got := env.run(t, fmt.Sprintf(`llm.stream('GET', %q, null, %s).error.category`, srv.URL, c.params))
+		if took := time.Since(start); got != c.want || took > 2*time.Second {
+			t.Errorf("params %s: category %v after %v, want %s well under 2s", c.params, got, took, c.want)
+		}
 	}
 }

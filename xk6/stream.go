@@ -20,7 +20,7 @@ type Request struct {
 	Body         []byte
 	Header       http.Header
 	Timeout      time.Duration // whole request, 0 = none
-	IdleTimeout  time.Duration // longest silence between body reads once headers arrived, 0 = none
+	IdleTimeout  time.Duration // longest wait for the next SSE event once headers arrived (see readBody), 0 = none
 	MaxBodyBytes int64         // cap for non-SSE bodies
 }
 
@@ -137,12 +137,15 @@ func Do(ctx context.Context, rt http.RoundTripper, r Request) *Result {
 
 // readBody consumes the body, parsing SSE events or buffering a plain body, and returns when the
 // last read returned.
+//
+// The idle timer runs from the headers to the first event and between events. On an SSE stream
+// only a complete event resets it: comment lines (": ping" keep-alives) and partial events are not
+// progress of a generation, so a server that keeps the connection warm but produces nothing still
+// times out. A plain body has no events, so there any bytes read reset it. The total timeout
+// bounds everything either way.
 func readBody(ctx context.Context, cancel context.CancelCauseFunc, body io.Reader, r Request, res *Result) int64 {
-	var idle *time.Timer
-	if r.IdleTimeout > 0 {
-		idle = time.AfterFunc(r.IdleTimeout, func() { cancel(errIdleTimeout) })
-		defer idle.Stop()
-	}
+	progress := idleWatch(r.IdleTimeout, cancel)
+	defer progress.stop()
 	maxBody := r.MaxBodyBytes
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBodyBytes
@@ -153,17 +156,18 @@ func readBody(ctx context.Context, cancel context.CancelCauseFunc, body io.Reade
 
 	var parser Parser
 	var at int64
-	emit := func(e Event) { res.Events = append(res.Events, TimedEvent{T: at, Event: e}) }
+	emit := func(e Event) {
+		progress.reset()
+		res.Events = append(res.Events, TimedEvent{T: at, Event: e})
+	}
 	for {
 		n, err := body.Read(buf)
 		at = monoNow()
 		if n > 0 {
-			if idle != nil {
-				idle.Reset(r.IdleTimeout)
-			}
 			if res.SSE {
 				parser.Feed(buf[:n], emit)
 			} else {
+				progress.reset()
 				if int64(len(res.Body)+n) > maxBody {
 					res.Err = &StreamError{CatInvalidResponse, "response body exceeds the buffered-body limit"}
 					return at
@@ -182,6 +186,34 @@ func readBody(ctx context.Context, cancel context.CancelCauseFunc, body io.Reade
 			res.Err = categorize(err, context.Cause(ctx), true)
 			return at
 		}
+	}
+}
+
+// idleTimer cancels the request with errIdleTimeout when no progress is reported within its timeout.
+type idleTimer struct {
+	timer   *time.Timer
+	timeout time.Duration
+}
+
+// idleWatch starts the idle timer; a zero timeout gives a timer that never fires.
+func idleWatch(timeout time.Duration, cancel context.CancelCauseFunc) idleTimer {
+	if timeout <= 0 {
+		return idleTimer{}
+	}
+	return idleTimer{time.AfterFunc(timeout, func() { cancel(errIdleTimeout) }), timeout}
+}
+
+// reset reports progress: the idle timeout starts again from now.
+func (t idleTimer) reset() {
+	if t.timer != nil {
+		t.timer.Reset(t.timeout)
+	}
+}
+
+// stop disarms the timer once the body is done.
+func (t idleTimer) stop() {
+	if t.timer != nil {
+		t.timer.Stop()
 	}
 }
 

@@ -9,8 +9,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sort"
+	"strings"
 	"testing"
 	"time"
+
+	"go.k6.io/k6/lib"
+	"go.k6.io/k6/lib/netext"
+	"go.k6.io/k6/lib/types"
 )
 
 func plainTransport() *http.Transport {
@@ -240,4 +245,137 @@ func TestInvalidURL(t *testing.T) {
 	assertCategory(t, res, CatInvalidRequest)
 	res = Do(context.Background(), plainTransport(), Request{Method: "GET", URL: "ftp://127.0.0.1/"})
 	assertCategory(t, res, CatInvalidRequest)
+}
+
+// trickleServer sends headers with contentType, then writes chunks[i] every `every`, flushing each,
+// until the chunks run out or the client goes away.
+func trickleServer(t *testing.T, contentType string, every time.Duration, chunks ...string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.WriteHeader(http.StatusOK)
+		fl := w.(http.Flusher)
+		fl.Flush()
+		for _, c := range chunks {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(every):
+			}
+			fmt.Fprint(w, c)
+			fl.Flush()
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
+}
+
+// doIdle streams srv with a 150 ms idle timeout and a total timeout far beyond the test's bound.
+func doIdle(srv *httptest.Server) (*Result, time.Duration) {
+	start := time.Now()
+	res := Do(context.Background(), plainTransport(), Request{Method: "GET", URL: srv.URL, Timeout: 10 * time.Second, IdleTimeout: 150 * time.Millisecond})
+	return res, time.Since(start)
+}
+
+func TestKeepAliveCommentsDoNotResetIdleTimeout(t *testing.T) {
+	// 60 pings 50 ms apart (3 s) and no event: the 150 ms idle timeout must fire anyway.
+	srv := trickleServer(t, "text/event-stream", 50*time.Millisecond, repeat(": ping\n\n", 60)...)
+	res, took := doIdle(srv)
+	assertCategory(t, res, CatIdleTimeout)
+	if took > time.Second {
+		t.Errorf("idle timeout fired after %v: the keep-alives kept it alive", took)
+	}
+}
+
+func TestPartialEventDoesNotResetIdleTimeout(t *testing.T) {
+	// One event, then an event's data trickling a byte every 50 ms that never completes.
+	srv := trickleServer(t, "text/event-stream", 50*time.Millisecond, append([]string{"data: first\n\n", "data: {"}, repeat("x", 60)...)...)
+	res, took := doIdle(srv)
+	assertCategory(t, res, CatIdleTimeout)
+	if took > time.Second || len(res.Events) != 1 {
+		t.Errorf("idle timeout after %v with %d events; want < 1s and the one complete event", took, len(res.Events))
+	}
+}
+
+func TestEachEventResetsIdleTimeout(t *testing.T) {
+	// 12 events 50 ms apart with pings between: 600 ms in all, each gap well inside 150 ms.
+	chunks := []string{}
+	for i := 0; i < 12; i++ {
+		chunks = append(chunks, ": ping\n\n", fmt.Sprintf("data: %d\n\n", i))
+	}
+	srv := trickleServer(t, "text/event-stream", 25*time.Millisecond, chunks...)
+	res, _ := doIdle(srv)
+	if res.Err != nil || len(res.Events) != 12 {
+		t.Fatalf("err %v, %d events; want no error and 12 events", res.Err, len(res.Events))
+	}
+}
+
+func TestBufferedBodyReadsResetIdleTimeout(t *testing.T) {
+	// A plain body has no events: bytes arriving every 50 ms for 600 ms are progress.
+	srv := trickleServer(t, "application/json", 50*time.Millisecond, repeat(" ", 12)...)
+	res, _ := doIdle(srv)
+	if res.Err != nil || len(res.Body) != 12 {
+		t.Fatalf("err %v, body %d bytes; want no error and 12 bytes", res.Err, len(res.Body))
+	}
+}
+
+// stubResolver answers lookups from a map; a missing name resolves to nothing, as k6's resolver
+// does when its DNS policy (e.g. --dns policy=onlyIPv6) filters out every address.
+type stubResolver map[string]net.IP
+
+func (s stubResolver) LookupIP(host string) (net.IP, error) { return s[host], nil }
+
+// k6Transport dials through k6's own dialer, as a VU's transport does.
+func k6Transport(d *netext.Dialer) *http.Transport {
+	return &http.Transport{DialContext: d.DialContext}
+}
+
+func TestK6DialerRefusalsAreDNS(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	port := srv.Listener.Addr().(*net.TCPAddr).Port
+	loopback := net.ParseIP("127.0.0.1")
+
+	plain := netext.NewDialer(net.Dialer{Timeout: time.Second}, stubResolver{"ok.test": loopback})
+	res := Do(context.Background(), k6Transport(plain), Request{Method: "GET", URL: fmt.Sprintf("http://ok.test:%d/", port)})
+	if res.Err != nil || res.Status != 200 {
+		t.Fatalf("control request through k6's dialer: err %v status %d", res.Err, res.Status)
+	}
+	res = Do(context.Background(), k6Transport(plain), Request{Method: "GET", URL: fmt.Sprintf("http://filtered.test:%d/", port)})
+	assertRefusal(t, res, "lookup filtered.test: no such host")
+
+	blocked := netext.NewDialer(net.Dialer{Timeout: time.Second}, stubResolver{"api.blocked.test": loopback})
+	trie, err := types.NewHostnameTrie([]string{"*.blocked.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocked.BlockedHostnames = trie
+	res = Do(context.Background(), k6Transport(blocked), Request{Method: "GET", URL: fmt.Sprintf("http://api.blocked.test:%d/", port)})
+	assertRefusal(t, res, "is in a blocked pattern")
+
+	blacklisted := netext.NewDialer(net.Dialer{Timeout: time.Second}, stubResolver{"ok.test": loopback})
+	ipnet, err := lib.ParseCIDR("127.0.0.0/8")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blacklisted.Blacklist = []*lib.IPNet{ipnet}
+	res = Do(context.Background(), k6Transport(blacklisted), Request{Method: "GET", URL: fmt.Sprintf("http://ok.test:%d/", port)})
+	assertRefusal(t, res, "is in a blacklisted range")
+}
+
+// assertRefusal checks a dns error whose message shows which of k6's refusals produced it.
+func assertRefusal(t *testing.T, res *Result, detail string) {
+	t.Helper()
+	assertCategory(t, res, CatDNS)
+	if !strings.Contains(res.Err.Message, detail) {
+		t.Errorf("message %q lacks %q", res.Err.Message, detail)
+	}
 }

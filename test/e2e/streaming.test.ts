@@ -1,12 +1,14 @@
 // The foundation's end-to-end proof: the real k6 binary, built with k6/x/llm, streams from a local
 // SSE server; its Go-side event stamps match the server's own gaps, each VU keeps one connection,
-// and the stock (buffered) bundle runs under the same binary and sees the same events.
+// the stock (buffered) bundle runs under the same binary and sees the same events, and aborting
+// the run cancels a stream that is still open.
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, runK6 } from './helpers/k6';
-import { startSseServer, type SseTestServer } from './helpers/sse-server';
+import { bundle, repoRoot, runK6 } from './helpers/k6';
+import { startSseServer, type ServedRequest, type SseTestServer } from './helpers/sse-server';
 
 interface ProbeLine {
   transport: string;
@@ -46,6 +48,19 @@ function served(line: ProbeLine) {
   return rec;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first request a server receives, polled; fails after timeoutMs. */
+async function firstRequest(srv: SseTestServer, timeoutMs: number): Promise<ServedRequest> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [rec] = srv.requests.values();
+    if (rec) return rec;
+    if (Date.now() > deadline) throw new Error(`no request reached the server within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
@@ -57,9 +72,15 @@ afterAll(async () => {
 });
 
 describe('k6 with k6/x/llm, end to end', () => {
-  it('npm run k6 -- version lists the k6/x/llm extension', async () => {
-    const res = await runK6(['version']);
-    expect(res.code).toBe(0);
+  it('npm run k6 -- version (node scripts/k6.mjs version) exits 0 and lists the k6/x/llm extension', () => {
+    // Through the npm script's own entry point, not the test helper, so its build-and-run path is what is proven.
+    const res = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'k6.mjs'), 'version'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },
+      timeout: 110_000,
+    });
+    expect(res.status, `exit ${res.status} (${res.error?.message ?? ''}): ${res.stderr}`).toBe(0);
     expect(res.stdout).toMatch(/k6\/x\/llm/);
   });
 
@@ -115,5 +136,34 @@ describe('k6 with k6/x/llm, end to end', () => {
       expect(line.events.map(({ event, id, data }) => ({ event, id, data }))).toEqual(rec.sent);
     }
     expect(new Set(stock.map((l) => l.transport))).toEqual(new Set(['buffered']));
+  });
+
+  it('SIGINT to k6 mid-stream closes the stream at once and k6 exits within seconds', async () => {
+    // One event, then a 30 s silence before the next and [DONE]: the run is aborted inside that gap.
+    const held = await startSseServer([5, 30_000]);
+    try {
+      let spawned!: (c: ChildProcess) => void;
+      const child = new Promise<ChildProcess>((resolve) => (spawned = resolve));
+      const run = runK6(
+        ['run', '--quiet', '--vus', '1', '--iterations', '1', '-e', `TARGET_URL=${held.url}`, bundle('examples/sse-probe.js')],
+        { timeoutMs: 60_000, onSpawn: spawned },
+      );
+      const rec = await firstRequest(held, 30_000);
+      await sleep(1000);
+      const signalledAt = process.hrtime.bigint();
+      (await child).kill('SIGINT');
+      const res = await run;
+      const exitMs = Number(process.hrtime.bigint() - signalledAt) / 1e6;
+      console.log(`k6 exited ${res.code} ${exitMs.toFixed(0)} ms after SIGINT; server saw the close ${rec.abortedAt === undefined ? 'never' : `${(Number(rec.abortedAt - signalledAt) / 1e6).toFixed(0)} ms after the signal`}`);
+      expect(res.code, res.stderr).toBe(105); // k6's exit code for a run aborted by a signal
+      expect(exitMs).toBeLessThan(5000);
+      expect(rec.sent.map((e) => e.data)).not.toContain('[DONE]');
+      expect(rec.abortedAt, 'the server never saw the connection close early').toBeDefined();
+      const closedAfterMs = Number(rec.abortedAt! - signalledAt) / 1e6;
+      expect(closedAfterMs, 'closed before the signal: something else ended the stream').toBeGreaterThan(0);
+      expect(closedAfterMs).toBeLessThan(5000);
+    } finally {
+      await held.close();
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,16 +26,19 @@ export interface K6Options {
   /** Working directory (results land here); PWD follows it so relative paths resolve the same way. */
   cwd?: string;
   env?: Record<string, string>;
+  /** Called with the k6 process once it is spawned, e.g. to signal it mid-run. */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 /** Runs the project's k6 with args (`--prometheus URL` included, as `npm run k6` takes it); kills it if it outlives the timeout. */
 export async function runK6(args: string[], opts: K6Options | number = {}): Promise<K6Run> {
-  const { timeoutMs = 120_000, cwd = repoRoot, env = {} } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
+  const { timeoutMs = 120_000, cwd = repoRoot, env = {}, onSpawn } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
   const rewritten = rewriteArgs(args, { ...process.env, ...env });
   if ('error' in rewritten) throw new Error(rewritten.error);
   const bin = await ensureK6();
   return new Promise((resolve, reject) => {
     const child = spawn(bin, rewritten.args, { cwd, env: { ...process.env, PWD: cwd, K6_NO_USAGE_REPORT: 'true', ...rewritten.env, ...env } });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

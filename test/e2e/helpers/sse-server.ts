@@ -9,6 +9,8 @@ export interface ServedRequest {
   /** hrtime (ns) right after each event was handed to the socket. */
   writtenAt: bigint[];
   sent: { event: string; id: string; data: string }[];
+  /** hrtime (ns) when the client closed the connection before the response ended; unset otherwise. */
+  abortedAt?: bigint;
 }
 
 export interface SseTestServer {
@@ -41,6 +43,13 @@ export async function startSseServer(gapsMs: number[]): Promise<SseTestServer> {
     res.flushHeaders();
     const start = process.hrtime.bigint();
     let due = 0;
+    let timer: NodeJS.Timeout | undefined;
+    // A client that leaves mid-stream is recorded (a test of cancellation reads it) and written to no more.
+    res.on('close', () => {
+      if (res.writableEnded) return;
+      record.abortedAt = process.hrtime.bigint();
+      clearTimeout(timer);
+    });
     const sendNext = (i: number): void => {
       if (i === gapsMs.length) {
         const done = { event: 'message', id: String(i), data: '[DONE]' };
@@ -59,10 +68,10 @@ export async function startSseServer(gapsMs: number[]): Promise<SseTestServer> {
       record.sent.push(ev);
       due += gapsMs[i + 1] ?? 0;
       const wait = Number(start + BigInt(Math.round(due * 1e6)) - process.hrtime.bigint()) / 1e6;
-      setTimeout(() => sendNext(i + 1), Math.max(0, wait));
+      timer = setTimeout(() => sendNext(i + 1), Math.max(0, wait));
     };
     due = gapsMs[0] ?? 0;
-    setTimeout(() => sendNext(0), due);
+    timer = setTimeout(() => sendNext(0), due);
   });
   server.on('connection', (s: Socket) => {
     s.setNoDelay(true);
