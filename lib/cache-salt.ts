@@ -37,6 +37,12 @@ export function cacheSaltFor(spec: CacheSaltSpec | undefined, who: SaltIdentity)
   }
 }
 
+/** The salt's scope, a bounded tag for per-scope cache figures: "none" when the type sends no salt. */
+export function saltScopeOf(spec: CacheSaltSpec | undefined): 'none' | 'org' | 'user' | 'fixed' {
+  if (spec === undefined) return 'none';
+  return typeof spec === 'string' ? 'fixed' : spec.scope;
+}
+
 /** Where the ledger keeps what was sent: in-memory by default; back it with k6/x/llm's counters to span VUs. */
 export interface LedgerStore {
   /** Adds one to the key's count and returns the new count. */

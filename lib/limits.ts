@@ -1,6 +1,6 @@
 import type { SharedCounters } from './transport/types';
 
-/** The config's test-wide limits (maxCostUSD is kept by the cost ledger, lib/budget.ts). */
+/** The config's test-wide limits (maxCostUSD is kept by the cost ledger, lib/budget.ts; maxDurationSec by the schedule). */
 export interface LimitsSpec {
   maxRequests?: number | undefined;
   maxErrorRate?: number | undefined;
@@ -10,7 +10,7 @@ export interface LimitsSpec {
 }
 
 /** Why a run was stopped early; the code is kept in a shared counter so handleSummary can name it. */
-export const END_REASONS = ['', 'maxRequests reached', 'maxCostUSD reached', 'maxErrorRate exceeded', 'maxCostUSD reached across the fleet'] as const;
+export const END_REASONS = ['', 'maxRequests reached', 'maxCostUSD reached', 'maxErrorRate exceeded', 'maxCostUSD reached across the fleet', 'maxDurationSec exceeded'] as const;
 export type EndReason = Exclude<(typeof END_REASONS)[number], ''>;
 
 const C_REQUESTS = 'limit:requests';
@@ -18,6 +18,17 @@ const C_INFLIGHT = 'limit:inflight';
 const C_END = 'limit:end-reason';
 const errKey = (sec: number) => `limit:err:${sec}`;
 const reqKey = (sec: number) => `limit:req:${sec}`;
+
+/**
+ * An instance's share of the count limits: a k6 instance of a split or segmented run sees only its own
+ * requests, so each gets its fraction, rounded down, so the instances together never exceed the limit.
+ * At least 1, so a tiny share still runs: with more instances than the limit allows, the total may reach
+ * one per instance.
+ */
+export function shareOfLimits(spec: LimitsSpec, fraction: number): LimitsSpec {
+  const share = (n: number | undefined) => (n === undefined ? undefined : Math.max(1, Math.floor(n * fraction + 1e-9)));
+  return { ...spec, maxRequests: share(spec.maxRequests), maxConcurrentReqs: share(spec.maxConcurrentReqs) };
+}
 
 /**
  * Test-wide limits kept in the process-wide counters, so all VUs of an instance see one total.

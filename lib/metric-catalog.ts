@@ -3,7 +3,7 @@
  * summaries and the dashboards are all derived from. Definitions follow ../shared/DESIGN.md.
  * Through Prometheus remote-write a metric `llm_x` becomes `k6_llm_x...` (see README's catalogue).
  */
-export type MetricKind = 'trend' | 'counter' | 'rate';
+export type MetricKind = 'trend' | 'counter' | 'rate' | 'gauge';
 
 export interface MetricSpec {
   name: string;
@@ -15,7 +15,7 @@ export interface MetricSpec {
 }
 
 /** Tags every llm_* sample may carry; `user` only when per-user tags are switched on (cardinality). */
-export const METRIC_TAGS = ['org', 'model', 'test_type', 'status', 'error_type', 'transport', 'reason', 'token_source', 'alert', 'user'] as const;
+export const METRIC_TAGS = ['org', 'model', 'test_type', 'salt_scope', 'status', 'error_type', 'transport', 'reason', 'token_source', 'alert', 'user'] as const;
 export type MetricTag = (typeof METRIC_TAGS)[number];
 
 export const METRICS = [
@@ -41,9 +41,11 @@ export const METRICS = [
   { name: 'llm_completion_tokens', kind: 'counter', unit: 'tokens', help: 'output tokens, tagged token_source (usage, or the documented fallback)' },
   { name: 'llm_cached_tokens', kind: 'counter', unit: 'tokens', help: 'prompt tokens served from the prefix cache (usage.prompt_tokens_details.cached_tokens)' },
   { name: 'llm_cost_usd', kind: 'counter', unit: 'USD', help: 'cost from token usage and the price table' },
+  { name: 'llm_finish_reason', kind: 'counter', unit: 'requests', help: 'answered requests by finish_reason (tag reason: stop, length, content_filter, tool_calls, other, none)' },
   { name: 'llm_cache_hit', kind: 'rate', unit: 'ratio', help: 'share of requests with cached prompt tokens' },
   { name: 'llm_salt_violation', kind: 'rate', unit: 'ratio', help: 'share of requests reporting a cache hit on a prompt no request with the same salt sent before' },
   { name: 'llm_sessions', kind: 'counter', unit: 'sessions', help: 'user sessions ended, tagged reason' },
+  { name: 'llm_org_budget_usd', kind: 'gauge', unit: 'USD', help: 'each org\'s whole budget (limitUSD, not an instance\'s share), set once per VU, so dashboards can put spend against it' },
   { name: 'llm_budget_warnings', kind: 'counter', unit: 'warnings', help: 'orgs whose spend crossed warnAtUSD (once per org and k6 instance), tagged alert=true when the org has enableAlerts; the budget alert keys on it' },
 ] as const satisfies readonly MetricSpec[];
 

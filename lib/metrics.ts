@@ -1,14 +1,21 @@
-import { Counter, Rate, Trend } from 'k6/metrics';
+import { Counter, Gauge, Rate, Trend } from 'k6/metrics';
 import type { ChatOutcome } from './chat/analyze';
 import { METRICS, type MetricName } from './metric-catalog';
+import { FINISH_REASONS, type FinishReason, type SaltScope } from './summary/model';
 
-type K6Metric = Trend | Counter | Rate;
+type K6Metric = Trend | Counter | Rate | Gauge;
 
 // k6 only allows custom metrics to be created in the init context: this module runs there once per VU.
 const registry = {} as Record<MetricName, K6Metric>;
 for (const m of METRICS) {
   registry[m.name] =
-    m.kind === 'trend' ? new Trend(m.name, 'time' in m && m.time) : m.kind === 'counter' ? new Counter(m.name) : new Rate(m.name);
+    m.kind === 'trend'
+      ? new Trend(m.name, 'time' in m && m.time)
+      : m.kind === 'counter'
+        ? new Counter(m.name)
+        : m.kind === 'gauge'
+          ? new Gauge(m.name)
+          : new Rate(m.name);
 }
 
 /** Tags every request's samples carry. `user` only when per-user tags are switched on. */
@@ -16,6 +23,8 @@ export interface RequestTags {
   org: string;
   model: string;
   test_type: string;
+  /** How the request's cache_salt was chosen (never the salt itself, which would be unbounded). */
+  salt_scope: SaltScope;
   transport: string;
   user?: string;
 }
@@ -23,6 +32,12 @@ export interface RequestTags {
 /** Adds one sample to a catalogue metric. */
 export function record(name: MetricName, value: number | boolean, tags: Record<string, string>): void {
   (registry[name] as { add(v: number | boolean, t?: Record<string, string>): void }).add(value, tags);
+}
+
+/** A response's finish_reason as a bounded tag value: anything unexpected is "other", none is "none". */
+export function finishReasonTag(reason: string | undefined): FinishReason {
+  if (reason === undefined) return 'none';
+  return (FINISH_REASONS as readonly string[]).indexOf(reason) >= 0 ? (reason as FinishReason) : 'other';
 }
 
 /** Extra figures the VU knows about a request beyond its response. */
@@ -52,6 +67,7 @@ export function recordRequest(o: ChatOutcome, tags: RequestTags, ctx: RequestCon
   if (o.chunks > 0 && o.tokenSource === 'usage') record('llm_tokens_per_chunk', o.completionTokens / o.chunks, t);
   if (o.e2eMs !== undefined && o.e2eMs > 0) record('llm_output_tokens_per_second', (o.completionTokens * 1000) / o.e2eMs, t);
   if (o.ttftMs !== undefined && o.ttftMs > 0) record('llm_prefill_tokens_per_second', (o.promptTokens * 1000) / o.ttftMs, t);
+  record('llm_finish_reason', 1, { ...t, reason: finishReasonTag(o.finishReason) });
   record('llm_output_tokens', o.completionTokens, t);
   record('llm_prompt_tokens', o.promptTokens, t);
   record('llm_completion_tokens', o.completionTokens, { ...t, token_source: o.tokenSource });

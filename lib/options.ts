@@ -3,6 +3,21 @@ import { buildScenarios } from './config/options';
 import { SUMMARY_TREND_STATS } from './summary/k6-data';
 import { summaryThresholds } from './summary/bookkeeping';
 import type { Run } from './run';
+import type { LoadTestConfig } from './config/schema';
+
+type UserThreshold = NonNullable<LoadTestConfig['spec']['thresholds']>[string][number];
+
+/** The config's thresholds in k6's form, added to the bookkeeping ones (a shared key keeps both). */
+function withUserThresholds(bookkeeping: Record<string, string[]>, user: Record<string, UserThreshold[]> | undefined): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = { ...bookkeeping };
+  for (const [key, list] of Object.entries(user ?? {})) {
+    const k6 = list.map((t) =>
+      typeof t === 'string' ? t : { threshold: t.threshold, abortOnFail: t.abortOnFail, ...(t.delayAbortEvalSec !== undefined ? { delayAbortEval: `${t.delayAbortEvalSec}s` } : {}) },
+    );
+    out[key] = [...(out[key] ?? []), ...k6];
+  }
+  return out;
+}
 
 /**
  * The k6 options of a run: scenarios from the load pattern, the sub-metric thresholds the summary
@@ -16,11 +31,14 @@ export function buildOptions(run: Run): Record<string, unknown> {
   const config = { ...run.config, spec: { ...spec, loadPattern: run.loadPattern } };
   return {
     scenarios: buildScenarios(config, run.sliceUsers),
-    thresholds: summaryThresholds(
-      run.orgs.map((o) => o.name),
-      spec.testTypes.map((t) => t.name),
-      ERROR_CATEGORIES,
-      ['usage', 'estimate'],
+    thresholds: withUserThresholds(
+      summaryThresholds(
+        run.orgs.map((o) => o.name),
+        spec.testTypes.map((t) => t.name),
+        ERROR_CATEGORIES,
+        ['usage', 'estimate'],
+      ),
+      spec.thresholds,
     ),
     summaryTrendStats: SUMMARY_TREND_STATS,
     insecureSkipTLSVerify: !spec.targets.tlsVerify,

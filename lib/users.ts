@@ -1,7 +1,7 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { counters, transportKind } from '#transport';
-import { SaltLedger, cacheSaltFor, type LedgerStore, type LedgerTicket } from './cache-salt';
+import { SaltLedger, cacheSaltFor, saltScopeOf, type LedgerStore, type LedgerTicket } from './cache-salt';
 import type { ChatOutcome } from './chat/analyze';
 import { sendWithRetries, type ChatTarget } from './chat/client';
 import { countsTowardStop } from './chat/retry-policy';
@@ -11,7 +11,7 @@ import { requestCostUSD, resolvePrice, type PriceTable, type ResolvedPrice } fro
 import { sampleDist, sampleIntDist } from './distributions';
 import type { DocumentLibrary } from './documents';
 import { COUNTER_FAILED, COUNTER_REQUESTS, type SetupData } from './lifecycle';
-import { RunLimits, type EndReason } from './limits';
+import { RunLimits, shareOfLimits, type EndReason } from './limits';
 import { record, recordRequest, type RequestTags } from './metrics';
 import { Conversation } from './questions/conversation';
 import { rngFrom } from './random';
@@ -20,6 +20,7 @@ import { recordRequest as recordSeries } from './series';
 import { planSession, type SessionPlan } from './session-plan';
 import { chooseModel } from './targeting';
 import type { ProvisionedUser } from './platform/types';
+import type { SharedCounters } from './transport/types';
 import type { TestType } from './config/schema';
 
 /** Why a session ended, the `reason` tag of llm_sessions. */
@@ -30,11 +31,14 @@ export interface VuState {
   run: Run;
   libraries: Record<string, DocumentLibrary>;
   ledger: SaltLedger;
-  limits: RunLimits | null;
+  /** Built on the first iteration: the instance's share of each limit is known only then. Null on stock k6. */
+  limits: RunLimits | null | undefined;
   budget: BudgetLedger | null;
   guard: FleetGuard | null;
   /** Budget scopes per org name, built on first use (they depend on this instance's share). */
   scopes: Record<string, BudgetScope[]>;
+  /** Whether this VU has set llm_org_budget_usd for its org. */
+  budgetPublished: boolean;
   warnedPrices: Record<string, boolean>;
 }
 
@@ -49,10 +53,11 @@ export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): V
     run,
     libraries,
     ledger: new SaltLedger(counterLedgerStore),
-    limits: counters ? new RunLimits(limits, counters) : null,
+    limits: counters ? undefined : null,
     budget: counters ? new BudgetLedger(counters) : null,
     guard: counters && limits.fleetGuard && limits.maxCostUSD !== undefined ? new FleetGuard(limits.fleetGuard, limits.maxCostUSD, run.runId, counters) : null,
     scopes: {},
+    budgetPublished: false,
     warnedPrices: {},
   };
 }
@@ -75,7 +80,14 @@ export function runIteration(vu: VuState, data: SetupData): void {
   // A VU tag, not only the options' test-wide tags: CLI --tag flags (the k6-operator adds instance_id)
   // replace those, and the fleet guard and dashboards select this run's series by testid.
   exec.vu.metrics.tags.testid = vu.run.runId;
+  exec.vu.metrics.tags.scenario_name = vu.run.config.metadata.name;
   const spec = vu.run.config.spec;
+  if (vu.limits === undefined) vu.limits = instanceLimits(vu, counters as SharedCounters);
+  if (!vu.budgetPublished) publishBudget(vu, data);
+  if (overran(vu, data)) {
+    abortRun(vu, 'maxDurationSec exceeded');
+    return;
+  }
   const user = userOfVu(data);
   const loop = exec.vu.iterationInScenario;
   const perUser = spec.userBehavior.sessionsPerUser;
@@ -114,7 +126,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
       const built = conversation.nextTurn();
       const type = conv.testType;
       const { model } = chooseModel(type.modelTargeting, { query_length: built.queryLength, prompt_tokens: built.promptTokensEstimate, turn: built.turn, has_document: built.hasDocument ? 1 : 0 }, spec.models.default, rng);
-      const tags: RequestTags = { org: user.org, model, test_type: type.name, transport: transportKind };
+      const tags: RequestTags = { org: user.org, model, test_type: type.name, salt_scope: saltScopeOf(type.cacheSalt), transport: transportKind };
       if (spec.metrics.perUserTags) tags.user = user.name;
       const salt = cacheSaltFor(type.cacheSalt, { runId: vu.run.runId, org: user.org, user: user.name });
       const key = user.keys[keyTurn++ % user.keys.length] as { secret: string };
@@ -128,8 +140,8 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
       const request = {
         model,
         messages: built.messages,
-        maxTokens: sampleIntDist(rng, spec.request.maxTokens, 'request.maxTokens'),
-        temperature: sampleDist(rng, spec.request.temperature, 'request.temperature'),
+        maxTokens: type.maxTokens ? sampleIntDist(rng, type.maxTokens, `testTypes.${type.name}.maxTokens`) : sampleIntDist(rng, spec.request.maxTokens, 'request.maxTokens'),
+        temperature: type.temperature ? sampleDist(rng, type.temperature, `testTypes.${type.name}.temperature`) : sampleDist(rng, spec.request.temperature, 'request.temperature'),
         stream: type.streamingResponse,
         includeUsage: spec.request.includeUsage,
         cacheSalt: salt,
@@ -137,7 +149,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
       let stop: SessionEnd | undefined;
       // Noted before sending: a concurrent request with the same salt and prefix then counts as "sent before".
       const ticket = vu.ledger.note(salt, built.messages);
-      const attempt: AttemptContext = { tags, model, salt, ticket, clientQueueFromMs: singleRequest ? startedMs : undefined, reservation: undefined };
+      const attempt: AttemptContext = { tags, model, salt, ticket, clientQueueFromMs: singleRequest ? startedMs : undefined, reservation: undefined, maxTokens: request.maxTokens };
       const worst = worstCaseCostUSD(priceOf(vu, model), built.promptTokensEstimate, request.maxTokens);
       const before = (): boolean => {
         const reserved = reserveBudget(vu, data, user, worst);
@@ -146,7 +158,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
           return false;
         }
         attempt.reservation = reserved;
-        const breach = vu.limits?.admit(() => sleep(0.005)) ?? null;
+        const breach = overran(vu, data, true) ? 'maxDurationSec exceeded' : (vu.limits?.admit(() => sleep(0.005)) ?? null);
         if (breach) {
           if (reserved) vu.budget?.settle(reserved, 0);
           stop = abortRun(vu, breach);
@@ -184,6 +196,7 @@ interface AttemptContext {
   clientQueueFromMs: number | undefined;
   /** The attempt's worst-case cost, held in the ledger until it settles. */
   reservation: Reservation | undefined;
+  maxTokens: number;
 }
 
 /** Records one attempt everywhere it counts (metrics, series, request log, limits); returns a breached limit. */
@@ -207,8 +220,30 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
     if (!o.ok) counters.add(COUNTER_FAILED, 1);
     recordSeries(counters, { tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost });
   }
-  if (requestLog) logRequest(o, a.tags, cacheHit, saltViolation);
+  if (requestLog) logRequest(o, a.tags, a.maxTokens, cacheHit, saltViolation);
   return vu.limits?.settle(!o.ok) ?? null;
+}
+
+/** This instance's share of the run: its segment of its cluster's slice of the users. */
+function instanceFraction(vu: VuState): number {
+  const slice = vu.run.sliceUsers / vu.run.totalUsers;
+  return slice * segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
+}
+
+/** The count limits this instance enforces: its share of each, so instances of one run never exceed them together. */
+function instanceLimits(vu: VuState, shared: SharedCounters): RunLimits {
+  return new RunLimits(shareOfLimits(vu.run.config.spec.limits, instanceFraction(vu)), shared);
+}
+
+/**
+ * True once the run has gone on past limits.maxDurationSec (plus the graceful stop for a request of a
+ * session already under way): the schedule ends there, so only a schedule replaced on the command line
+ * (k6 run --duration, --iterations) gets this far, and the limit must still hold.
+ */
+function overran(vu: VuState, data: SetupData, inSession = false): boolean {
+  const graceSec = inSession ? vu.run.loadPattern.gracefulStopSec : 0;
+  // One second of slack: setup() stamps startedAtMs a moment before the scenario's clock starts.
+  return Date.now() - data.startedAtMs > (vu.run.config.spec.limits.maxDurationSec + graceSec + 1) * 1000;
 }
 
 const exhaustedKey = (org: string) => `budget:exhausted:${org}`;
@@ -234,8 +269,7 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
   if (maxCost !== undefined) {
     // With the fleet guard, Prometheus enforces the fleet total and each instance may spend up to all of it.
     // Otherwise each instance spends its own share: its segment of its cluster's slice of the users.
-    const slice = vu.run.sliceUsers / vu.run.totalUsers;
-    const fraction = vu.guard ? 1 : slice * segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
+    const fraction = vu.guard ? 1 : instanceFraction(vu);
     scopes.push({ kind: 'test', key: 'test', limitUSD: maxCost * fraction });
   }
   const budget = vu.run.orgs[user.orgIndex - 1]?.budget;
@@ -275,6 +309,14 @@ function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amou
     shared?.add(exhaustedKey(user.org), 1);
     return 'budget_exhausted';
   }
+}
+
+/** Sets llm_org_budget_usd for the VU's org once: the figure dashboards divide its spend by. */
+function publishBudget(vu: VuState, data: SetupData): void {
+  vu.budgetPublished = true;
+  const user = userOfVu(data);
+  const limit = vu.run.orgs[user.orgIndex - 1]?.budget?.limitUSD;
+  if (limit !== undefined) record('llm_org_budget_usd', limit, { org: user.org });
 }
 
 /** warnAtUSD: logs once per process and counts llm_budget_warnings when an org's spend crosses it. */
@@ -318,7 +360,7 @@ function abortRun(vu: VuState, reason: EndReason): SessionEnd {
   return 'limit';
 }
 
-function logRequest(o: ChatOutcome, tags: RequestTags, cacheHit: boolean, saltViolation: boolean | undefined): void {
+function logRequest(o: ChatOutcome, tags: RequestTags, maxTokens: number, cacheHit: boolean, saltViolation: boolean | undefined): void {
   console.log(
     JSON.stringify({
       request: {
@@ -332,6 +374,9 @@ function logRequest(o: ChatOutcome, tags: RequestTags, cacheHit: boolean, saltVi
         ttftMs: o.ttftMs ?? null,
         tpotMs: o.tpotMs ?? null,
         e2eMs: o.e2eMs ?? null,
+        attemptMs: o.attemptMs ?? null,
+        finishReason: o.finishReason ?? null,
+        maxTokens,
         itlMs: o.itlMs,
         cacheHit,
         saltViolation: saltViolation ?? null,

@@ -45,7 +45,7 @@ export const options = {
   summaryTrendStats: ['avg', 'min', 'med', 'p(90)', 'p(95)', 'p(99)', 'max', 'count'],
 };
 
-const tags = { org: 'bench', model, test_type: 'bench', transport: transportKind };
+const tags = { org: 'bench', model, test_type: 'bench', salt_scope: 'none' as const, transport: transportKind };
 const target = { routerUrl: baseUrl, apiKey, timeoutMs: 60_000, idleTimeoutMs: 30_000, tags: { model, test_type: 'bench' } };
 const chat = { model, messages: [{ role: 'user' as const, content: prompt }], maxTokens, temperature: 0, stream: true, includeUsage: true };
 

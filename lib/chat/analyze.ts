@@ -33,6 +33,8 @@ export interface ChatOutcome {
   sentAtMs?: number;
   /** The platform's x-request-id, to join a request with server-side records. */
   requestId?: string;
+  /** Wall time the attempt took, failed ones included: what bounds a request that hangs. */
+  attemptMs?: number;
 }
 
 /** What the analysis needs to know about the request it answers. */

@@ -23,6 +23,7 @@ export interface AttemptHooks {
 
 /** Sends one chat completion and analyses the response. */
 export function sendChat(target: ChatTarget, spec: ChatRequestSpec, promptTokensEstimate: number): ChatOutcome {
+  const startedMs = Date.now();
   const res = send({
     method: 'POST',
     url: `${target.routerUrl.replace(/\/+$/, '')}/v1/chat/completions`,
@@ -32,7 +33,9 @@ export function sendChat(target: ChatTarget, spec: ChatRequestSpec, promptTokens
     timeoutMs: target.timeoutMs,
     idleTimeoutMs: target.idleTimeoutMs,
   });
-  const outcome = analyzeResponse(res, { transport: transportKind, promptTokensEstimate, nowMs: Date.now() });
+  const nowMs = Date.now();
+  const outcome = analyzeResponse(res, { transport: transportKind, promptTokensEstimate, nowMs });
+  outcome.attemptMs = nowMs - startedMs;
   const requestId = res.headers['X-Request-Id'];
   if (requestId !== undefined) outcome.requestId = requestId;
   return outcome;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseCondition } from './conditions';
+import { thresholdExpressionProblem, thresholdKeyProblem } from './thresholds';
 
 // k6's JS engine must not depend on zod compiling parsers with `new Function`; the interpreter path is
 // equivalent and the config is parsed once per process, so its speed does not matter.
@@ -193,6 +194,31 @@ const LimitsSchema = strict({
 }).superRefine((l, ctx) => {
   if (l.fleetGuard && l.maxCostUSD === undefined) issue(ctx, ['fleetGuard'], 'guards maxCostUSD, which is not set');
 });
+
+const ThresholdSchema = z.union([
+  z.string(),
+  strict({
+    threshold: z.string().describe('the expression, e.g. p(95)<2000'),
+    abortOnFail: z.boolean().default(false).describe('stop the run as soon as it fails'),
+    delayAbortEvalSec: z.number().min(0).optional().describe('seconds before abortOnFail is judged (let samples accumulate)'),
+  }),
+]);
+
+const ThresholdsSchema = z
+  .record(z.string(), z.array(ThresholdSchema).min(1))
+  .superRefine((all, ctx) => {
+    for (const [key, list] of Object.entries(all)) {
+      const keyProblem = thresholdKeyProblem(key);
+      if (keyProblem) {
+        issue(ctx, [key], keyProblem);
+        continue;
+      }
+      list.forEach((t, i) => {
+        const problem = thresholdExpressionProblem(key, typeof t === 'string' ? t : t.threshold);
+        if (problem) issue(ctx, typeof t === 'string' ? [key, i] : [key, i, 'threshold'], problem);
+      });
+    }
+  });
 
 /** Scenario names scenarioMix understands, and which test types each one draws from. */
 export const SCENARIO_NAMES = ['simple-question-answering', 'document-analysis', 'multi-turn-conversation'] as const;
@@ -397,6 +423,9 @@ const SpecShape = {
   metrics: strict({ perUserTags: z.boolean().default(false).describe('tag metrics with the user (high cardinality)') })
     .prefault({})
     .describe('metric options'),
+  thresholds: ThresholdsSchema.optional().describe(
+    'pass/fail criteria: k6 threshold expressions per metric (llm_* or a k6 built-in, optionally {tag:value}); a failure makes k6 exit 99 and is a failed case in junit.xml',
+  ),
   loadPattern: LoadPatternSchema.optional().describe(
     'phases of load; default: closed model ramping to all users over min(30 s, 10% of maxDurationSec), then sustained until maxDurationSec',
   ),

@@ -25,7 +25,7 @@ const pauseSec = Number(__ENV.PAUSE_SEC || '1');
 
 /** One request, recorded exactly as the config-driven load test records its requests. */
 export default function fixedPrompt(): void {
-  const tags = { org: 'static', model, test_type: 'fixed_prompt', transport: transportKind };
+  const tags = { org: 'static', model, test_type: 'fixed_prompt', salt_scope: 'none' as const, transport: transportKind };
   const outcome = sendChat(
     { routerUrl: baseUrl, apiKey, timeoutMs: 60_000, idleTimeoutMs: 30_000, tags: { model, test_type: 'fixed_prompt' } },
     { model, messages: [{ role: 'user', content: prompt }], maxTokens, temperature: 0, stream: true, includeUsage: true },

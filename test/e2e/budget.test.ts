@@ -164,6 +164,25 @@ describe('two k6 instances side by side (execution segments, as two pods)', () =
     expect(spend / 0.5).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('each gets its share of maxRequests and maxConcurrentReqs, so together they keep both', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel({ gapMs: 5 }) } });
+    const runId = `pods-counts-${Date.now()}`;
+    const yaml = scenarioYaml({
+      users: { perOrg: { min: 10, max: 10 } },
+      userBehavior: { thinkTimeSeconds: { base: 0.01, variance: 0, distribution: 'uniform', min: 0.01, max: 0.01 } },
+      limits: { maxRequests: 40, maxConcurrentReqs: 4, maxDurationSec: 30 },
+      loadPattern: { phases: [{ kind: 'sustain', durationSec: 30, target: 10 }] },
+    });
+    const [a, b] = await Promise.all([runLoadtest(s, yaml, { runId, args: pod(1, '0:1/2') }), runLoadtest(s, yaml, { runId, args: pod(2, '1/2:1') })]);
+    const state = (await (await fetch(`${s.adminUrl}/_sim/state`)).json()) as { inFlight: { maxInFlight: number } };
+    const requests = ((await (await fetch(`${s.routerUrl}/_sim/requests`)).json()) as { requests: unknown[] }).requests;
+    console.log(`two pods sharing maxRequests 40 and maxConcurrentReqs 4: the sim saw ${requests.length} requests, at most ${state.inFlight.maxInFlight} in flight`);
+    for (const run of [a, b]) expect((run.summary?.run as { endReason: string }).endReason).toBe('maxRequests reached');
+    expect(requests.length).toBeLessThanOrEqual(40);
+    expect(requests.length).toBeGreaterThanOrEqual(38);
+    expect(state.inFlight.maxInFlight).toBeLessThanOrEqual(4);
+  });
+
   it('with the fleet guard, Prometheus sees the fleet spend and the guard stops both', async () => {
     const prom = await startPrometheus();
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunLimits } from '../../lib/limits';
+import { RunLimits, shareOfLimits } from '../../lib/limits';
 import { FakeCounters } from './helpers/fake-counters';
 
 const counters = () => new FakeCounters();
@@ -49,5 +49,17 @@ describe('test-wide limits', () => {
     expect(l.stop('maxCostUSD reached')).toBe('maxCostUSD reached');
     expect(l.admit(never)).toBe('maxCostUSD reached');
     expect(l.stop('maxErrorRate exceeded')).toBe('maxCostUSD reached');
+  });
+});
+
+describe("an instance's share of the count limits", () => {
+  it('halves maxRequests and maxConcurrentReqs for half the run, rounding down so two halves keep the limit', () => {
+    expect(shareOfLimits({ ...base, maxRequests: 41, maxConcurrentReqs: 5 }, 0.5)).toMatchObject({ maxRequests: 20, maxConcurrentReqs: 2 });
+  });
+  it('keeps at least one of each, and leaves unset limits and the error-rate settings alone', () => {
+    expect(shareOfLimits({ ...base, maxRequests: 3 }, 0.1)).toEqual({ ...base, maxRequests: 1, maxConcurrentReqs: undefined });
+  });
+  it('a whole run keeps the limits exactly, despite float noise in the fraction', () => {
+    expect(shareOfLimits({ ...base, maxRequests: 30, maxConcurrentReqs: 3 }, (1 / 3) * 3)).toMatchObject({ maxRequests: 30, maxConcurrentReqs: 3 });
   });
 });

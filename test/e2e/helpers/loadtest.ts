@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSim, type RunningSim, type SimConfigInput } from '../../../sim/index';
+import type { ChildProcess } from 'node:child_process';
 import { bundle, runK6, type K6Run } from './k6';
 
 /** One sim request record as /_sim/requests serves it (the fields the tests read). */
@@ -36,6 +37,10 @@ export interface LoggedRequest {
   ttftMs: number | null;
   tpotMs: number | null;
   e2eMs: number | null;
+  /** Wall time of the attempt, failed ones included. */
+  attemptMs: number | null;
+  finishReason: string | null;
+  maxTokens: number;
   itlMs: number[];
   thinkMs?: number;
   cacheHit: boolean;
@@ -65,7 +70,7 @@ export function sim(config: SimConfigInput = {}): Promise<RunningSim> {
 export async function runLoadtest(
   s: RunningSim,
   yaml: string,
-  opts: { runId?: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; stock?: boolean; cwd?: string } = {},
+  opts: { runId?: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; stock?: boolean; cwd?: string; onSpawn?: (child: ChildProcess) => void } = {},
 ): Promise<LoadtestRun> {
   const dir = mkdtempSync(join(tmpdir(), 'loadtest-e2e-'));
   const cwd = opts.cwd ?? dir;
@@ -78,6 +83,7 @@ export async function runLoadtest(
     {
       cwd,
       timeoutMs: opts.timeoutMs ?? 300_000,
+      ...(opts.onSpawn ? { onSpawn: opts.onSpawn } : {}),
       env: {
         CONFIG: configPath,
         RUN_ID: runId,

@@ -1,0 +1,69 @@
+/**
+ * spec.thresholds: the run's pass/fail criteria as k6 threshold expressions (k6 exits 99 when one fails,
+ * and junit.xml lists each as a test case). Checked here, before k6 sees them, so a misspelt metric or a
+ * statistic the metric does not have is a config error naming its path, not a silent never-failing threshold.
+ */
+import { METRICS, type MetricKind } from '../metric-catalog';
+
+/** k6's built-in metrics a threshold may name, by kind. */
+const K6_BUILTINS: Record<string, MetricKind> = {
+  http_reqs: 'counter',
+  http_req_duration: 'trend',
+  http_req_waiting: 'trend',
+  http_req_blocked: 'trend',
+  http_req_connecting: 'trend',
+  http_req_tls_handshaking: 'trend',
+  http_req_sending: 'trend',
+  http_req_receiving: 'trend',
+  http_req_failed: 'rate',
+  iterations: 'counter',
+  iteration_duration: 'trend',
+  dropped_iterations: 'counter',
+  data_sent: 'counter',
+  data_received: 'counter',
+  checks: 'rate',
+  vus: 'gauge',
+  vus_max: 'gauge',
+};
+
+/** The statistics k6 evaluates per metric kind. */
+const STATS_BY_KIND: Record<MetricKind, RegExp> = {
+  trend: /^(avg|min|max|med|p\((\d{1,2}(\.\d+)?|100)\))$/,
+  counter: /^(count|rate)$/,
+  rate: /^rate$/,
+  gauge: /^(value|min|max)$/,
+};
+
+const KEY = /^([a-z][a-z0-9_]*)(\{([^{}]+)\})?$/;
+const EXPRESSION = /^\s*([a-z]+(\([0-9.]+\))?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(\.\d+)?)\s*$/;
+
+function kindOf(metric: string): MetricKind | undefined {
+  const custom = METRICS.find((m) => m.name === metric);
+  return custom ? custom.kind : K6_BUILTINS[metric];
+}
+
+/** Why a threshold key (`metric` or `metric{tag:value}`) cannot be used, or null when it can. */
+export function thresholdKeyProblem(key: string): string | null {
+  const m = KEY.exec(key);
+  if (!m) return 'must be a metric name, optionally with one {tag:value,...} selector, e.g. llm_ttft{test_type:cached}';
+  const metric = m[1] as string;
+  if (!kindOf(metric)) return `unknown metric "${metric}"; use an llm_* metric from docs/metrics.md or a k6 built-in such as http_req_failed`;
+  const selector = m[3];
+  if (selector !== undefined) {
+    for (const pair of selector.split(',')) {
+      if (!/^[a-z_][a-z0-9_]*:[^:]+$/.test(pair.trim())) return `selector "{${selector}}" must be tag:value pairs separated by commas`;
+    }
+  }
+  return null;
+}
+
+/** Why an expression cannot be evaluated on the metric of `key`, or null when it can. */
+export function thresholdExpressionProblem(key: string, expression: string): string | null {
+  const m = EXPRESSION.exec(expression);
+  if (!m) return `"${expression}" must be <statistic> <operator> <number>, e.g. p(95)<2000 or rate<0.01`;
+  const kind = kindOf(KEY.exec(key)?.[1] ?? '');
+  if (kind && !STATS_BY_KIND[kind].test(m[1] as string)) {
+    return `${m[1]} is not a statistic of ${kind} metrics (use ${kind === 'trend' ? 'avg, min, max, med or p(N)' : kind === 'counter' ? 'count or rate' : kind === 'rate' ? 'rate' : 'value, min or max'})`;
+  }
+  return null;
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { thresholdExpressionProblem, thresholdKeyProblem } from '../../../lib/config/thresholds';
+
+describe('spec.thresholds', () => {
+  it('accepts catalogue and k6 built-in metrics, with or without a tag selector', () => {
+    for (const key of ['llm_ttft', 'llm_requests{org:acme}', 'llm_ttft{test_type:cached,model:gpt-4o}', 'http_req_failed', 'checks']) {
+      expect(thresholdKeyProblem(key), key).toBeNull();
+    }
+  });
+
+  it('accepts the statistics each metric kind has', () => {
+    const ok: [string, string][] = [
+      ['llm_ttft', 'p(95)<2000'],
+      ['llm_ttft', 'p(99.9) <= 5000'],
+      ['llm_tpot', 'avg<50'],
+      ['llm_cost_usd', 'count<5'],
+      ['llm_requests', 'rate>1'],
+      ['llm_request_failed', 'rate<0.01'],
+      ['vus', 'value>0'],
+    ];
+    for (const [key, expr] of ok) expect(thresholdExpressionProblem(key, expr), `${key}: ${expr}`).toBeNull();
+  });
+
+  it('names what is wrong: an unknown metric, a statistic of another kind, an expression k6 cannot parse', () => {
+    expect(thresholdKeyProblem('llm_tfft')).toMatch(/unknown metric "llm_tfft"/);
+    expect(thresholdKeyProblem('llm_ttft{')).toMatch(/metric name/);
+    expect(thresholdExpressionProblem('llm_cost_usd', 'p(95)<1')).toMatch(/not a statistic of counter metrics \(use count or rate\)/);
+    expect(thresholdExpressionProblem('llm_ttft', 'rate<1')).toMatch(/not a statistic of trend metrics/);
+    expect(thresholdExpressionProblem('llm_ttft', 'p(95)')).toMatch(/must be <statistic> <operator> <number>/);
+  });
+});
