@@ -292,6 +292,8 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
  * users stop (org budgets). Returns the reservation, undefined when no budget applies, or why to stop.
  */
 function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amountUSD: number): Reservation | undefined | SessionEnd {
+  // Another user of the org was refused (a 402, or the ledger): stop before sending rather than earn a 402 each.
+  if (shared?.get(exhaustedKey(user.org))) return 'budget_exhausted';
   if (!vu.budget) return undefined;
   if (vu.guard?.exhausted()) return abortRun(vu, 'maxCostUSD reached across the fleet');
   const scopes = scopesFor(vu, data, user);
@@ -364,6 +366,8 @@ function logRequest(o: ChatOutcome, tags: RequestTags, maxTokens: number, cacheH
   console.log(
     JSON.stringify({
       request: {
+        // The user's session: its VU and iteration, so tests can follow one session's questions.
+        session: `${exec.vu.idInTest}:${exec.vu.iterationInScenario}`,
         requestId: o.requestId ?? null,
         org: tags.org,
         testType: tags.test_type,

@@ -68,6 +68,7 @@ export function handleSummary(data: K6SummaryData): Record<string, string> {
   const summary = buildSummary(data, {
     runId: __ENV.RUN_ID || 'bench',
     scenarioName: 'bench',
+    labels: {},
     seed: 0,
     transport: transportKind,
     startedAt: new Date(Date.now() - durationMs).toISOString(),

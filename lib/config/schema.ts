@@ -259,7 +259,7 @@ const ModelTargetingSchema = strict({
     )
     .optional()
     .describe('first matching rule picks the tier'),
-  defaultTarget: z.enum(TIERS).optional().describe('tier when no rule matches; default: the first tier with models (slm, medium, large)'),
+  defaultTarget: z.enum(TIERS).optional().describe('tier when no rule matches; default: the first tier with models (slm, medium, large) that no rule targets, else the first with models'),
 });
 
 const CacheSaltSchema = z
@@ -558,6 +558,10 @@ const SpecSchema = strict(SpecShape).superRefine((spec, ctx) => {
 export const API_VERSION = 'loadtest.ai-aas.dev/v1';
 export const KIND = 'LoadTestScenario';
 
+// Kubernetes label syntax, so the labels can go on the TestRun unchanged.
+const K8S_LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const K8S_LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
 /** The whole config document. */
 export const LoadTestConfigSchema = strict({
   apiVersion: z.literal(API_VERSION).describe(`always ${API_VERSION}`),
@@ -565,8 +569,11 @@ export const LoadTestConfigSchema = strict({
   metadata: strict({
     name: dnsLabel.describe('scenario name; becomes part of run ids and Kubernetes names'),
     namespace: z.string().min(1).optional().describe('Kubernetes namespace for cluster runs'),
-    labels: z.record(z.string(), z.string()).optional().describe('free-form labels'),
-    annotations: z.record(z.string(), z.string()).optional().describe('free-form annotations'),
+    labels: z
+      .record(z.string().regex(K8S_LABEL_KEY, 'must be a Kubernetes label key ([prefix/]name, name up to 63 of [A-Za-z0-9-_.])'), z.string().regex(K8S_LABEL_VALUE, 'must be a Kubernetes label value (up to 63 of [A-Za-z0-9-_.], alphanumeric at both ends)'))
+      .optional()
+      .describe('labels: in summary.json (run.labels) and on the Kubernetes TestRun'),
+    annotations: z.record(z.string(), z.string()).optional().describe('annotations: on the Kubernetes TestRun'),
   }).describe('identity of the scenario'),
   spec: SpecSchema.describe('what to provision, how users behave, what to hit, and the limits'),
 });

@@ -1,34 +1,18 @@
 /**
  * What a fleet report takes from the run's config (`npm run report -- --config FILE`), which Prometheus does not
- * hold: org budgets, test-type weights, the seed and the configured think time. It has the RunInfo shape a single
- * run's report is built from, filled the way lib/report.ts runInfo() fills it.
+ * hold: org budgets, test-type weights, labels, the seed and the configured think time: the same part of RunInfo a
+ * single run's report takes from its config (lib/summary/config-info.ts).
  */
-import { expectedThinkTimeMs } from '../distributions';
 import type { LoadTestConfig } from '../config/schema';
-import type { RunInfo } from '../summary/model';
+import { configInfo, type ConfigInfo } from '../summary/config-info';
 import type { TenantPlan } from '../tenants';
 import type { FleetData } from './model';
 
-export type FleetConfig = Pick<RunInfo, 'scenarioName' | 'seed' | 'orgs' | 'testTypes' | 'thinkTime'>;
-
-function orgOf(o: TenantPlan['orgs'][number]): RunInfo['orgs'][number] {
-  const org: RunInfo['orgs'][number] = { name: o.name, users: o.userCount };
-  if (o.budget?.limitUSD !== undefined) org.budgetUSD = o.budget.limitUSD;
-  if (o.budget?.dailyUSD !== undefined) org.dailyBudgetUSD = o.budget.dailyUSD;
-  return org;
-}
+export type FleetConfig = ConfigInfo;
 
 /** The config's figures for the fleet report; `plan` is the tenant plan the pods derived from the same config. */
 export function fleetConfig(config: LoadTestConfig, plan: TenantPlan): FleetConfig {
-  const spec = config.spec;
-  const think = spec.userBehavior.thinkTimeSeconds;
-  return {
-    scenarioName: config.metadata.name,
-    seed: spec.run.seed,
-    orgs: plan.orgs.map(orgOf),
-    testTypes: spec.testTypes.map((t) => ({ name: t.name, weight: t.weight })),
-    thinkTime: { configuredMeanMs: expectedThinkTimeMs(think), minMs: think.min * 1000, maxMs: think.max * 1000, distribution: think.distribution },
-  };
+  return configInfo(config, plan.orgs);
 }
 
 /**

@@ -5,6 +5,7 @@
  * and think time, thresholds, checks, min/max of trends); those stay null, or empty where the model has no null,
  * unless the run's config is given (FleetConfig), which supplies the config's share of them.
  */
+import { configuredShares } from '../summary/build';
 import { unavailableCalibration } from '../self-calibration';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../summary/model';
 import type { FinishReason, Histogram, OrgCost, SaltScope, Series, SeriesWindow, Stats, Summary, TestTypeFigures } from '../summary/model';
@@ -144,16 +145,15 @@ function errorCategories(data: FleetData): Record<string, number> {
   return out;
 }
 
-// The configured weights live in the config, not in Prometheus; shares as lib/summary/build.ts testTypeFigures.
+// The configured weights live in the config, not in Prometheus; shares as a single run's report works them out.
 function testTypes(data: FleetData, requests: number, config: FleetConfig | undefined): Record<string, TestTypeFigures> {
   const counts = byLabel(data.counters.requestsByTestType, 'test_type');
   const weights = new Map((config?.testTypes ?? []).map((t) => [t.name, t.weight]));
-  const weightSum = Array.from(weights.values()).reduce((s, w) => s + w, 0);
+  const shares = config ? configuredShares(config) : null;
   const out: Record<string, TestTypeFigures> = {};
   for (const name of configuredFirst(Array.from(weights.keys()), counts.keys())) {
     const n = counts.get(name) ?? null;
-    const weight = weights.get(name) ?? null;
-    out[name] = { requests: n, share: ratio(n, requests), configuredWeight: weight, configuredShare: ratio(weight, weightSum) };
+    out[name] = { requests: n, share: ratio(n, requests), configuredWeight: weights.get(name) ?? null, configuredShare: shares?.[name] ?? null };
   }
   return out;
 }
@@ -210,6 +210,7 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
     run: {
       id: data.runId,
       name: data.name,
+      labels: config?.labels ?? {},
       seed: config?.seed ?? null,
       transport: transport(data),
       startedAt: new Date(data.firstSampleMs).toISOString(),

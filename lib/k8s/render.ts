@@ -127,7 +127,8 @@ export function render(input: RenderInput): Rendered {
   const namespace = o.namespace ?? config.metadata.namespace ?? DEFAULT_NAMESPACE;
   const usersPerPod = o.usersPerPod ?? DEFAULT_USERS_PER_POD;
   const parallelism = chooseParallelism(input.users, usersPerPod, o.parallelism);
-  const labels = { ...MANAGED_BY, [RUN_ID_LABEL]: name, 'loadtest.ai-aas.dev/scenario': config.metadata.name };
+  // The config's own labels first: the harness's, which the launcher selects by, always win.
+  const labels = { ...(config.metadata.labels ?? {}), ...MANAGED_BY, [RUN_ID_LABEL]: name, 'loadtest.ai-aas.dev/scenario': config.metadata.name };
 
   const data: Record<string, string> = { 'config.yaml': input.configText };
   const binaryData: Record<string, string> = {};
@@ -179,6 +180,7 @@ export function render(input: RenderInput): Rendered {
       resources: runnerResources(Math.ceil(input.users / parallelism)),
     },
   };
-  const testRun: K8sObject = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name, namespace, labels }, spec };
+  const annotations = config.metadata.annotations;
+  const testRun: K8sObject = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) }, spec };
   return { name, namespace, parallelism, configMap, testRun, configMapBytes };
 }

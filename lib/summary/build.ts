@@ -78,8 +78,8 @@ function orgCosts(data: K6SummaryData, run: RunInfo): OrgCost[] {
   });
 }
 
-// The sampler's own arithmetic (scenarioMix included), so configuredShare is what share should converge to.
-function configuredShares(run: RunInfo): Record<string, number> | null {
+/** Each test type's configured share by the sampler's own arithmetic (scenarioMix included); null for a mix it refuses. */
+export function configuredShares(run: Pick<RunInfo, 'testTypes' | 'scenarioMix'>): Record<string, number> | null {
   try {
     return testTypeShares(run.testTypes, run.scenarioMix);
   } catch {
@@ -140,6 +140,7 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     run: {
       id: run.runId,
       name: run.scenarioName,
+      labels: run.labels,
       seed: run.seed,
       transport: run.transport,
       startedAt: run.startedAt,

@@ -26,6 +26,8 @@ export type SaltScope = (typeof SALT_SCOPES)[number];
 export interface RunInfo {
   runId: string;
   scenarioName: string;
+  /** metadata.labels of the config. */
+  labels: Record<string, string>;
   seed: number | string;
   transport: TransportKind;
   /** ISO 8601 time the test started. */
@@ -140,6 +142,8 @@ export interface Summary {
   run: {
     id: string;
     name: string;
+    /** The config's metadata.labels; empty when it has none or the report was built without the config. */
+    labels: Record<string, string>;
     /** null when not known (a fleet report from Prometheus). */
     seed: number | string | null;
     transport: TransportKind;

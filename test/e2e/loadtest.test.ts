@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { expectedThinkTimeMs } from '../../lib/distributions';
 import type { RunningSim } from '../../sim/index';
 import { bundle, repoRoot, runK6 } from './helpers/k6';
-import { runLoadtest, sim, type LoadtestRun, type SimRequest } from './helpers/loadtest';
+import { runLoadtest, sim, type LoadtestRun, type LoggedRequest, type SimRequest } from './helpers/loadtest';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
 let running: RunningSim | undefined;
@@ -370,6 +370,93 @@ describe('bad input', () => {
   });
 });
 
+describe('errorHandling', () => {
+  it('a 429 is retried after the Retry-After the platform asked for, not the shorter backoff', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel({ faults: { http429: 0.3, retryAfterSeconds: 1 } }) } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(
+      s,
+      scenarioYaml({
+        userBehavior: { errorHandling: { retryAttempts: 3, retryBackoffMs: 10, stopOnErrors: 1000 } },
+        loadPattern: { phases: [{ kind: 'sustain', durationSec: 5, target: 4 }] },
+      }),
+    );
+    expect(run.code, run.stderr.slice(-1500)).toBe(0);
+    const byKey = new Map<string, SimRequest[]>();
+    for (const r of run.simRequests) byKey.set(r.keyId as string, [...(byKey.get(r.keyId as string) ?? []), r]);
+    const waits: number[] = [];
+    for (const list of byKey.values()) {
+      list.sort((a, b) => a.receivedMonoMs - b.receivedMonoMs);
+      list.forEach((r, i) => {
+        const next = list[i + 1];
+        if (r.status === 429 && next) waits.push(next.receivedMonoMs - r.receivedMonoMs);
+      });
+    }
+    console.log(`Retry-After 1 s: ${waits.length} retries after a 429, waits ${Math.min(...waits).toFixed(0)}-${Math.max(...waits).toFixed(0)} ms`);
+    expect(waits.length).toBeGreaterThan(3);
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(995);
+  });
+
+  it('stopOnErrors ends a user\'s session after that many errors; ignoreErrorCodes do not count', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel({ faults: { http500: 1 } }), 'm-502': fastModel({ faults: { http502: 1 } }) } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(
+      s,
+      scenarioYaml({
+        users: { perOrg: { min: 2, max: 2 } },
+        userBehavior: { questionsPerSession: { min: 6, max: 6 }, errorHandling: { retryAttempts: 0, stopOnErrors: 2, ignoreErrorCodes: [502] } },
+        testTypes: [
+          { name: 'counted', weight: 1, questionStrategy: 'mixed' },
+          { name: 'ignored', weight: 1, questionStrategy: 'mixed', modelTargeting: { mediumModels: ['m-502'] } },
+        ],
+        loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 2 }] },
+      }),
+    );
+    expect(run.code, run.stderr.slice(-1500)).toBe(0);
+    // Every request fails; a session of 6 questions ends at its second counted (500) error, however many ignored 502s came between.
+    const sessions = splitSessions(run.log);
+    expect(sessions.length).toBeGreaterThan(2);
+    for (const s_ of sessions) {
+      const counted = s_.filter((l) => l.status === 500).length;
+      expect(counted === 2 || (counted < 2 && s_.length === 6), `session ${s_.map((l) => l.status).join(',')}`).toBe(true);
+      if (counted === 2) expect(s_[s_.length - 1]?.status).toBe(500);
+    }
+  });
+});
+
+describe('the static adapter (any OpenAI-compatible endpoint)', () => {
+  it('uses the given keys, provisions and revokes nothing, and leaks no key', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const keys = [await issueKey(s), await issueKey(s, 'second')];
+    const run = await runLoadtest(
+      s,
+      scenarioYaml({ platform: { adapter: 'static' }, users: { perOrg: { min: 3, max: 3 } }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 3 }] } }),
+      { env: { LOADTEST_API_KEYS: keys.join(','), AIAAS_ADMIN_PASSWORD: '' } },
+    );
+    expect(run.code, run.stderr.slice(-1500)).toBe(0);
+    expect(run.log.length).toBeGreaterThan(5);
+    expect(run.log.every((l) => l.ok)).toBe(true);
+    expect(new Set(run.simRequests.map((r) => r.keyId)).size).toBe(2);
+    expect(run.simState.orgs.map((o) => o.name).sort()).toEqual(['example', 'second']);
+    expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toHaveLength(2);
+    const outputs = [run.stdout, run.stderr, ...Object.values(run.files), run.log.map((l) => JSON.stringify(l)).join('\n')];
+    for (const key of keys) for (const text of outputs) expect(text.includes(key)).toBe(false);
+  });
+});
+
+/** A user's requests split into sessions: the request log holds each VU's requests in order, and a session's questions are consecutive. */
+function splitSessions(log: LoggedRequest[]): LoggedRequest[][] {
+  const sessions: LoggedRequest[][] = [];
+  const open = new Map<string, LoggedRequest[]>();
+  for (const l of log) {
+    const key = l.session;
+    if (!open.has(key)) {
+      open.set(key, []);
+      sessions.push(open.get(key) as LoggedRequest[]);
+    }
+    (open.get(key) as LoggedRequest[]).push(l);
+  }
+  return sessions;
+}
+
 describe('custom scenario from the library', () => {
   it('scenarios/examples/fixed-prompt.ts streams with a given key and records llm_* metrics', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
@@ -385,15 +472,15 @@ describe('custom scenario from the library', () => {
 });
 
 /** Provisions one key on the sim through its admin API, as a user of the static adapter would have. */
-async function issueKey(s: RunningSim): Promise<string> {
+async function issueKey(s: RunningSim, name = 'example'): Promise<string> {
   const post = async (path: string, body: unknown, token?: string, method = 'POST') => {
     const r = await fetch(`${s.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
     if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
     return (await r.json()) as Record<string, string>;
   };
   const { access_token: token } = await post('/v1/auth/login', { email: s.config.admin.email, password: s.config.admin.password });
-  const org = await post('/v1/orgs', { name: 'example', slug: 'example' }, token);
-  const invite = await post(`/v1/orgs/${org.orgId}/invites`, { email: 'user@example.invalid' }, token);
+  const org = await post('/v1/orgs', { name, slug: name }, token);
+  const invite = await post(`/v1/orgs/${org.orgId}/invites`, { email: `user@${name}.invalid` }, token);
   await post(`/v1/orgs/${org.orgId}/users/${invite.inviteId}`, { status: 'active' }, token, 'PATCH');
   return (await post(`/v1/orgs/${org.orgId}/users/${invite.inviteId}/api-keys`, {}, token)).secret as string;
 }

@@ -10,10 +10,14 @@ describe('model targeting', () => {
   it('a matching rule picks its tier (the seed config: short queries go to the SLM)', () => {
     expect(chooseModel(targeting, facts(40), 'x', seed())).toEqual({ model: 'gpt-3.5-turbo', tier: 'slm' });
   });
-  it('without a matching rule the default tier, else the first tier with models, is used', () => {
-    expect(chooseModel({ ...targeting, defaultTarget: 'medium' }, facts(400), 'x', seed())).toEqual({ model: 'gpt-4o', tier: 'medium' });
-    expect(chooseModel(targeting, facts(400), 'x', seed()).tier).toBe('slm');
+  it('without a matching rule defaultTarget is used', () => {
+    expect(chooseModel({ ...targeting, defaultTarget: 'slm' }, facts(400), 'x', seed())).toEqual({ model: 'gpt-3.5-turbo', tier: 'slm' });
+  });
+  it('without a matching rule or defaultTarget, the first listed tier no rule targets (the seed: longer queries go to medium)', () => {
+    expect(chooseModel(targeting, facts(400), 'x', seed())).toEqual({ model: 'gpt-4o', tier: 'medium' });
     expect(chooseModel({ mediumModels: ['gpt-4o'] }, facts(400), 'x', seed())).toEqual({ model: 'gpt-4o', tier: 'medium' });
+    const allTargeted = { slmModels: ['s'], largeModels: ['l'], rules: [{ condition: 'turn >= 2', targetType: 'large' as const }, { condition: 'turn >= 5', targetType: 'slm' as const }] };
+    expect(chooseModel(allTargeted, facts(10, 1), 'x', seed()).tier).toBe('slm');
   });
   it('rules are tried in order and may combine clauses', () => {
     const t = { slmModels: ['s'], largeModels: ['l'], rules: [{ condition: 'turn >= 2 && query_length > 50', targetType: 'large' as const }, { condition: 'query_length > 0', targetType: 'slm' as const }] };

@@ -27,6 +27,8 @@ export interface SimRequest {
 
 /** One line of the harness's request log (LOADTEST_REQUEST_LOG=1). */
 export interface LoggedRequest {
+  /** `<VU>:<iteration>`: one user session. */
+  session: string;
   requestId: string | null;
   org: string;
   testType: string;

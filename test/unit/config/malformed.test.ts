@@ -58,6 +58,12 @@ const CASES: Case[] = [
     path: 'spec.thresholds.llm_ttft{cached}',
     reason: 'must be tag:value pairs',
   },
+  {
+    what: 'a label value Kubernetes would refuse on the TestRun',
+    mutate: (d) => (d.metadata.labels = { team: 'load testing' }),
+    path: 'metadata.labels.team',
+    reason: 'must be a Kubernetes label value',
+  },
   { what: 'wrong kind', mutate: (d) => (d.kind = 'LoadTest'), path: 'kind', reason: 'expected "LoadTestScenario"' },
   { what: 'a name that is not a DNS label', mutate: (d) => (d.metadata.name = 'My_Test'), path: 'metadata.name', reason: 'lower-case DNS label' },
   { what: 'no metadata.name', mutate: (d) => delete d.metadata.name, path: 'metadata.name', reason: 'required field is missing' },

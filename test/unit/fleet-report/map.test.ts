@@ -166,6 +166,7 @@ describe('fleetSummary', () => {
 describe('fleetSummary with the run’s config (--config)', () => {
   const config: FleetConfig = {
     scenarioName: 'fleet',
+    labels: {},
     seed: 42,
     orgs: [
       { name: 'a', users: 2, budgetUSD: 0.8, dailyBudgetUSD: 5 },

@@ -19,6 +19,7 @@ describe('buildSummary', () => {
     expect(sum.run).toEqual({
       id: 'run-20261127-0001',
       name: 'smoke',
+      labels: { team: 'platform' },
       seed: 42,
       transport: 'streaming',
       startedAt: '2026-11-27T04:00:00.000Z',

@@ -87,6 +87,7 @@ export function runInfo(overrides: Partial<RunInfo> = {}): RunInfo {
   return {
     runId: 'run-20261127-0001',
     scenarioName: 'smoke',
+    labels: { team: 'platform' },
     seed: 42,
     transport: 'streaming',
     startedAt: '2026-11-27T04:00:00.000Z',
