@@ -290,7 +290,7 @@ const TestTypeSchema = strict({
     enabled: z.boolean().default(true).describe('attach documents to prompts'),
     bucketName: z.string().min(1).describe('folder under documents.root holding the library'),
     documentPaths: z.array(z.string().min(1)).min(1).describe('sub-folders of the bucket to draw documents from'),
-    sampleSize: z.number().int().min(1).describe('documents sampled (by the run seed) for the run'),
+    sampleSize: z.number().int().min(1).describe('documents loaded from each path: its files 001.txt to <sampleSize>.txt; each request picks one by the run seed'),
   })
     .optional()
     .describe('documents attached to prompts'),

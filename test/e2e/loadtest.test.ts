@@ -57,6 +57,7 @@ function serverGaps(reqs: SimRequest[]): number[] {
 describe('multi-org run (3 orgs of 10/20/30 users)', () => {
   it('bootstraps every user, keeps per-org figures apart, cleans up, and leaks no secret', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const metricsFile = join(mkdtempSync(join(tmpdir(), 'multi-org-metrics-')), 'metrics.json');
     const run = await runLoadtest(
       s,
       scenarioYaml({
@@ -65,6 +66,8 @@ describe('multi-org run (3 orgs of 10/20/30 users)', () => {
         userBehavior: { thinkTimeSeconds: { base: 0.5, variance: 0.2, distribution: 'uniform', min: 0.3, max: 0.7 } },
         loadPattern: { phases: [{ kind: 'ramp', durationSec: 2, target: 60 }, { kind: 'sustain', durationSec: 6, target: 60 }] },
       }),
+      // Every sample with its tags, so the secret check below covers metric tags too.
+      { args: ['--out', `json=${metricsFile}`] },
     );
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expectNoScriptErrors(run);
@@ -92,7 +95,9 @@ describe('multi-org run (3 orgs of 10/20/30 users)', () => {
 
     const secrets = [s.config.admin.password, ...run.simState.apiKeys.map((k) => k.secret as string)];
     expect(secrets.length).toBe(61);
-    const outputs = { stdout: run.stdout, stderr: run.stderr, ...run.files, console: run.log.map((l) => JSON.stringify(l)).join('\n') };
+    const samples = readFileSync(metricsFile, 'utf8');
+    expect(samples).toContain('"org":"multi-org-3"');
+    const outputs = { stdout: run.stdout, stderr: run.stderr, ...run.files, console: run.log.map((l) => JSON.stringify(l)).join('\n'), 'metric samples and tags': samples };
     for (const [name, text] of Object.entries(outputs)) {
       for (const secret of secrets) expect(text.includes(secret), `a secret appears in ${name}`).toBe(false);
     }
@@ -326,6 +331,9 @@ describe('faults', () => {
       for (const l of lines) expect(l.attemptMs, `${name}: an attempt outlived its 1 s timeout`).toBeLessThan(2500);
     }
     expect(summaryOf(run).errors.total).toBe(run.log.filter((l) => !l.ok).length);
+    // These models have no price: each gets the default price and one warning for the whole process, never a silent zero.
+    const consoleText = readFileSync(join(run.dir, 'console.log'), 'utf8') + run.stderr;
+    for (const [name] of faults) expect(consoleText.split(`no price for model m-${name}:`).length - 1, `${name}: price warnings`).toBe(1);
   });
 });
 
