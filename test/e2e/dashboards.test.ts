@@ -67,6 +67,15 @@ describe('monitoring manifests', () => {
     for (const m of METRICS) expect(METRICS_DOC, m.name).toContain(`| \`${m.name}\` |`);
   });
 
+  it("the README's catalogue lists every catalogue metric with the Prometheus name docs/metrics.md gives it", () => {
+    const readme = readFileSync(join(MONITORING_DIR, '..', '..', 'README.md'), 'utf8');
+    const promName = (text: string, metric: string) => text.split('\n').find((l) => l.startsWith(`| \`${metric}\` |`))?.split('|')[5]?.trim();
+    for (const m of METRICS) {
+      expect(promName(readme, m.name), m.name).toBeTruthy();
+      expect(promName(readme, m.name), m.name).toBe(promName(METRICS_DOC, m.name));
+    }
+  });
+
   // promtool ships with Debian's prometheus package, which these tests need anyway.
   it('promtool accepts the plain rules file', () => {
     const out = execFileSync('promtool', ['check', 'rules', RULES], { encoding: 'utf8' });
