@@ -252,6 +252,8 @@ describe('test types, cache and accuracy', () => {
     const run = await runLoadtest(s, c.yaml);
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     const sum = summaryOf(run);
+    const shares = Object.entries(sum.testTypes as Record<string, { share: number; configuredShare: number }>).map(([n, t]) => `${n} ${(100 * t.share).toFixed(1)}% (configured ${(100 * t.configuredShare).toFixed(1)}%)`);
+    console.log(`${sum.throughput.requests} requests: ${shares.join(', ')}; cache hits: cached ${(100 * sum.cache.byTestType.cached).toFixed(1)}%, random_short ${(100 * sum.cache.byTestType.random_short).toFixed(1)}%; salt violations ${sum.cache.saltViolations.count}`);
     expect(sum.throughput.requests).toBeGreaterThanOrEqual(1000);
     for (const [name, t] of Object.entries(sum.testTypes as Record<string, { share: number; configuredShare: number }>)) {
       expect(Math.abs(t.share - t.configuredShare), `${name} share ${t.share}`).toBeLessThanOrEqual(0.05);
@@ -287,6 +289,7 @@ describe('test types, cache and accuracy', () => {
     const s = await withSim(c.sim);
     const run = await runLoadtest(s, c.yaml);
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
+    console.log(`leaky cache: ${summaryOf(run).cache.saltViolations.count} salt-isolation violations reported`);
     expect(summaryOf(run).cache.saltViolations.count).toBeGreaterThan(0);
   });
 });
