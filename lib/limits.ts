@@ -43,17 +43,24 @@ export class RunLimits {
     private readonly nowMs: () => number = Date.now,
   ) {}
 
-  /** Reserves one request; `wait` is called while all concurrency slots are taken. */
+  /**
+   * Reserves one request; `wait` is called while all concurrency slots are taken. The slot comes first and
+   * the maxRequests ticket after it, so a ticket is only held by a request about to be sent: the requests
+   * counted are the requests sent, even when the run aborts while others wait for a slot.
+   */
   admit(wait: () => void): EndReason | null {
     const end = this.ended();
     if (end) return end;
-    if (this.spec.maxRequests !== undefined && !this.counters.tryAdd(C_REQUESTS, 1, this.spec.maxRequests)) return this.stop('maxRequests reached');
     if (this.spec.maxConcurrentReqs !== undefined) {
       while (!this.counters.tryAdd(C_INFLIGHT, 1, this.spec.maxConcurrentReqs)) {
         wait();
         const ended = this.ended();
         if (ended) return ended;
       }
+    }
+    if (this.spec.maxRequests !== undefined && !this.counters.tryAdd(C_REQUESTS, 1, this.spec.maxRequests)) {
+      this.release();
+      return this.stop('maxRequests reached');
     }
     return null;
   }

@@ -45,7 +45,7 @@ export const METRICS = [
   { name: 'llm_cache_hit', kind: 'rate', unit: 'ratio', help: 'share of requests with cached prompt tokens' },
   { name: 'llm_salt_violation', kind: 'rate', unit: 'ratio', help: 'share of requests reporting a cache hit on a prompt no request with the same salt sent before' },
   { name: 'llm_sessions', kind: 'counter', unit: 'sessions', help: 'user sessions ended, tagged reason' },
-  { name: 'llm_org_budget_usd', kind: 'gauge', unit: 'USD', help: 'each org\'s whole budget (limitUSD, not an instance\'s share), set once per VU, so dashboards can put spend against it' },
+  { name: 'llm_org_budget_usd', kind: 'gauge', unit: 'USD', help: 'each org\'s whole budget (limitUSD, not an instance\'s share), set each iteration, so dashboards can put spend against it' },
   { name: 'llm_budget_warnings', kind: 'counter', unit: 'warnings', help: 'orgs whose spend crossed warnAtUSD (once per org and k6 instance), tagged alert=true when the org has enableAlerts; the budget alert keys on it' },
 ] as const satisfies readonly MetricSpec[];
 

@@ -3,6 +3,7 @@ import { formatErrors, parseConfig } from './config/load';
 import { effectiveLoadPattern } from './config/options';
 import type { LoadPattern, LoadTestConfig } from './config/schema';
 import { hash32, rngFrom } from './random';
+import { generatedRunId } from './run-id.mjs';
 import { ORG_RANGE_ENV, parseOrgRange, scalePattern, usersInRange, type OrgRange } from './slice';
 import { planTenants, type OrgPlan, type UserPlan } from './tenants';
 
@@ -50,9 +51,7 @@ export function resolveUserPath(path: string): string {
 /** Run id: RUN_ID env, then spec.run.id, then `<name>-<UTC timestamp>`. */
 function chooseRunId(config: LoadTestConfig): string {
   const given = __ENV.RUN_ID || config.spec.run.id;
-  if (given) return given;
-  const t = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${config.metadata.name}-${t}`.toLowerCase();
+  return given || generatedRunId(config.metadata.name, new Date());
 }
 
 /** An env override of a target URL, checked like the config's own URLs. */

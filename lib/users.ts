@@ -37,8 +37,6 @@ export interface VuState {
   guard: FleetGuard | null;
   /** Budget scopes per org name, built on first use (they depend on this instance's share). */
   scopes: Record<string, BudgetScope[]>;
-  /** Whether this VU has set llm_org_budget_usd for its org. */
-  budgetPublished: boolean;
   warnedPrices: Record<string, boolean>;
 }
 
@@ -57,7 +55,6 @@ export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): V
     budget: counters ? new BudgetLedger(counters) : null,
     guard: counters && limits.fleetGuard && limits.maxCostUSD !== undefined ? new FleetGuard(limits.fleetGuard, limits.maxCostUSD, run.runId, counters) : null,
     scopes: {},
-    budgetPublished: false,
     warnedPrices: {},
   };
 }
@@ -83,12 +80,12 @@ export function runIteration(vu: VuState, data: SetupData): void {
   exec.vu.metrics.tags.scenario_name = vu.run.config.metadata.name;
   const spec = vu.run.config.spec;
   if (vu.limits === undefined) vu.limits = instanceLimits(vu, counters as SharedCounters);
-  if (!vu.budgetPublished) publishBudget(vu, data);
-  if (overran(vu, data)) {
+  if (overran(vu)) {
     abortRun(vu, 'maxDurationSec exceeded');
     return;
   }
   const user = userOfVu(data);
+  publishBudget(vu, user);
   const loop = exec.vu.iterationInScenario;
   const perUser = spec.userBehavior.sessionsPerUser;
   if (perUser !== undefined && loop >= perUser) {
@@ -96,7 +93,7 @@ export function runIteration(vu: VuState, data: SetupData): void {
     sleep(5);
     return;
   }
-  if (shared && shared.get(exhaustedKey(user.org)) > 0) {
+  if (orgExhausted(user.org)) {
     // The org's budget is spent: its users stay idle, sending nothing, while the other orgs go on.
     sleep(1);
     return;
@@ -158,7 +155,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
           return false;
         }
         attempt.reservation = reserved;
-        const breach = overran(vu, data, true) ? 'maxDurationSec exceeded' : (vu.limits?.admit(() => sleep(0.005)) ?? null);
+        const breach = overran(vu, true) ? 'maxDurationSec exceeded' : (vu.limits?.admit(() => sleep(0.005)) ?? null);
         if (breach) {
           if (reserved) vu.budget?.settle(reserved, 0);
           stop = abortRun(vu, breach);
@@ -240,10 +237,14 @@ function instanceLimits(vu: VuState, shared: SharedCounters): RunLimits {
  * session already under way): the schedule ends there, so only a schedule replaced on the command line
  * (k6 run --duration, --iterations) gets this far, and the limit must still hold.
  */
-function overran(vu: VuState, data: SetupData, inSession = false): boolean {
+function overran(vu: VuState, inSession = false): boolean {
   const graceSec = inSession ? vu.run.loadPattern.gracefulStopSec : 0;
-  // One second of slack: setup() stamps startedAtMs a moment before the scenario's clock starts.
-  return Date.now() - data.startedAtMs > (vu.run.config.spec.limits.maxDurationSec + graceSec + 1) * 1000;
+  return Date.now() - exec.scenario.startTime > (vu.run.config.spec.limits.maxDurationSec + graceSec) * 1000;
+}
+
+/** Whether the org's budget is spent: another of its users was refused, by the ledger or by a 402. */
+function orgExhausted(org: string): boolean {
+  return shared !== null && shared.get(exhaustedKey(org)) > 0;
 }
 
 const exhaustedKey = (org: string) => `budget:exhausted:${org}`;
@@ -292,8 +293,8 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
  * users stop (org budgets). Returns the reservation, undefined when no budget applies, or why to stop.
  */
 function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amountUSD: number): Reservation | undefined | SessionEnd {
-  // Another user of the org was refused (a 402, or the ledger): stop before sending rather than earn a 402 each.
-  if (shared?.get(exhaustedKey(user.org))) return 'budget_exhausted';
+  // Another user of the org was refused: stop before sending rather than earn a 402 each.
+  if (orgExhausted(user.org)) return 'budget_exhausted';
   if (!vu.budget) return undefined;
   if (vu.guard?.exhausted()) return abortRun(vu, 'maxCostUSD reached across the fleet');
   const scopes = scopesFor(vu, data, user);
@@ -302,7 +303,7 @@ function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amou
     const r = vu.budget.reserve(scopes, amountUSD);
     if (r.ok) return r.reservation;
     if (vu.limits?.ended()) return 'limit';
-    if (shared?.get(exhaustedKey(user.org))) return 'budget_exhausted';
+    if (orgExhausted(user.org)) return 'budget_exhausted';
     if (r.othersInFlight) {
       sleep(0.02);
       continue;
@@ -313,10 +314,11 @@ function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amou
   }
 }
 
-/** Sets llm_org_budget_usd for the VU's org once: the figure dashboards divide its spend by. */
-function publishBudget(vu: VuState, data: SetupData): void {
-  vu.budgetPublished = true;
-  const user = userOfVu(data);
+/**
+ * Sets llm_org_budget_usd for the user's org, each iteration: remote-write pushes only series sampled since its
+ * last flush, so a gauge set once would drop out of Prometheus' lookback on a long run.
+ */
+function publishBudget(vu: VuState, user: ProvisionedUser): void {
   const limit = vu.run.orgs[user.orgIndex - 1]?.budget?.limitUSD;
   if (limit !== undefined) record('llm_org_budget_usd', limit, { org: user.org });
 }

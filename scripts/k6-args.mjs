@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { generatedRunId } from '../lib/run-id.mjs';
 
 /** Default remote-write settings; any already in the environment wins. */
 export const PROMETHEUS_DEFAULTS = {
@@ -38,11 +39,6 @@ function envArgs(args) {
 }
 
 /** `<name>-<UTC yyyymmdd-hhmmss>`, lower case: the id lib/run.ts chooseRunId() makes when none is given. */
-function generatedRunId(name, now) {
-  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${name}-${t}`.toLowerCase();
-}
-
 /** Reads a config's metadata.name and spec.run.id; null when it cannot (k6 will report why). */
 function configIdentity(k6env, readText) {
   if (!k6env.CONFIG) return null;

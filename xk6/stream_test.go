@@ -278,19 +278,20 @@ func repeat(s string, n int) []string {
 	return out
 }
 
-// doIdle streams srv with a 150 ms idle timeout and a total timeout far beyond the test's bound.
+// doIdle streams srv with a 600 ms idle timeout (wide enough for a loaded machine's stalls between
+// the servers' 25-100 ms writes) and a total timeout far beyond the test's bound.
 func doIdle(srv *httptest.Server) (*Result, time.Duration) {
 	start := time.Now()
-	res := Do(context.Background(), plainTransport(), Request{Method: "GET", URL: srv.URL, Timeout: 10 * time.Second, IdleTimeout: 150 * time.Millisecond})
+	res := Do(context.Background(), plainTransport(), Request{Method: "GET", URL: srv.URL, Timeout: 10 * time.Second, IdleTimeout: 600 * time.Millisecond})
 	return res, time.Since(start)
 }
 
 func TestKeepAliveCommentsDoNotResetIdleTimeout(t *testing.T) {
-	// 60 pings 50 ms apart (3 s) and no event: the 150 ms idle timeout must fire anyway.
+	// 60 pings 50 ms apart (3 s) and no event: the 600 ms idle timeout must fire anyway.
 	srv := trickleServer(t, "text/event-stream", 50*time.Millisecond, repeat(": ping\n\n", 60)...)
 	res, took := doIdle(srv)
 	assertCategory(t, res, CatIdleTimeout)
-	if took > time.Second {
+	if took > 2*time.Second {
 		t.Errorf("idle timeout fired after %v: the keep-alives kept it alive", took)
 	}
 }
@@ -300,18 +301,18 @@ func TestPartialEventDoesNotResetIdleTimeout(t *testing.T) {
 	srv := trickleServer(t, "text/event-stream", 50*time.Millisecond, append([]string{"data: first\n\n", "data: {"}, repeat("x", 60)...)...)
 	res, took := doIdle(srv)
 	assertCategory(t, res, CatIdleTimeout)
-	if took > time.Second || len(res.Events) != 1 {
-		t.Errorf("idle timeout after %v with %d events; want < 1s and the one complete event", took, len(res.Events))
+	if took > 2*time.Second || len(res.Events) != 1 {
+		t.Errorf("idle timeout after %v with %d events; want < 2s and the one complete event", took, len(res.Events))
 	}
 }
 
 func TestEachEventResetsIdleTimeout(t *testing.T) {
-	// 12 events 50 ms apart with pings between: 600 ms in all, each gap well inside 150 ms.
+	// 12 events 100 ms apart with pings between: 1.2 s in all, each gap well inside 600 ms.
 	chunks := []string{}
 	for i := 0; i < 12; i++ {
 		chunks = append(chunks, ": ping\n\n", fmt.Sprintf("data: %d\n\n", i))
 	}
-	srv := trickleServer(t, "text/event-stream", 25*time.Millisecond, chunks...)
+	srv := trickleServer(t, "text/event-stream", 50*time.Millisecond, chunks...)
 	res, _ := doIdle(srv)
 	if res.Err != nil || len(res.Events) != 12 {
 		t.Fatalf("err %v, %d events; want no error and 12 events", res.Err, len(res.Events))
@@ -319,8 +320,8 @@ func TestEachEventResetsIdleTimeout(t *testing.T) {
 }
 
 func TestBufferedBodyReadsResetIdleTimeout(t *testing.T) {
-	// A plain body has no events: bytes arriving every 50 ms for 600 ms are progress.
-	srv := trickleServer(t, "application/json", 50*time.Millisecond, repeat(" ", 12)...)
+	// A plain body has no events: bytes arriving every 100 ms for 1.2 s are progress.
+	srv := trickleServer(t, "application/json", 100*time.Millisecond, repeat(" ", 12)...)
 	res, _ := doIdle(srv)
 	if res.Err != nil || len(res.Body) != 12 {
 		t.Fatalf("err %v, body %d bytes; want no error and 12 bytes", res.Err, len(res.Body))

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseCondition } from './conditions';
-import { thresholdExpressionProblem, thresholdKeyProblem } from './thresholds';
+import { thresholdExpressionProblem, thresholdKeyProblem, thresholdSelector } from './thresholds';
 
 // k6's JS engine must not depend on zod compiling parsers with `new Function`; the interpreter path is
 // equivalent and the config is parsed once per process, so its speed does not matter.
@@ -547,12 +547,22 @@ function checkPlatform(spec: Spec, ctx: Ctx): void {
   }
 }
 
+/** A threshold selecting a test type the config does not have would select nothing and always pass. */
+function checkThresholdSelectors(spec: Spec, ctx: Ctx): void {
+  const names = spec.testTypes.map((t) => t.name);
+  for (const key of Object.keys(spec.thresholds ?? {})) {
+    const wrong = (thresholdSelector(key) ?? []).find(([tag, value]) => tag === 'test_type' && names.indexOf(value) < 0);
+    if (wrong) issue(ctx, ['thresholds', key], `test type "${wrong[1]}" is not in spec.testTypes (${names.join(', ')}), so the threshold would always pass`);
+  }
+}
+
 const SpecSchema = strict(SpecShape).superRefine((spec, ctx) => {
   checkOverrides(spec, ctx);
   checkTestTypes(spec, ctx);
   checkScenarioMix(spec, ctx);
   checkLoadPattern(spec, ctx);
   checkPlatform(spec, ctx);
+  checkThresholdSelectors(spec, ctx);
 });
 
 export const API_VERSION = 'loadtest.ai-aas.dev/v1';

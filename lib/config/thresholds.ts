@@ -3,7 +3,7 @@
  * and junit.xml lists each as a test case). Checked here, before k6 sees them, so a misspelt metric or a
  * statistic the metric does not have is a config error naming its path, not a silent never-failing threshold.
  */
-import { METRICS, type MetricKind } from '../metric-catalog';
+import { METRIC_TAGS, METRICS, type MetricKind } from '../metric-catalog';
 
 /** k6's built-in metrics a threshold may name, by kind. */
 const K6_BUILTINS: Record<string, MetricKind> = {
@@ -31,29 +31,66 @@ const STATS_BY_KIND: Record<MetricKind, RegExp> = {
   trend: /^(avg|min|max|med|p\((\d{1,2}(\.\d+)?|100)\))$/,
   counter: /^(count|rate)$/,
   rate: /^rate$/,
-  gauge: /^(value|min|max)$/,
+  gauge: /^value$/,
 };
 
+/**
+ * Tags a selector may name: the harness's own, the run-level ones, and k6's system tags. A misspelt tag
+ * selects nothing, and k6 judges an empty metric as passing, so the threshold could never fail.
+ */
+const SELECTABLE_TAGS: readonly string[] = [
+  ...METRIC_TAGS,
+  'testid',
+  'scenario_name',
+  'instance_id',
+  'testrun_name',
+  'scenario',
+  'name',
+  'method',
+  'url',
+  'group',
+  'check',
+  'expected_response',
+  'error_code',
+  'proto',
+  'tls_version',
+];
+
 const KEY = /^([a-z][a-z0-9_]*)(\{([^{}]+)\})?$/;
-const EXPRESSION = /^\s*([a-z]+(\([0-9.]+\))?)\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(\.\d+)?)\s*$/;
+// No spaces or quotes: k6 would read `{tag: v}` as the same sub-metric as `{tag:v}`, and the config's
+// thresholds are merged with the summary's own by key, so two spellings of one selector must not exist.
+const PAIR = /^([a-z_][a-z0-9_]*):([^\s:'"`{},]+)$/;
+const EXPRESSION = /^\s*([a-z]+(\([0-9.]+\))?)\s*(<=|>=|===|==|!=|<|>)\s*(-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)\s*$/;
 
 function kindOf(metric: string): MetricKind | undefined {
   const custom = METRICS.find((m) => m.name === metric);
   return custom ? custom.kind : K6_BUILTINS[metric];
 }
 
-/** Why a threshold key (`metric` or `metric{tag:value}`) cannot be used, or null when it can. */
+/** The tag:value pairs of a threshold key's selector (empty without one); null when the key is malformed. */
+export function thresholdSelector(key: string): [string, string][] | null {
+  const m = KEY.exec(key);
+  if (!m) return null;
+  if (m[3] === undefined) return [];
+  const pairs: [string, string][] = [];
+  for (const pair of m[3].split(',')) {
+    const p = PAIR.exec(pair);
+    if (!p) return null;
+    pairs.push([p[1] as string, p[2] as string]);
+  }
+  return pairs;
+}
+
+/** Why a threshold key (`metric` or `metric{tag:value,...}`) cannot be used, or null when it can. */
 export function thresholdKeyProblem(key: string): string | null {
   const m = KEY.exec(key);
   if (!m) return 'must be a metric name, optionally with one {tag:value,...} selector, e.g. llm_ttft{test_type:cached}';
   const metric = m[1] as string;
   if (!kindOf(metric)) return `unknown metric "${metric}"; use an llm_* metric from docs/metrics.md or a k6 built-in such as http_req_failed`;
-  const selector = m[3];
-  if (selector !== undefined) {
-    for (const pair of selector.split(',')) {
-      if (!/^[a-z_][a-z0-9_]*:[^:]+$/.test(pair.trim())) return `selector "{${selector}}" must be tag:value pairs separated by commas`;
-    }
-  }
+  const pairs = thresholdSelector(key);
+  if (pairs === null) return `selector "{${m[3]}}" must be tag:value pairs separated by commas, without spaces or quotes`;
+  const unknown = pairs.find(([tag]) => SELECTABLE_TAGS.indexOf(tag) < 0);
+  if (unknown) return `tag "${unknown[0]}" is never set, so the threshold would select nothing and always pass; tags: ${SELECTABLE_TAGS.join(', ')}`;
   return null;
 }
 
@@ -63,7 +100,7 @@ export function thresholdExpressionProblem(key: string, expression: string): str
   if (!m) return `"${expression}" must be <statistic> <operator> <number>, e.g. p(95)<2000 or rate<0.01`;
   const kind = kindOf(KEY.exec(key)?.[1] ?? '');
   if (kind && !STATS_BY_KIND[kind].test(m[1] as string)) {
-    return `${m[1]} is not a statistic of ${kind} metrics (use ${kind === 'trend' ? 'avg, min, max, med or p(N)' : kind === 'counter' ? 'count or rate' : kind === 'rate' ? 'rate' : 'value, min or max'})`;
+    return `${m[1]} is not a statistic of ${kind} metrics (use ${kind === 'trend' ? 'avg, min, max, med or p(N)' : kind === 'counter' ? 'count or rate' : kind === 'rate' ? 'rate' : 'value'})`;
   }
   return null;
 }

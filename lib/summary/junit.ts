@@ -39,14 +39,14 @@ function checkCase(c: CheckResult): Case {
   };
 }
 
-// endReason is set only when a limit (lib/limits.ts END_REASONS) stopped the run early; null means it played its schedule out.
-function scheduleCase(sum: Summary): Case {
+// endReason is set only when a limit (lib/limits.ts END_REASONS) stopped the run early. The case claims no more than
+// that: a run interrupted from outside (Ctrl-C, an abortOnFail threshold) has no end reason and shows as k6's exit code.
+function limitCase(sum: Summary): Case {
   const reason = sum.run.endReason;
-  return {
-    classname: 'run',
-    name: 'run completed its schedule',
-    failure: reason === null ? null : { message: `run ended early: ${reason}`, body: `the run stopped after ${sum.run.durationSec.toFixed(1)}s because ${reason}` },
-  };
+  const c: Case = { classname: 'run', name: 'no limit stopped the run', failure: null };
+  if (sum.source === 'prometheus') return { ...c, skipped: 'a fleet report cannot tell: Prometheus does not hold why the pods stopped' };
+  if (reason === null) return c;
+  return { ...c, failure: { message: `run ended early: ${reason}`, body: `the run stopped after ${sum.run.durationSec.toFixed(1)}s because ${reason}` } };
 }
 
 function budgetCase(o: OrgCost & { budgetUSD: number }): Case {
@@ -57,10 +57,10 @@ function budgetCase(o: OrgCost & { budgetUSD: number }): Case {
   return { ...c, failure: { message: `${spent}, beyond the ${fmtPct(BUDGET_OVERSPEND_BOUND - 1)} overspend bound`, body: spent } };
 }
 
-/** The run-level cases: the run played its schedule out, and each org with a budget kept to it. */
+/** The run-level cases: no limit stopped the run, and each org with a budget kept to it. */
 function runCases(sum: Summary): Case[] {
   const budgeted = sum.cost.byOrg.filter((o): o is OrgCost & { budgetUSD: number } => o.budgetUSD !== null);
-  return [scheduleCase(sum), ...budgeted.map(budgetCase)];
+  return [limitCase(sum), ...budgeted.map(budgetCase)];
 }
 
 function caseXml(c: Case, suiteName: string): string {

@@ -207,8 +207,9 @@ describe('two k6 instances side by side (execution segments, as two pods)', () =
     console.log(`two pods sharing maxRequests 40 and maxConcurrentReqs 4: the sim saw ${requests.length} requests, at most ${state.inFlight.maxInFlight} in flight`);
     for (const run of [a, b]) expect((run.summary?.run as { endReason: string }).endReason).toBe('maxRequests reached');
     expect(requests.length).toBeLessThanOrEqual(40);
-    // A pod's abort also cancels requests other VUs had admitted but not yet sent (up to its 2 slots).
-    expect(requests.length).toBeGreaterThanOrEqual(36);
+    // A request takes its maxRequests ticket only once it has a slot, so the tickets are the requests sent; a pod's
+    // abort may still cut one whose ticket was taken a moment before it reached the sim.
+    expect(requests.length).toBeGreaterThanOrEqual(38);
     expect(state.inFlight.maxInFlight).toBeLessThanOrEqual(4);
   });
 

@@ -52,6 +52,25 @@ describe('test-wide limits', () => {
   });
 });
 
+describe('maxRequests with maxConcurrentReqs', () => {
+  it('a request waiting for a slot holds no maxRequests ticket, and a refused one gives its slot back', () => {
+    const c = counters();
+    const l = new RunLimits({ ...base, maxRequests: 2, maxConcurrentReqs: 1 }, c);
+    expect(l.admit(never)).toBeNull();
+    let waited = 0;
+    const waitThenFreeTheSlot = () => {
+      waited++;
+      expect(c.get('limit:requests'), 'no ticket is taken while waiting').toBe(1);
+      l.release();
+    };
+    expect(l.admit(waitThenFreeTheSlot)).toBeNull();
+    expect(waited).toBe(1);
+    l.release();
+    expect(l.admit(never)).toBe('maxRequests reached');
+    expect(c.get('limit:inflight')).toBe(0);
+  });
+});
+
 describe("an instance's share of the count limits", () => {
   it('halves maxRequests and maxConcurrentReqs for half the run, rounding down so two halves keep the limit', () => {
     expect(shareOfLimits({ ...base, maxRequests: 41, maxConcurrentReqs: 5 }, 0.5)).toMatchObject({ maxRequests: 20, maxConcurrentReqs: 2 });

@@ -64,6 +64,12 @@ const CASES: Case[] = [
     path: 'metadata.labels.team',
     reason: 'must be a Kubernetes label value',
   },
+  {
+    what: 'a threshold on a test type the config does not have',
+    mutate: (d) => (d.spec.thresholds = { 'llm_ttft{test_type:cahced}': ['p(95)<100'] }),
+    path: 'spec.thresholds.llm_ttft{test_type:cahced}',
+    reason: 'test type "cahced" is not in spec.testTypes',
+  },
   { what: 'wrong kind', mutate: (d) => (d.kind = 'LoadTest'), path: 'kind', reason: 'expected "LoadTestScenario"' },
   { what: 'a name that is not a DNS label', mutate: (d) => (d.metadata.name = 'My_Test'), path: 'metadata.name', reason: 'lower-case DNS label' },
   { what: 'no metadata.name', mutate: (d) => delete d.metadata.name, path: 'metadata.name', reason: 'required field is missing' },

@@ -28,4 +28,20 @@ describe('spec.thresholds', () => {
     expect(thresholdExpressionProblem('llm_ttft', 'rate<1')).toMatch(/not a statistic of trend metrics/);
     expect(thresholdExpressionProblem('llm_ttft', 'p(95)')).toMatch(/must be <statistic> <operator> <number>/);
   });
+
+  it('gauges take only value, as k6 allows', () => {
+    expect(thresholdExpressionProblem('llm_org_budget_usd', 'value>0')).toBeNull();
+    expect(thresholdExpressionProblem('vus', 'max<100')).toMatch(/not a statistic of gauge metrics \(use value\)/);
+  });
+
+  it('numbers may be written as k6 reads them: 2e3, .01', () => {
+    expect(thresholdExpressionProblem('llm_ttft', 'p(95)<2e3')).toBeNull();
+    expect(thresholdExpressionProblem('llm_request_failed', 'rate<.01')).toBeNull();
+  });
+
+  it('refuses a selector tag that is never set, and spellings k6 would merge with another key', () => {
+    expect(thresholdKeyProblem('llm_ttft{testtype:cached}')).toMatch(/tag "testtype" is never set/);
+    expect(thresholdKeyProblem('llm_requests{test_type: cached}')).toMatch(/without spaces or quotes/);
+    expect(thresholdKeyProblem('llm_requests{test_type:"cached"}')).toMatch(/without spaces or quotes/);
+  });
 });

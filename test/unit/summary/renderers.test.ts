@@ -131,7 +131,7 @@ describe('renderJUnit', () => {
     const d = parseXml(renderJUnit(empty));
     expect(Number(d.attrs.tests)).toBeGreaterThan(0);
     expect(findAll(d, 'testcase').map((c) => c.attrs.name)).toEqual([
-      'run completed its schedule',
+      'no limit stopped the run',
       'org acme-1 stayed within its budget',
       'org globex-2 stayed within its budget',
     ]);
@@ -143,13 +143,19 @@ describe('renderJUnit', () => {
     return suite === undefined ? [] : findAll(suite, 'testcase');
   }
 
-  it('fails "run completed its schedule" for every limit that can end a run, naming it', () => {
+  it('fails "no limit stopped the run" for every limit that can end a run, naming it', () => {
     for (const reason of END_REASONS.filter((r) => r !== '')) {
       const schedule = runSuite({ ...full, run: { ...full.run, endReason: reason } })[0];
-      expect(schedule?.attrs.name).toBe('run completed its schedule');
+      expect(schedule?.attrs.name).toBe('no limit stopped the run');
       expect(findAll(schedule ?? parseXml('<x/>'), 'failure')[0]?.attrs.message).toBe(`run ended early: ${reason}`);
     }
     expect(findAll(runSuite(full)[0] ?? parseXml('<x/>'), 'failure')).toHaveLength(0);
+  });
+
+  it('skips "no limit stopped the run" in a fleet report, which cannot know why the pods stopped', () => {
+    const limit = runSuite({ ...full, source: 'prometheus' })[0] ?? parseXml('<x/>');
+    expect(findAll(limit, 'failure')).toHaveLength(0);
+    expect(findAll(limit, 'skipped')[0]?.attrs.message).toMatch(/fleet report cannot tell/);
   });
 
   it('fails an org only beyond the 5% overspend bound, skips one without a cost figure, ignores one without a budget', () => {
@@ -164,7 +170,7 @@ describe('renderJUnit', () => {
     });
     const cases = runSuite(withOrgs([org('at-bound', 1.05, 1), org('over', 1.06, 1), org('unknown', null, 1), org('free', 5, null)]));
     expect(cases.map((c) => c.attrs.name)).toEqual([
-      'run completed its schedule',
+      'no limit stopped the run',
       'org at-bound stayed within its budget',
       'org over stayed within its budget',
       'org unknown stayed within its budget',
