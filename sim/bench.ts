@@ -66,10 +66,10 @@ function hasTaskset(): boolean {
   }
 }
 
-/** CPU seconds (user + system) a process has used, from /proc. */
-function cpuSeconds(pid: number): number {
+/** CPU seconds a process has used in user and kernel mode, from /proc (the kernel part is mostly socket writes). */
+function cpuSeconds(pid: number): { user: number; sys: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return { user: Number(fields[11]) / 100, sys: Number(fields[12]) / 100 };
 }
 
 async function startChild(opts: BenchOptions, pinned: boolean): Promise<{ pid: number; adminUrl: string; routerUrl: string; stop: () => void }> {
@@ -209,7 +209,9 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     const elapsed = (performance.now() - t0) / 1000;
     const chunks = sum((c) => c.chunks) - chunks0;
-    const cpu = cpuSeconds(sim.pid) - cpu0;
+    const cpu1 = cpuSeconds(sim.pid);
+    const sys = cpu1.sys - cpu0.sys;
+    const cpu = cpu1.user - cpu0.user + sys;
     const timing = (await (await fetch(`${sim.routerUrl}/_sim/timing`)).json()) as { lateness: Record<string, number> };
     for (const c of clients) c.stop();
     const sortedInFlight = [...inFlight].sort((a, b) => a - b);
@@ -224,6 +226,7 @@ async function main(): Promise<void> {
       clientErrors: sum((c) => c.errors),
       simCpuCoreFraction: cpu / elapsed,
       simCpuMicrosPerChunk: (cpu / chunks) * 1e6,
+      simSysMicrosPerChunk: (sys / chunks) * 1e6,
       simChunkLatenessMs: timing.lateness,
       config: { gapMs: opts.gapMs, tokensPerStream: opts.tokens, ttftBaseMs: 20, spinMs: opts.spinMs, wake: opts.wake },
     };

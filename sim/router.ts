@@ -383,12 +383,11 @@ function streamGeneration(ex: Exchange, route: 'chat' | 'completions', g: Genera
       ? `data: {"id":"${id}","object":"chat.completion.chunk","created":${created},"model":${name},"choices":[{"index":0,"delta":{`
       : `data: {"id":"${id}","object":"text_completion","created":${created},"model":${name},"choices":[{"index":0,"text":`;
   const tail = route === 'chat' ? '},"logprobs":null,"finish_reason":null}]}\n\n' : ',"logprobs":null,"finish_reason":null}]}\n\n';
-  const frame = (c: ChunkPlan): string => {
-    // Output tokens are plain words (tokenizer VOCAB): quoting needs no escaping.
-    const text = `"${chunkText(g, c)}"`;
-    if (route === 'completions') return head + text + tail;
-    return head + (c.kind === 'reasoning' ? '"reasoning_content":' : '"content":') + text + tail;
-  };
+  // A token chunk is opening + text + closing. Output tokens are plain ASCII words (tokenizer VOCAB): quoting
+  // needs no escaping and the text's byte length is its length, so the frame size needs no per-chunk encoding.
+  const contentOpening = new EventPart(route === 'chat' ? `${head}"content":"` : `${head}"`);
+  const reasoningOpening = route === 'chat' ? new EventPart(`${head}"reasoning_content":"`) : contentOpening;
+  const closing = new EventPart(`"${tail}`);
   const finishFrame =
     route === 'chat'
       ? `${head}},"logprobs":null,"finish_reason":"${g.finishReason}"}]}\n\n`
@@ -447,9 +446,10 @@ function streamGeneration(ex: Exchange, route: 'chat' | 'completions', g: Genera
     if (j === 0) ctx.cache.insert(g.blockKeys);
     if (j < g.chunks.length) {
       const c = g.chunks[j] as ChunkPlan;
-      const line = frame(c);
+      const text = chunkText(g, c);
+      const opening = c.kind === 'reasoning' ? reasoningOpening : contentOpening;
       const at = monoMs();
-      writeEvent(res, line);
+      writeEvent(res, opening, text, closing);
       tokensSent += c.tokens;
       rec.chunkAtMs.push(at - ex.t0);
       rec.chunkDueMs.push(due - ex.t0);
@@ -481,17 +481,27 @@ function streamGeneration(ex: Exchange, route: 'chat' | 'completions', g: Genera
   });
 }
 
+/** A fixed part of a stream's events with its UTF-8 byte length, measured once per stream instead of per chunk. */
+class EventPart {
+  readonly bytes: number;
+  constructor(readonly text: string) {
+    this.bytes = Buffer.byteLength(text);
+  }
+}
+
 /**
- * Writes one SSE event as a single HTTP/1.1 chunked-encoding frame straight to the socket: res.write would queue
- * four pieces (size, CRLF, data, CRLF) into a corked socket and flush them on the next tick, which costs more
- * than the write itself at tens of thousands of chunks per second. Only once the response owns the socket and
- * has sent its headers and first chunk (so nothing of it is buffered elsewhere); its last chunk goes through
- * res.end, so the byte stream stays in order.
+ * Writes one SSE event (opening + ASCII text + closing) as a single HTTP/1.1 chunked-encoding frame straight to
+ * the socket: res.write would queue four pieces (size, CRLF, data, CRLF) into a corked socket and flush them on
+ * the next tick, which costs more than the write itself at tens of thousands of chunks per second. Only once the
+ * response owns the socket and has sent its headers and first chunk (so nothing of it is buffered elsewhere);
+ * its last chunk goes through res.end, so the byte stream stays in order.
  */
-function writeEvent(res: ServerResponse, line: string): void {
+function writeEvent(res: ServerResponse, opening: EventPart, text: string, closing: EventPart): void {
   const socket = res.socket;
-  if (socket && res.headersSent && res.chunkedEncoding) socket.write(`${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`);
-  else res.write(line);
+  if (socket && res.headersSent && res.chunkedEncoding) {
+    const size = (opening.bytes + text.length + closing.bytes).toString(16);
+    socket.write(`${size}\r\n${opening.text}${text}${closing.text}\r\n`);
+  } else res.write(opening.text + text + closing.text);
 }
 
 /** Non-streaming answer: the whole body at the last token's deadline. */

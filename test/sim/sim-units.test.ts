@@ -33,6 +33,13 @@ describe('tokenizer', () => {
     const text = Array.from({ length: 200 }, (_, i) => outputToken(5, i)).join('');
     expect(countTokens(text)).toBe(200);
   });
+  it('makes output tokens that are ASCII words needing no JSON escaping (the stream writer relies on it)', () => {
+    for (let i = 0; i < 500; i++) {
+      const t = outputToken(3, i);
+      expect(Buffer.byteLength(t)).toBe(t.length);
+      expect(JSON.stringify(t)).toBe(`"${t}"`);
+    }
+  });
 });
 
 describe('random', () => {
