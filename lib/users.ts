@@ -155,7 +155,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
           return false;
         }
         attempt.reservation = reserved;
-        const breach = overran(vu, true) ? 'maxDurationSec exceeded' : (vu.limits?.admit(() => sleep(0.005)) ?? null);
+        const breach = overran(vu) ? 'maxDurationSec exceeded' : (vu.limits?.admit(() => sleep(0.005)) ?? null);
         if (breach) {
           if (reserved) vu.budget?.settle(reserved, 0);
           stop = abortRun(vu, breach);
@@ -233,13 +233,13 @@ function instanceLimits(vu: VuState, shared: SharedCounters): RunLimits {
 }
 
 /**
- * True once the run has gone on past limits.maxDurationSec (plus the graceful stop for a request of a
- * session already under way): the schedule ends there, so only a schedule replaced on the command line
- * (k6 run --duration, --iterations) gets this far, and the limit must still hold.
+ * True once the run has gone on past limits.maxDurationSec, its graceful stop and a second of slack: k6 ends
+ * every scheduled iteration by then, so only a schedule replaced on the command line (k6 run --duration,
+ * --iterations) gets this far, and the limit must still hold.
  */
-function overran(vu: VuState, inSession = false): boolean {
-  const graceSec = inSession ? vu.run.loadPattern.gracefulStopSec : 0;
-  return Date.now() - exec.scenario.startTime > (vu.run.config.spec.limits.maxDurationSec + graceSec) * 1000;
+function overran(vu: VuState): boolean {
+  const boundSec = vu.run.config.spec.limits.maxDurationSec + vu.run.loadPattern.gracefulStopSec + 1;
+  return Date.now() - exec.scenario.startTime > boundSec * 1000;
 }
 
 /** Whether the org's budget is spent: another of its users was refused, by the ledger or by a 402. */
