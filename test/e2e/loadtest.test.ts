@@ -8,6 +8,7 @@ import { expectedThinkTimeMs } from '../../lib/distributions';
 import type { RunningSim } from '../../sim/index';
 import { bundle, repoRoot, runK6 } from './helpers/k6';
 import { runLoadtest, sim, type LoadtestRun, type LoggedRequest, type SimRequest } from './helpers/loadtest';
+import { startFlakyProxy } from './helpers/flaky-proxy';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
 let running: RunningSim | undefined;
@@ -467,6 +468,63 @@ function splitSessions(log: LoggedRequest[]): LoggedRequest[][] {
   }
   return sessions;
 }
+
+describe('provisioning against a struggling admin API', () => {
+  const quickRetries = { platform: { retry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 100 } } };
+
+  it('retries 5xx answers with backoff and provisions every user', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    // Every admin call fails once, then succeeds on its retry.
+    const proxy = await startFlakyProxy(s.adminUrl, ({ refusedBefore }) => refusedBefore === 0);
+    try {
+      const run = await runLoadtest(s, scenarioYaml({ ...quickRetries, loadPattern: { phases: [{ kind: 'sustain', durationSec: 2, target: 4 }] } }), { env: { USER_ORG_URL: proxy.url } });
+      expect(run.code, run.stderr.slice(-1500)).toBe(0);
+      expect(proxy.refused.length).toBeGreaterThan(10);
+      expect(run.simState.users).toHaveLength(4);
+      expect(run.log.length).toBeGreaterThan(4);
+      expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('names the step when retries run out, and undoes what it had made', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const proxy = await startFlakyProxy(s.adminUrl, ({ method, path }) => method === 'POST' && path.endsWith('/api-keys'));
+    try {
+      const run = await runLoadtest(s, scenarioYaml(quickRetries), { env: { USER_ORG_URL: proxy.url } });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr + run.stdout).toMatch(/issue key 1 for user e2e-user-\S+: .*503.*\(after 3 attempts\)/);
+      expect(run.simRequests, 'no chat request was sent').toEqual([]);
+      expect(run.simState.users.filter((u) => u.status !== 'suspended')).toEqual([]);
+      expect(run.simState.orgs.filter((o) => o.status !== 'suspended')).toEqual([]);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
+
+describe('cleanup policy', () => {
+  it('never keeps the keys active; on-success keeps them only when the run failed', async () => {
+    const keptBy = async (policy: string, http503: number): Promise<number> => {
+      const s = await sim({ models: { 'gpt-4o': fastModel({ faults: { http503 } }) } } as Parameters<typeof sim>[0]);
+      try {
+        const run = await runLoadtest(
+          s,
+          scenarioYaml({ cleanup: { policy }, userBehavior: { errorHandling: { retryAttempts: 0, stopOnErrors: 1000 } }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 2, target: 4 }] } }),
+        );
+        expect(run.code, run.stderr.slice(-1500)).toBe(0);
+        return run.simState.apiKeys.filter((k) => k.status === 'active').length;
+      } finally {
+        await s.close();
+      }
+    };
+    expect(await keptBy('never', 0)).toBe(4);
+    expect(await keptBy('on-success', 0)).toBe(0);
+    // Half the requests fail, above the default 10% that counts as a failed run: the tenants stay for debugging.
+    expect(await keptBy('on-success', 0.5)).toBe(4);
+  });
+});
 
 describe('custom scenario from the library', () => {
   it('scenarios/examples/fixed-prompt.ts streams with a given key and records llm_* metrics', async () => {
