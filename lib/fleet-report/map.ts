@@ -5,7 +5,7 @@
  * and think time, thresholds, checks, min/max of trends); those stay null, or empty where the model has no null,
  * unless the run's config is given (FleetConfig), which supplies the config's share of them.
  */
-import { configuredShares } from '../summary/build';
+import { configuredShares, configuredThinkTime, orgCost, ratio } from '../summary/build';
 import { unavailableCalibration } from '../self-calibration';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../summary/model';
 import type { FinishReason, Histogram, OrgCost, SaltScope, Series, SeriesWindow, Stats, Summary, TestTypeFigures } from '../summary/model';
@@ -42,10 +42,6 @@ const sorted = (values: Iterable<string>): string[] => Array.from(values).sort()
 function configuredFirst(configured: string[], seen: Iterable<string>): string[] {
   const known = new Set(configured);
   return [...configured, ...sorted(Array.from(seen).filter((n) => !known.has(n)))];
-}
-
-function ratio(part: number | null, whole: number | null): number | null {
-  return part === null || whole === null || whole <= 0 ? null : part / whole;
 }
 
 function finite(v: number | undefined, scale: number): number | null {
@@ -117,23 +113,14 @@ function windows(data: FleetData): Series | null {
   return { windowSec, windows: out };
 }
 
-// Budgets and utilisation as a single run's report computes them (lib/summary/build.ts orgCosts).
+// Budgets and utilisation as a single run's report computes them.
 function orgCosts(data: FleetData, config: FleetConfig | undefined): OrgCost[] {
   const cost = byLabel(data.counters.costByOrg, 'org');
   const requests = byLabel(data.counters.requestsByOrg, 'org');
   const orgs = new Map((config?.orgs ?? []).map((o) => [o.name, o]));
-  return configuredFirst(Array.from(orgs.keys()), new Set([...cost.keys(), ...requests.keys()])).map((org) => {
-    const costUSD = cost.get(org) ?? null;
-    const budgetUSD = orgs.get(org)?.budgetUSD ?? null;
-    return {
-      org,
-      costUSD,
-      requests: requests.get(org) ?? null,
-      budgetUSD,
-      dailyBudgetUSD: orgs.get(org)?.dailyBudgetUSD ?? null,
-      utilisation: ratio(costUSD, budgetUSD),
-    };
-  });
+  return configuredFirst(Array.from(orgs.keys()), new Set([...cost.keys(), ...requests.keys()])).map((org) =>
+    orgCost(org, cost.get(org) ?? null, requests.get(org) ?? null, orgs.get(org)),
+  );
 }
 
 function errorCategories(data: FleetData): Record<string, number> {
@@ -156,12 +143,6 @@ function testTypes(data: FleetData, requests: number, config: FleetConfig | unde
     out[name] = { requests: n, share: ratio(n, requests), configuredWeight: weights.get(name) ?? null, configuredShare: shares?.[name] ?? null };
   }
   return out;
-}
-
-function configuredThinkTime(config: FleetConfig | undefined): Summary['thinkTime']['configured'] {
-  if (config === undefined) return null;
-  const t = config.thinkTime;
-  return { meanMs: t.configuredMeanMs, minMs: t.minMs, maxMs: t.maxMs, distribution: t.distribution };
 }
 
 function cache(data: FleetData, testTypeNames: string[]): Summary['cache'] {
@@ -252,7 +233,7 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
     cache: cache(data, Object.keys(types)),
     finishReasons: finishReasons(data),
     testTypes: types,
-    thinkTime: { configured: configuredThinkTime(config), actual: trend(data, 'thinkTime') },
+    thinkTime: { configured: config ? configuredThinkTime(config) : null, actual: trend(data, 'thinkTime') },
     thresholds: [],
     checks: [],
     series,

@@ -35,7 +35,8 @@ function countsByTag(data: K6SummaryData, sub: SubMetric, preferred: readonly st
   return out;
 }
 
-function ratio(part: number | null, whole: number | null): number | null {
+/** part / whole, or null when either is unknown or the whole is not positive. */
+export function ratio(part: number | null, whole: number | null): number | null {
   return part === null || whole === null || whole <= 0 ? null : part / whole;
 }
 
@@ -63,19 +64,20 @@ function thresholdResults(data: K6SummaryData): ThresholdResult[] {
   return out;
 }
 
+/** One org's spend figures, against its configured budget when it has one. */
+export function orgCost(org: string, costUSD: number | null, requests: number | null, budget: Pick<RunInfo['orgs'][number], 'budgetUSD' | 'dailyBudgetUSD'> | undefined): OrgCost {
+  const budgetUSD = budget?.budgetUSD ?? null;
+  return { org, costUSD, requests, budgetUSD, dailyBudgetUSD: budget?.dailyBudgetUSD ?? null, utilisation: ratio(costUSD, budgetUSD) };
+}
+
 function orgCosts(data: K6SummaryData, run: RunInfo): OrgCost[] {
-  return run.orgs.map((o) => {
-    const costUSD = subCount(data, SUMMARY_SUBMETRICS.costByOrg, o.name);
-    const budgetUSD = o.budgetUSD ?? null;
-    return {
-      org: o.name,
-      costUSD,
-      requests: subCount(data, SUMMARY_SUBMETRICS.requestsByOrg, o.name),
-      budgetUSD,
-      dailyBudgetUSD: o.dailyBudgetUSD ?? null,
-      utilisation: ratio(costUSD, budgetUSD),
-    };
-  });
+  return run.orgs.map((o) => orgCost(o.name, subCount(data, SUMMARY_SUBMETRICS.costByOrg, o.name), subCount(data, SUMMARY_SUBMETRICS.requestsByOrg, o.name), o));
+}
+
+/** The configured think time as the summary reports it. */
+export function configuredThinkTime(run: Pick<RunInfo, 'thinkTime'>): NonNullable<Summary['thinkTime']['configured']> {
+  const t = run.thinkTime;
+  return { meanMs: t.configuredMeanMs, minMs: t.minMs, maxMs: t.maxMs, distribution: t.distribution };
 }
 
 /** Each test type's configured share by the sampler's own arithmetic (scenarioMix included); null for a mix it refuses. */
@@ -192,15 +194,7 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     },
     finishReasons: finishReasons(data),
     testTypes: testTypeFigures(data, run, requests),
-    thinkTime: {
-      configured: {
-        meanMs: run.thinkTime.configuredMeanMs,
-        minMs: run.thinkTime.minMs,
-        maxMs: run.thinkTime.maxMs,
-        distribution: run.thinkTime.distribution,
-      },
-      actual: readTrend(data, 'llm_think_time'),
-    },
+    thinkTime: { configured: configuredThinkTime(run), actual: readTrend(data, 'llm_think_time') },
     thresholds: thresholdResults(data),
     checks: flattenChecks(data.root_group),
     series: series === undefined ? null : series.series,
