@@ -1,6 +1,6 @@
-// Bundles every scenarios/**/*.ts entry into one ESM file for k6, in two flavours:
-//   dist/<entry>.js        streams through the project's k6 (k6/x/llm);
-//   dist/stock/<entry>.js  uses buffered k6/http only, for the plain grafana/k6 image.
+// Bundles every scenarios/**/*.ts entry into one ESM file for the official k6, in two flavours:
+//   dist/<entry>.js        streams through the stream relay beside k6 (docs/relay.md);
+//   dist/stock/<entry>.js  uses buffered k6/http alone, with no relay (TTFB only, no shared limits).
 import * as esbuild from 'esbuild';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -10,7 +10,7 @@ const root = dirname(fileURLToPath(import.meta.url));
 const scenariosDir = join(root, 'scenarios');
 
 const flavours = {
-  default: { outdir: join(root, 'dist'), transport: join(root, 'lib/transport/llm.ts') },
+  default: { outdir: join(root, 'dist'), transport: join(root, 'lib/transport/relay.ts') },
   stock: { outdir: join(root, 'dist/stock'), transport: join(root, 'lib/transport/buffered.ts') },
 };
 
@@ -36,7 +36,7 @@ function transportPlugin(path) {
   };
 }
 
-/** Builds both flavours; throws if the stock flavour would import an extension module. */
+/** Builds both flavours; throws if a bundle would import a k6 extension module (k6 runs unmodified). */
 export async function buildAll({ log = console.log } = {}) {
   const points = entries();
   if (points.length === 0) throw new Error('no scenarios/**/*.ts entry to bundle');
@@ -60,8 +60,8 @@ export async function buildAll({ log = console.log } = {}) {
     for (const [out, meta] of Object.entries(result.metafile.outputs)) {
       if (!out.endsWith('.js')) continue;
       const ext = meta.imports.filter((i) => i.external && i.path.startsWith('k6/x/'));
-      if (name === 'stock' && ext.length > 0) {
-        throw new Error(`stock bundle ${out} imports ${ext.map((i) => i.path).join(', ')}: the plain k6 image lacks them`);
+      if (ext.length > 0) {
+        throw new Error(`${name} bundle ${out} imports ${ext.map((i) => i.path).join(', ')}: the official k6 lacks them`);
       }
     }
     log(`built ${points.length} scenario(s) -> ${relative(root, f.outdir)}/ (${name})`);
@@ -69,7 +69,7 @@ export async function buildAll({ log = console.log } = {}) {
 }
 
 /**
- * The streaming bundle of one scenario as text, minified and without a source map, for a ConfigMap:
+ * The relay-streaming bundle of one scenario as text, minified and without a source map, for a ConfigMap:
  * ConfigMaps hold at most 1 MiB, and the readable bundle is over that.
  */
 export async function bundleForCluster(entry = 'loadtest.ts') {

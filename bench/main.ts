@@ -11,17 +11,18 @@
  *        [--no-profile] [--out FILE]  (bench/README.md)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { ensureK6 } from '../build/build-k6.mjs';
-import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, type StepVerdict } from './ceiling';
+import { ensureRelay } from '../build/build-relay.mjs';
+import { ensureK6, k6Version } from '../build/k6-binary.mjs';
+import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, TARGET_LIMITS, type StepVerdict } from './ceiling';
 import { freePort } from '../scripts/ports';
-import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
-import { chunksInWindow, compareRequests, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
+import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startBenchRelay, startSimProcess, type BenchRelay, type SimProcess } from './procs';
+import { chunksInWindow, compareRequests, countFailures, rampStartMs, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
 import { renderTable, targetsOf, type BenchResult, type RunFigures } from './report';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -241,6 +242,14 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
   const args = ['run', '--quiet', '--log-format', 'raw', '--console-output', join(dir, 'console.log'), '--address', `127.0.0.1:${apiPort}`];
   if (spec.profile !== null) args.push('--profiling-enabled');
   args.push(bundlePath);
+  // The streaming flavour's per-chunk work runs in a stream relay beside k6 (docs/relay.md): one per k6 run,
+  // on k6's core when pinned (the issue's "k6 and the relay sharing one core"). The stock flavour needs none.
+  let relay: BenchRelay | null = null;
+  if (spec.flavour === 'streaming') {
+    const relayLog = join(dir, 'relay.log');
+    relay = await startBenchRelay({ bin: ctx.relayBin, cwd: dir, core: ctx.k6Core, log: (line) => appendFileSync(relayLog, `${line}\n`) });
+  }
+  const relaySampler = relay === null ? null : new ProcSampler(relay.pid);
   const offsetBefore = wallMinusMono();
   const simSampler = new ProcSampler(sim.pid);
   const machineSampler = new MachineSampler();
@@ -257,6 +266,7 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
         ? { CONFIG: configPath, API_ROUTER_URL: sim.routerUrl, LOADTEST_API_KEYS: ctx.key, LOADTEST_REQUEST_LOG: '1' }
         : { BASE_URL: sim.routerUrl, API_KEY: ctx.key, VUS: String(spec.users), RAMP_SEC: String(rampSec), SUSTAIN_SEC: String(spec.sustainSec), MAX_TOKENS: String(wl.tokens), MODEL: wl.model, SUMMARY: join(dir, 'summary.json') }),
       RUN_ID: runId,
+      ...(relay === null ? {} : { LLM_RELAY_URL: relay.url }),
       K6_NO_USAGE_REPORT: 'true',
       PWD: dir,
     },
@@ -278,6 +288,8 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
   });
   simSampler.stop();
   machineSampler.stop();
+  relaySampler?.stop();
+  await relay?.stop();
   const offsetAfter = wallMinusMono();
   if (res.code !== 0) log(`k6 exited ${res.code}: ${res.stderr.slice(-1500)}`);
   const timing = await simJson<{ lateness: { medianMs: number; p99Ms: number; chunks: number } }>(`${sim.routerUrl}/_sim/timing`);
@@ -297,10 +309,20 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
   const conc = concurrencySamples(intervals, from, to, 100).sort((a, b) => a - b);
   const chunks = chunksInWindow(truth, from, to);
   const k6Cores = coresOver(res.samples, from, to);
+  const k6SysCores = coresOver(res.sys, from, to);
+  const relayCores = relaySampler === null ? null : coresOver(relaySampler.samples, from, to);
+  const relaySysCores = relaySampler === null ? null : coresOver(relaySampler.sys, from, to);
+  const clientCores = k6Cores === null ? null : k6Cores + (relayCores ?? 0);
+  const per1000 = (cores: number | null): number | null => (cores === null || chunks === 0 ? null : round(((cores * spec.sustainSec) / chunks) * 1000, 4));
   const simCores = coresOver(simSampler.samples, from, to);
   const machineCores = coresOver(machineSampler.samples, from, to);
   const stealCores = coresOver(machineSampler.steal, from, to);
-  const failed = harness.filter((h) => !h.ok && h.errorType !== 'aborted').length;
+  const { failed, interruptedAtEnd } = countFailures(harness);
+  const rampStart = rampStartMs(
+    truth.map((t) => t.receivedMonoMs),
+    spec.users,
+    rampSec * 1000,
+  );
   const chunksPerSec = chunks / spec.sustainSec;
   const figures: RunFigures = {
     flavour: spec.flavour,
@@ -311,6 +333,7 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
     unmatched: errs.unmatched,
     gapCountMismatch: errs.gapCountMismatch,
     failed,
+    interruptedAtEnd,
     errorRate: harness.length > 0 ? failed / harness.length : 0,
     ttft: errorStats(errs.ttft),
     e2e: errorStats(errs.e2e),
@@ -324,14 +347,30 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
     chunksPerSec: Math.round(chunksPerSec),
     k6: {
       cores: k6Cores === null ? null : round(k6Cores, 3),
-      cpuSecPer1000Chunks: k6Cores === null || chunks === 0 ? null : round(((k6Cores * spec.sustainSec) / chunks) * 1000, 4),
+      cpuSecPer1000Chunks: per1000(k6Cores),
       peakRssMiB: round(res.peakRssMiB, 1),
-      initMs: truth.length > 0 ? round(t0 - res.spawnMonoMs, 1) : null,
+      // k6 spawn -> the ramp's start (k6 up, VUs initialised, setup() done), from the sim's first arrivals.
+      initMs: rampStart === null ? null : round(rampStart - res.spawnMonoMs, 1),
+      sysCores: k6SysCores === null ? null : round(k6SysCores, 3),
+    },
+    relay:
+      relaySampler === null
+        ? null
+        : {
+            cores: relayCores === null ? null : round(relayCores, 3),
+            cpuSecPer1000Chunks: per1000(relayCores),
+            peakRssMiB: round(relaySampler.peakRssMiB, 1),
+            sysCores: relaySysCores === null ? null : round(relaySysCores, 3),
+          },
+    client: {
+      cores: clientCores === null ? null : round(clientCores, 3),
+      cpuSecPer1000Chunks: per1000(clientCores),
+      usPerChunk: clientCores === null || chunks === 0 ? null : round(((clientCores * spec.sustainSec) / chunks) * 1e6, 2),
     },
     sim: { cores: simCores === null ? null : round(simCores, 3), latenessMedianMs: timing.lateness.medianMs, latenessP99Ms: timing.lateness.p99Ms },
     machine: {
       busyCores: machineCores === null ? null : round(machineCores, 3),
-      otherCores: machineCores === null || k6Cores === null || simCores === null ? null : round(Math.max(0, machineCores - k6Cores - simCores), 3),
+      otherCores: machineCores === null || clientCores === null || simCores === null ? null : round(Math.max(0, machineCores - clientCores - simCores), 3),
       stealCores: stealCores === null ? null : round(stealCores, 3),
     },
     selfCheck: summary?.selfCheck ?? null,
@@ -340,7 +379,7 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
   };
   log(
     `  ${figures.requests} requests (${figures.matched} compared), ${figures.chunksPerSec} chunks/s, ${figures.concurrency.median} streams; ` +
-      `TTFT err ${fmtErr(figures.ttft)}, gap err ${fmtErr(figures.gap)}; k6 ${figures.k6.cores ?? '-'} cores, sim ${figures.sim.cores ?? '-'} cores, other processes ${figures.machine.otherCores ?? '-'} cores`,
+      `TTFT err ${fmtErr(figures.ttft)}, gap err ${fmtErr(figures.gap)}; k6 ${figures.k6.cores ?? '-'} + relay ${figures.relay?.cores ?? '-'} cores (${figures.client?.usPerChunk ?? '-'} µs/chunk), sim ${figures.sim.cores ?? '-'} cores, other processes ${figures.machine.otherCores ?? '-'} cores`,
   );
   return figures;
 }
@@ -353,26 +392,36 @@ const round = (v: number, d: number): number => Math.round(v * 10 ** d) / 10 ** 
 
 /** Climbs (and bisects) capacity levels until accuracy breaks, the sim saturates or the plan ends. */
 async function searchCeiling(ctx: Ctx, levels: number[], workload: Workload): Promise<NonNullable<BenchResult['capacity']>> {
-  const steps: (RunFigures & { verdict: StepVerdict })[] = [];
+  const steps: (RunFigures & { verdict: StepVerdict; targetVerdict: StepVerdict })[] = [];
   const asSteps = () => steps.map((s) => ({ streams: s.users, chunksPerSec: s.chunksPerSec, verdict: s.verdict }));
+  const asTargetSteps = () => steps.map((s) => ({ streams: s.users, chunksPerSec: s.chunksPerSec, verdict: s.targetVerdict }));
   for (let level = nextLevel([], levels); level !== null; level = nextLevel(asSteps(), levels)) {
     const fig = await runOnce(ctx, { users: level, flavour: 'streaming', sustainSec: ctx.opts.capacitySustainSec, profile: ctx.opts.profile ? 'steady' : null, script: 'bench', workload });
     const simRate = (ctx.simCeiling as { chunksPerSecond?: number } | null)?.chunksPerSecond ?? null;
-    const verdict = judgeStep({ streams: level, ttft: fig.ttft, gap: fig.gap, concurrencyMedian: fig.concurrency.median, errorRate: fig.errorRate, simCores: fig.sim.cores, chunksPerSec: fig.chunksPerSec, simCeilingChunksPerSec: simRate });
-    log(`  step ${level}: ${verdict.pass ? 'pass' : `FAIL (${verdict.reasons.join('; ')})`}${verdict.held ? '' : ' [load not held]'}${verdict.simLimited ? ' [sim-limited]' : ''}`);
-    steps.push({ ...fig, verdict });
+    const stepFigures = { streams: level, ttft: fig.ttft, gap: fig.gap, concurrencyMedian: fig.concurrency.median, errorRate: fig.errorRate, simCores: fig.sim.cores, chunksPerSec: fig.chunksPerSec, simCeilingChunksPerSec: simRate };
+    // The search runs on the original bounds (verdict); issue 13's tighter ones are judged beside it (targetVerdict).
+    const verdict = judgeStep(stepFigures, ACCURACY_LIMITS);
+    const targetVerdict = judgeStep(stepFigures, TARGET_LIMITS);
+    log(`  step ${level}: ${verdict.pass ? 'pass' : `FAIL (${verdict.reasons.join('; ')})`}${verdict.held ? '' : ' [load not held]'}${verdict.simLimited ? ' [sim-limited]' : ''}; issue-13 bounds: ${targetVerdict.pass ? 'pass' : 'fail'}`);
+    steps.push({ ...fig, verdict, targetVerdict });
   }
   const ceiling = ceilingOf(asSteps());
+  const targetCeiling = ceilingOf(asTargetSteps());
   const atCeiling = steps.find((s) => s.users === ceiling.streams) ?? null;
+  const atTarget = steps.find((s) => s.users === targetCeiling.streams) ?? null;
   return {
     limits: ACCURACY_LIMITS,
+    targetLimits: TARGET_LIMITS,
+    targetCeiling: { ...targetCeiling, clientCores: atTarget?.client?.cores ?? null, usPerChunk: atTarget?.client?.usPerChunk ?? null },
     plan: levels,
     workload,
     steps,
     ceiling: {
       ...ceiling,
       k6Cores: atCeiling?.k6.cores ?? null,
+      relayCores: atCeiling?.relay?.cores ?? null,
       cpuSecPer1000Chunks: atCeiling?.k6.cpuSecPer1000Chunks ?? null,
+      clientCpuSecPer1000Chunks: atCeiling?.client?.cpuSecPer1000Chunks ?? null,
       peakRssMiB: atCeiling?.k6.peakRssMiB ?? null,
       rssPerVuMiB: atCeiling ? round(atCeiling.k6.peakRssMiB / atCeiling.users, 3) : null,
       simCores: atCeiling?.sim.cores ?? null,
@@ -386,6 +435,8 @@ interface Ctx {
   sim: SimProcess;
   key: string;
   k6: string;
+  /** The relay binary of the whole bench (a copy made at its start). */
+  relayBin: string;
   k6Core: string | null;
 }
 
@@ -431,7 +482,13 @@ async function main(): Promise<void> {
     if (!existsSync(join(repoRoot, 'dist', b))) throw new Error(`dist/${b} is missing: run \`npm run build\` first`);
   }
   const k6 = await ensureK6();
-  log(`k6 ${relative(repoRoot, k6)}; ${pinned ? `k6 pinned to core(s) ${opts.k6Cpus}, sim to core 1` : 'taskset missing or one core: nothing pinned'}; load average ${loadavgStart}`);
+  // One relay build for the whole bench: copied out of .cache/relay/, which a concurrent edit of relay/ rebuilds.
+  const relayBuilt = await ensureRelay();
+  const relayBin = join(mkdtempSync(join(tmpdir(), 'bench-relay-bin-')), basename(relayBuilt));
+  copyFileSync(relayBuilt, relayBin);
+  chmodSync(relayBin, 0o755);
+  const k6Ver = k6Version(k6);
+  log(`k6 ${relative(repoRoot, k6)} (${k6Ver ?? 'version unknown'}), relay ${basename(relayBuilt)}; ${pinned ? `k6 and its relay pinned to core(s) ${opts.k6Cpus}, sim to core 1` : 'taskset missing or one core: nothing pinned'}; load average ${loadavgStart}`);
 
   const biggest = Math.max(...opts.users, ...(opts.capacity ? opts.levels : []), ...opts.streamsLevels);
   const streamSec = (opts.ttftMs + (opts.tokens - 1) * opts.gapMs) / 1000;
@@ -447,7 +504,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     quick: opts.quick,
     options: { ...opts, out: relative(repoRoot, opts.out) },
-    machine: { ...machine(), pinned, k6Core, simCore, loadavgStart, loadavgEnd: null },
+    machine: { ...machine(), k6: k6Ver, relay: basename(relayBuilt), pinned, k6Core, relayCore: k6Core, simCore, loadavgStart, loadavgEnd: null },
     workload: {
       model: 'gpt-4o (sim)',
       ttftMs: opts.ttftMs,
@@ -456,7 +513,8 @@ async function main(): Promise<void> {
       streamsCeiling: { model: 'bench-slow (sim)', gapMs: opts.streamsGapMs, tokensPerStream: opts.streamsTokens },
       tokensPerChunk: 1,
       thinkTimeMs: 0,
-      script: 'dist/bench.js (scenarios/bench.ts: transport, response analysis, llm_* metrics, one log line per request); dist/loadtest.js for its own per-VU figures',
+      script:
+        'dist/bench.js (scenarios/bench.ts: one stream-relay call per request, the record\'s analysis, llm_* metrics, one log line per request; one relay per k6 run on k6\'s core); dist/stock/bench.js (buffered k6/http, no relay); dist/loadtest.js (with a relay) for its own per-VU figures',
     },
     accuracy: [],
     capacity: null,
@@ -470,7 +528,7 @@ async function main(): Promise<void> {
   };
   try {
     const key = await provisionKey(sim.adminUrl, 'admin@sim.local', process.env.SIM_ADMIN_PASSWORD ?? 'sim-admin-password');
-    const ctx: Ctx = { opts, sim, key, k6, k6Core, simCeiling: null };
+    const ctx: Ctx = { opts, sim, key, k6, relayBin, k6Core, simCeiling: null };
 
     for (const users of opts.users) {
       result.accuracy.push(await runOnce(ctx, { users, flavour: 'streaming', sustainSec: opts.sustainSec, profile: null, script: 'bench' }));

@@ -4,7 +4,7 @@
  * stamps its ground truth with (CLOCK_MONOTONIC, process.hrtime.bigint()).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -26,11 +26,12 @@ const CLK_TCK = 100;
 const PAGE_KB = 4;
 
 /** CPU seconds (user + system) and RSS (MiB) of a process from /proc; null once it is gone. */
-export function procSample(pid: number): { cpuSec: number; rssMiB: number; hwmMiB: number | null } | null {
+export function procSample(pid: number): { cpuSec: number; sysSec: number; rssMiB: number; hwmMiB: number | null } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpuSec = (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    const sysSec = Number(f[12]) / CLK_TCK;
     const rssMiB = (Number(f[21]) * PAGE_KB) / 1024;
     let hwmMiB: number | null = null;
     try {
@@ -39,7 +40,7 @@ export function procSample(pid: number): { cpuSec: number; rssMiB: number; hwmMi
     } catch {
       // status may vanish between the two reads
     }
-    return { cpuSec, rssMiB, hwmMiB };
+    return { cpuSec, sysSec, rssMiB, hwmMiB };
   } catch {
     return null;
   }
@@ -48,6 +49,8 @@ export function procSample(pid: number): { cpuSec: number; rssMiB: number; hwmMi
 /** Samples a process every intervalMs until stopped. */
 export class ProcSampler {
   readonly samples: { tMs: number; cpuSec: number; rssMiB: number }[] = [];
+  /** Kernel (system) CPU seconds, same times as `samples`: the share of the CPU spent in syscalls. */
+  readonly sys: { tMs: number; cpuSec: number }[] = [];
   peakRssMiB = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -59,7 +62,9 @@ export class ProcSampler {
   private tick(): void {
     const s = procSample(this.pid);
     if (s === null) return;
-    this.samples.push({ tMs: monoMs(), cpuSec: s.cpuSec, rssMiB: s.rssMiB });
+    const tMs = monoMs();
+    this.samples.push({ tMs, cpuSec: s.cpuSec, rssMiB: s.rssMiB });
+    this.sys.push({ tMs, cpuSec: s.sysSec });
     this.peakRssMiB = Math.max(this.peakRssMiB, s.rssMiB, s.hwmMiB ?? 0);
   }
 
@@ -149,12 +154,74 @@ export async function startSimProcess(repoRoot: string, models: Record<string, S
 /** One API key from the sim's admin API (org, active user, key). */
 export const provisionKey = provisionBenchKey;
 
+export interface BenchRelay {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * One stream relay for one k6 run (docs/relay.md), from the binary `bin` the bench resolved (and copied) once at
+ * its start, so every run of a bench uses the same relay even while relay/ is edited and rebuilt meanwhile.
+ * Pinned (`core` given): started under `taskset -c core` from its first instruction, so Go sizes GOMAXPROCS
+ * from that mask as k6 does. The flags are those of build/relay-process.mjs's startRelay (which builds on
+ * demand and takes no CPU list). Its output goes to `log` (the run's folder), never to the bench's stderr.
+ */
+export async function startBenchRelay(opts: { bin: string; cwd: string; core: string | null; log: (line: string) => void }): Promise<BenchRelay> {
+  const bin = opts.bin;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
+  const portFile = join(dir, 'port');
+  const relayArgs = ['-listen', '127.0.0.1:0', '-port-file', portFile, '-ignore-sigint'];
+  const child =
+    opts.core === null
+      ? spawn(bin, relayArgs, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('taskset', ['-c', opts.core, bin, ...relayArgs], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const onData = (d: Buffer): void => {
+    for (const line of d.toString().split('\n')) if (line.trim()) opts.log(line);
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    let text = '';
+    try {
+      text = readFileSync(portFile, 'utf8');
+    } catch {
+      // not written yet
+    }
+    if (/^\d+\n/.test(text)) {
+      const url = `http://127.0.0.1:${Number.parseInt(text, 10)}`;
+      try {
+        const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1_000) });
+        await res.arrayBuffer();
+        if (res.ok) return { url, pid: child.pid as number, stop };
+      } catch {
+        // not answering yet
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await stop();
+  throw new Error(`the stream relay (${bin}) did not answer GET /v1/health within 10 s`);
+}
+
 export interface K6Result {
   code: number | null;
   stderr: string;
   spawnMonoMs: number;
   endMonoMs: number;
   samples: ProcSampler['samples'];
+  sys: ProcSampler['sys'];
   peakRssMiB: number;
   /** CPU seconds of k6 at exit (last sample). */
   cpuSecTotal: number;
@@ -192,5 +259,5 @@ export async function runK6Process(
   sampler.stop();
   await during;
   const last = sampler.samples[sampler.samples.length - 1];
-  return { code, stderr, spawnMonoMs, endMonoMs: monoMs(), samples: sampler.samples, peakRssMiB: sampler.peakRssMiB, cpuSecTotal: last?.cpuSec ?? 0 };
+  return { code, stderr, spawnMonoMs, endMonoMs: monoMs(), samples: sampler.samples, sys: sampler.sys, peakRssMiB: sampler.peakRssMiB, cpuSecTotal: last?.cpuSec ?? 0 };
 }

@@ -10,7 +10,7 @@ export interface HarnessRecord {
   ttftMs: number | null;
   e2eMs: number | null;
   itlMs: number[];
-  /** Wall clock (Unix ms, fractional) when the harness wrote the request (k6/x/llm timings.sentAt). */
+  /** Wall clock (Unix ms, fractional) when the harness wrote the request (the relay record's `sentAtMs`, the relay's Go wall clock). */
   sentAtMs?: number | null;
 }
 
@@ -202,4 +202,32 @@ export function wallMinusMono(now: () => number = Date.now, mono: () => number =
     best = Math.max(best, w - m2);
   }
   return best;
+}
+
+/**
+ * Failed requests of a run, and those k6 cut off when it stopped: a request k6 interrupts at its graceful stop
+ * (or whose call to the relay k6 cancels then) ends `aborted`, which is the test's doing, not a failure.
+ */
+export function countFailures(log: readonly { ok: boolean; errorType: string | null }[]): { failed: number; interruptedAtEnd: number } {
+  const aborted = log.filter((h) => !h.ok && h.errorType === 'aborted').length;
+  return { failed: log.filter((h) => !h.ok).length - aborted, interruptedAtEnd: aborted };
+}
+
+/**
+ * When k6 started the ramp, from the sim's arrival times: a ramp from 0 to `users` VUs over `rampMs` starts its
+ * VUs evenly, so the first arrivals lie on a line (VU i at start + i x rampMs / users); its intercept at i = 0
+ * is the start. The first half of the VUs only (a VU's second request can come before the ramp ends). Without
+ * enough arrivals: the first arrival minus one step. The first arrival alone would count part of the ramp
+ * (rampMs / users) as init, which biases the per-VU slope downwards.
+ */
+export function rampStartMs(arrivalsMs: readonly number[], users: number, rampMs: number): number | null {
+  if (arrivalsMs.length === 0) return null;
+  const sorted = [...arrivalsMs].sort((a, b) => a - b);
+  const k = Math.min(sorted.length, Math.ceil(users / 2));
+  const fit = k >= 3 ? linearFit(sorted.slice(0, k).map((y, i) => ({ x: i + 1, y }))) : null;
+  const first = sorted[0] as number;
+  const step = rampMs / Math.max(1, users);
+  if (fit === null) return first - step;
+  // Never after the first arrival, never more than two steps before it.
+  return Math.min(first, Math.max(first - 2 * step, fit.intercept));
 }

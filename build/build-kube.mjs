@@ -1,5 +1,5 @@
 // Builds a real Kubernetes API server for the tests (build/kube: kube-apiserver from k8s.io/kubernetes, plus an
-// embedded etcd) with the machine's Go and caches it under .cache/kube/. Like build-k6.mjs, the cache key covers
+// embedded etcd) with the machine's Go and caches it under .cache/kube/. Like build-relay.mjs, the cache key covers
 // the Go version and every input of the build (build/kube and this script), so nothing else rebuilds it.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// The cached Go build behind build-k6.mjs and build-kube.mjs: a binary is named by a hash of the Go
+// The cached Go build behind build-relay.mjs and build-kube.mjs: a binary is named by a hash of the Go
 // version and every input of its build, built once with progress on stderr, and older builds are removed.
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';

@@ -1,4 +1,5 @@
-import type { SharedCounters } from './transport/types';
+import { parsePoint } from './transport/segments';
+import type { CounterOp, SharedCounters } from './transport/types';
 
 /** One budget a request must fit in: the test's maxCostUSD, an org's limit or its daily limit. */
 export interface BudgetScope {
@@ -26,9 +27,44 @@ const inflight = (s: BudgetScope) => `budget:inflight:${s.key}`;
 const spent = (s: BudgetScope) => `budget:spent:${s.key}`;
 
 /**
+ * The ops that reserve amountUSD in every scope, as one atomic group: first a read of each scope's in-flight
+ * count (so a refusal can tell whether waiting helps), then the bookings (each refused past its limit, which rolls
+ * the whole group back), then the in-flight marks. The group rides on the stream call as its admission.
+ */
+export function reserveOps(scopes: BudgetScope[], amountUSD: number): CounterOp[] {
+  return [
+    ...scopes.map((s): CounterOp => ({ op: 'get', key: inflight(s) })),
+    ...scopes.map((s): CounterOp => ({ op: 'tryAdd', key: booked(s), delta: amountUSD, limit: s.limitUSD })),
+    ...scopes.map((s): CounterOp => ({ op: 'add', key: inflight(s), delta: 1 })),
+  ];
+}
+
+/** Which scope refused a reservation group (op `failed`, counted from its first op) and whether others hold reservations in it. */
+export function reserveRefusal(scopes: BudgetScope[], values: number[], failed: number): { scope: BudgetScope; othersInFlight: boolean } {
+  const i = failed - scopes.length;
+  const scope = scopes[i];
+  if (scope === undefined) throw new Error(`budget: op ${failed} of a reservation group is not a booking`);
+  return { scope, othersInFlight: (values[i] ?? 0) > 0 };
+}
+
+/** The ops that replace a reservation with the request's real cost; spentFrom() reads each scope's spend after it. */
+export function settleOps(r: Reservation, actualUSD: number): CounterOp[] {
+  const ops: CounterOp[] = [];
+  for (const s of r.scopes) {
+    ops.push({ op: 'add', key: booked(s), delta: actualUSD - r.amountUSD }, { op: 'add', key: inflight(s), delta: -1 }, { op: 'add', key: spent(s), delta: actualUSD });
+  }
+  return ops;
+}
+
+/** Each scope's settled spend, from the values of settleOps() starting at `from`. */
+export function spentFrom(r: Reservation, values: number[], from: number): number[] {
+  return r.scopes.map((_, i) => values[from + i * 3 + 2] as number);
+}
+
+/**
  * The cost ledger shared by all VUs of a k6 process. Before a request a VU reserves its worst-case
- * cost in every scope it spends from (atomically per scope, rolled back if a later scope refuses), so
- * concurrent VUs cannot overshoot together; when usage arrives the reservation settles to the real cost.
+ * cost in every scope it spends from (atomically, all scopes or none), so concurrent VUs cannot
+ * overshoot together; when usage arrives the reservation settles to the real cost.
  * A scope's booked total is settled spend plus outstanding reservations, and never exceeds its limit.
  */
 export class BudgetLedger {
@@ -36,24 +72,14 @@ export class BudgetLedger {
 
   /** Reserves amountUSD in every scope, or none. */
   reserve(scopes: BudgetScope[], amountUSD: number): ReserveResult {
-    for (let i = 0; i < scopes.length; i++) {
-      const s = scopes[i] as BudgetScope;
-      if (!this.counters.tryAdd(booked(s), amountUSD, s.limitUSD)) {
-        for (let j = 0; j < i; j++) this.counters.add(booked(scopes[j] as BudgetScope), -amountUSD);
-        return { ok: false, scope: s, othersInFlight: this.counters.get(inflight(s)) > 0 };
-      }
-    }
-    for (const s of scopes) this.counters.add(inflight(s), 1);
-    return { ok: true, reservation: { scopes, amountUSD } };
+    const r = this.counters.group(reserveOps(scopes, amountUSD));
+    if (r.ok) return { ok: true, reservation: { scopes, amountUSD } };
+    return { ok: false, ...reserveRefusal(scopes, r.values, r.failed) };
   }
 
   /** Replaces the reservation with the request's real cost; returns each scope's spend after it. */
   settle(r: Reservation, actualUSD: number): number[] {
-    return r.scopes.map((s) => {
-      this.counters.add(booked(s), actualUSD - r.amountUSD);
-      this.counters.add(inflight(s), -1);
-      return this.counters.add(spent(s), actualUSD);
-    });
+    return spentFrom(r, this.counters.group(settleOps(r, actualUSD)).values, 0);
   }
 
   /** Settled spend in a scope. */
@@ -74,13 +100,8 @@ export function segmentFraction(segment: string | undefined): number {
   if (!segment) return 1;
   const parts = segment.split(':');
   if (parts.length !== 2) throw new Error(`execution segment "${segment}" is not "from:to"`);
-  const value = (p: string): number => {
-    const [n, d] = p.split('/');
-    const v = d === undefined ? Number(n) : Number(n) / Number(d);
-    if (!Number.isFinite(v) || v < 0 || v > 1) throw new Error(`execution segment "${segment}": "${p}" is not a fraction in [0, 1]`);
-    return v;
-  };
-  const f = value(parts[1] as string) - value(parts[0] as string);
+  const [from, to] = parts.map((p) => parsePoint(p, `execution segment "${segment}"`)) as [{ num: number; den: number }, { num: number; den: number }];
+  const f = to.num / to.den - from.num / from.den;
   if (f <= 0) throw new Error(`execution segment "${segment}" is empty`);
   return f;
 }

@@ -43,7 +43,7 @@ export function saltScopeOf(spec: CacheSaltSpec | undefined): 'none' | 'org' | '
   return typeof spec === 'string' ? 'fixed' : spec.scope;
 }
 
-/** Where the ledger keeps what was sent: in-memory by default; back it with k6/x/llm's counters to span VUs. */
+/** Where the ledger keeps what was sent: in-memory by default; the relay's counters span the VUs of a process. */
 export interface LedgerStore {
   /** Adds one to the key's count and returns the new count. */
   increment(key: string): number;
@@ -94,6 +94,16 @@ export function prefixHash(messages: readonly { role: string; content: string }[
   return `${hash32(block, 0x5a17).toString(36)}${hash32(block, 0x1ed6).toString(36)}-${block.length}`;
 }
 
+/** The counter that counts the requests of one salt that sent one leading block. */
+export function ledgerKey(salt: string | undefined, hash: string): string {
+  return `salt-ledger:${salt ?? ''}:${hash}`;
+}
+
+/** The ticket of a request whose ledger count (its own included) is `count`. */
+export function ticketOf(salt: string | undefined, hash: string, count: number): LedgerTicket {
+  return { salt, prefixHash: hash, sentBefore: count > 1 };
+}
+
 /**
  * Salt-isolation bookkeeping. Before sending, note(salt, messages) records the (salt, leading-block hash) pair and
  * remembers whether the same salt had sent that block before; after the response, isViolation(ticket, cachedTokens)
@@ -109,8 +119,7 @@ export class SaltLedger {
   /** Records a request about to be sent and returns what isViolation needs. */
   note(salt: string | undefined, messages: readonly { role: string; content: string }[]): LedgerTicket {
     const hash = prefixHash(messages);
-    const count = this.store.increment(`salt-ledger:${salt ?? ''}:${hash}`);
-    return { salt, prefixHash: hash, sentBefore: count > 1 };
+    return ticketOf(salt, hash, this.store.increment(ledgerKey(salt, hash)));
   }
 
   /** True when the response reports cached prompt tokens the salt had not earned. */

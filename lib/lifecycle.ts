@@ -1,6 +1,6 @@
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { counters, instanceShare } from '#transport';
+import { bindSession, counters, instanceShare, openSession } from '#transport';
 import { record } from './metrics';
 import { cleanupAiAas, provisionAiAas } from './platform/ai-aas';
 import { parseStaticKeys, provisionStatic } from './platform/static';
@@ -14,6 +14,8 @@ export interface SetupData {
   runId: string;
   startedAtMs: number;
   provisioned: Provisioned;
+  /** This k6 process's session with the stream relay (its shared counters); undefined on the buffered transport. */
+  relaySession?: string;
 }
 
 /** Shared counter names this module and the session loop agree on. */
@@ -57,6 +59,8 @@ export function provisionRun(run: Run): SetupData {
   exec.vu.metrics.tags.testid = run.runId;
   const started = Date.now();
   const spec = run.config.spec;
+  // First, before anything is created on the platform: without a relay the run cannot measure anything.
+  const relaySession = openSession([spec.targets.apiRouterUrl]);
   const plan: TenantPlan = { orgs: run.orgs, users: run.allUsers() };
   const ids = instanceShare(run.sliceUsers).map((n) => run.sliceUser(n));
   const share = ids.map((id) => run.user(id));
@@ -82,16 +86,18 @@ export function provisionRun(run: Run): SetupData {
   const tookMs = Date.now() - started;
   record('llm_bootstrap_duration', tookMs, {});
   log(`bootstrap took ${tookMs} ms`);
-  return { runId: run.runId, startedAtMs: Date.now(), provisioned };
+  const data: SetupData = { runId: run.runId, startedAtMs: Date.now(), provisioned };
+  if (relaySession !== undefined) data.relaySession = relaySession;
+  return data;
 }
 
-/** Limits this runtime cannot enforce: on stock k6 the VUs share no counters, so none of the shared ones hold. */
+/** Limits this runtime cannot enforce: without the relay the VUs share no counters, so none of the shared ones hold. */
 export function unenforcedLimits(run: Run): string[] {
   if (counters) return [];
   const l = run.config.spec.limits;
   const named: string[] = (['maxCostUSD', 'maxRequests', 'maxErrorRate', 'maxConcurrentReqs'] as const).filter((k) => l[k] !== undefined);
   if (run.orgs.some((o) => o.budget)) named.push('organizations.budget');
-  return named.length === 0 ? [] : [`stock k6 build: ${named.join(', ')} NOT enforced (they need the shared counters of the project's k6 with k6/x/llm)`];
+  return named.length === 0 ? [] : [`buffered transport: ${named.join(', ')} NOT enforced (they need the stream relay's shared counters)`];
 }
 
 /** Whether the cleanup policy keeps this run's tenants (on-success keeps them when the run failed, for debugging). */
@@ -100,17 +106,28 @@ export function retainTenants(run: Run): boolean {
   if (policy === 'always') return false;
   if (policy === 'never') return true;
   if (!counters) {
-    console.warn('[loadtest] cleanup policy on-success needs the streaming build to know the error rate; cleaning up');
+    console.warn('[loadtest] cleanup policy on-success needs the stream relay to know the error rate; cleaning up');
     return false;
   }
-  const requests = counters.get(COUNTER_REQUESTS);
-  const rate = requests > 0 ? counters.get(COUNTER_FAILED) / requests : 0;
+  let requests: number;
+  let failed: number;
+  try {
+    [requests, failed] = counters.group([
+      { op: 'get', key: COUNTER_REQUESTS },
+      { op: 'get', key: COUNTER_FAILED },
+    ]).values as [number, number];
+  } catch (err) {
+    console.warn(`[loadtest] cleanup policy on-success cannot read the error rate (${(err as Error).message}); cleaning up`);
+    return false;
+  }
+  const rate = requests > 0 ? failed / requests : 0;
   return rate > (run.config.spec.limits.maxErrorRate ?? 0.1);
 }
 
 /** teardown(): revokes keys and suspends users and owned orgs, unless the policy retains them. */
 export function cleanupRun(run: Run, data: SetupData | undefined): void {
   if (!data || data.provisioned.adapter !== 'ai-aas') return;
+  bindSession(data.relaySession);
   const users = data.provisioned.users.length;
   if (retainTenants(run)) {
     log(`cleanup policy ${run.config.spec.cleanup.policy}: keeping ${users} user(s) and their keys`);

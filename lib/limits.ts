@@ -1,4 +1,4 @@
-import type { SharedCounters } from './transport/types';
+import type { CounterOp, SharedCounters } from './transport/types';
 
 /** The config's test-wide limits (maxCostUSD is kept by the cost ledger, lib/budget.ts; maxDurationSec by the schedule). */
 export interface LimitsSpec {
@@ -30,11 +30,27 @@ export function shareOfLimits(spec: LimitsSpec, fraction: number): LimitsSpec {
   return { ...spec, maxRequests: share(spec.maxRequests), maxConcurrentReqs: share(spec.maxConcurrentReqs) };
 }
 
+/** Where a request's admission ops sit in its group: -1 for a limit the run does not set. */
+export interface AdmitOps {
+  ops: CounterOp[];
+  /** The maxConcurrentReqs slot. */
+  slot: number;
+  /** The maxRequests ticket. */
+  ticket: number;
+}
+
+/** What settling a request books, and how to read the error-rate window back from the group's values. */
+export interface SettleOps {
+  ops: CounterOp[];
+  /** Whether the error rate, read from the values of these ops starting at `from`, breached maxErrorRate. */
+  breached(values: number[], from: number): boolean;
+}
+
 /**
  * Test-wide limits kept in the process-wide counters, so all VUs of an instance see one total.
- * admit() reserves a request against maxRequests and a slot against maxConcurrentReqs before it is
- * sent; settle() releases the slot and books the outcome for maxErrorRate. A breach returns the
- * reason; the caller aborts the test.
+ * A request's admission reserves a slot against maxConcurrentReqs and a ticket against maxRequests (admitOps, in
+ * the group that rides on the stream call); settling releases the slot and books the outcome for maxErrorRate.
+ * A breach returns the reason; the caller aborts the test.
  */
 export class RunLimits {
   constructor(
@@ -44,66 +60,101 @@ export class RunLimits {
   ) {}
 
   /**
-   * Reserves one request; `wait` is called while all concurrency slots are taken. The slot comes first and
-   * the maxRequests ticket after it, so a ticket is only held by a request about to be sent: the requests
-   * counted are the requests sent, even when the run aborts while others wait for a slot.
+   * The admission ops. The slot comes before the ticket, so a ticket is only held by a request about to be sent:
+   * the requests counted are the requests sent, even when the run aborts while others wait for a slot.
+   */
+  admitOps(): AdmitOps {
+    const ops: CounterOp[] = [];
+    let slot = -1;
+    let ticket = -1;
+    if (this.spec.maxConcurrentReqs !== undefined) {
+      slot = ops.length;
+      ops.push({ op: 'tryAdd', key: C_INFLIGHT, delta: 1, limit: this.spec.maxConcurrentReqs });
+    }
+    if (this.spec.maxRequests !== undefined) {
+      ticket = ops.length;
+      ops.push({ op: 'tryAdd', key: C_REQUESTS, delta: 1, limit: this.spec.maxRequests });
+    }
+    return { ops, slot, ticket };
+  }
+
+  /** The op that refuses admission once a VU has ended the run. */
+  endedCheck(): CounterOp {
+    return { op: 'check', key: C_END, max: 0 };
+  }
+
+  /**
+   * Reserves one request on its own (one group); `wait` is called while all concurrency slots are taken.
+   * The session loop puts admitOps() into the stream call's group instead.
    */
   admit(wait: () => void): EndReason | null {
-    const end = this.ended();
-    if (end) return end;
-    if (this.spec.maxConcurrentReqs !== undefined) {
-      while (!this.counters.tryAdd(C_INFLIGHT, 1, this.spec.maxConcurrentReqs)) {
-        wait();
-        const ended = this.ended();
-        if (ended) return ended;
-      }
+    const { ops, slot } = this.admitOps();
+    for (;;) {
+      const r = this.counters.group([this.endedCheck(), ...ops]);
+      if (r.ok) return null;
+      if (r.failed === 0) return this.ended();
+      if (r.failed - 1 !== slot) return this.stop('maxRequests reached');
+      wait();
     }
-    if (this.spec.maxRequests !== undefined && !this.counters.tryAdd(C_REQUESTS, 1, this.spec.maxRequests)) {
-      this.release();
-      return this.stop('maxRequests reached');
-    }
-    return null;
+  }
+
+  /** The op that frees the request's concurrency slot; none when maxConcurrentReqs is not set. */
+  releaseOps(): CounterOp[] {
+    return this.spec.maxConcurrentReqs !== undefined ? [{ op: 'add', key: C_INFLIGHT, delta: -1 }] : [];
   }
 
   /** Frees the request's concurrency slot without booking anything (a request the run itself cut short). */
   release(): void {
-    if (this.spec.maxConcurrentReqs !== undefined) this.counters.add(C_INFLIGHT, -1);
+    const ops = this.releaseOps();
+    if (ops.length > 0) this.counters.group(ops);
+  }
+
+  /** The ops that release the slot and book the outcome, with the reading of the error-rate window. */
+  settleOps(failed: boolean): SettleOps {
+    const ops = this.releaseOps();
+    if (this.spec.maxErrorRate === undefined) return { ops, breached: () => false };
+    const sec = Math.floor(this.nowMs() / 1000);
+    ops.push({ op: 'add', key: reqKey(sec), delta: 1 });
+    if (!failed) return { ops, breached: () => false };
+    ops.push({ op: 'add', key: errKey(sec), delta: 1 });
+    const windowAt = ops.length;
+    const window = this.spec.errorRateWindowSec;
+    for (let s = sec - window + 1; s <= sec; s++) ops.push({ op: 'get', key: reqKey(s) }, { op: 'get', key: errKey(s) });
+    const { errorRateMinSamples, maxErrorRate } = this.spec;
+    return {
+      ops,
+      breached: (values, from) => {
+        let req = 0;
+        let err = 0;
+        for (let i = 0; i < window; i++) {
+          req += values[from + windowAt + 2 * i] as number;
+          err += values[from + windowAt + 2 * i + 1] as number;
+        }
+        return req >= errorRateMinSamples && err / req > maxErrorRate;
+      },
+    };
   }
 
   /** Releases the request's slot and books its outcome; returns a breached limit, if any. */
   settle(failed: boolean): EndReason | null {
-    this.release();
-    if (this.spec.maxErrorRate !== undefined) {
-      const sec = Math.floor(this.nowMs() / 1000);
-      this.counters.add(reqKey(sec), 1);
-      if (failed) {
-        this.counters.add(errKey(sec), 1);
-        if (this.errorRateExceeded(sec)) return this.stop('maxErrorRate exceeded');
-      }
-    }
-    return null;
+    const s = this.settleOps(failed);
+    if (s.ops.length === 0) return null;
+    return s.breached(this.counters.group(s.ops).values, 0) ? this.stop('maxErrorRate exceeded') : null;
   }
 
   /** The reason a VU of this instance ended the run, if one did. */
   ended(): EndReason | null {
-    const code = this.counters.get(C_END);
-    return code > 0 ? (END_REASONS[code] as EndReason) : null;
-  }
-
-  private errorRateExceeded(nowSec: number): boolean {
-    let req = 0;
-    let err = 0;
-    for (let s = nowSec - this.spec.errorRateWindowSec + 1; s <= nowSec; s++) {
-      req += this.counters.get(reqKey(s));
-      err += this.counters.get(errKey(s));
-    }
-    return req >= this.spec.errorRateMinSamples && err / req > (this.spec.maxErrorRate as number);
+    return reasonOf(this.counters.get(C_END));
   }
 
   /** Records why the run stops; the first reason wins (later breaches are consequences of the same overload). */
   stop(reason: EndReason): EndReason {
     const code = END_REASONS.indexOf(reason);
-    this.counters.tryAdd(C_END, code, code);
-    return END_REASONS[this.counters.get(C_END)] as EndReason;
+    const r = this.counters.group([{ op: 'tryAdd', key: C_END, delta: code, limit: code }]);
+    return r.ok ? reason : (reasonOf(r.values[0] as number) ?? reason);
   }
+}
+
+function reasonOf(code: number): EndReason | null {
+  return code > 0 ? (END_REASONS[code] as EndReason) : null;
 }

@@ -1,5 +1,5 @@
 /**
- * Time series and latency histograms for the HTML report, kept in k6/x/llm's process-wide counters:
+ * Time series and latency histograms for the HTML report, kept in the relay's process-wide counters:
  * k6 Trends keep percentiles but neither a timeline nor the distribution, and handleSummary can read
  * the counters back. Stock k6 has no shared counters; callers then skip both and the reports say so.
  *
@@ -8,7 +8,7 @@
  * 10% wide relative to its lower bound, so a percentile read from the buckets is within one bucket's
  * width (<= 10% of the value) of the exact one.
  */
-import type { SharedCounters } from './transport/types';
+import type { CounterOp, SharedCounters } from './transport/types';
 import type { Histogram, HistogramBucket, Histograms, SeriesSnapshot, SeriesWindow } from './summary/model';
 
 /** Upper bound of the first bucket, in ms. */
@@ -91,40 +91,43 @@ function isMeasured(v: number | undefined): v is number {
   return v !== undefined && isFinite(v) && v >= 0;
 }
 
-/** Adds one finished request into the process-wide histograms and its time window (a few counter adds). */
-export function recordRequest(counters: SharedCounters, sample: RequestSample, windowSec: number = DEFAULT_WINDOW_SEC): void {
+/** The counter adds that book one finished request into the histograms and its time window (a few ops). */
+export function seriesOps(sample: RequestSample, windowSec: number = DEFAULT_WINDOW_SEC): CounterOp[] {
   const index = isFinite(sample.tMs) ? Math.max(0, Math.floor(sample.tMs / 1000 / windowSec)) : 0;
   const w = windowNames(index, windowSec);
-  counters.add(w.req, 1);
-  if (!sample.ok) counters.add(w.err, 1);
-  if (sample.outputTokens > 0) counters.add(w.tok, sample.outputTokens);
-  if (sample.costUSD > 0) counters.add(w.cost, sample.costUSD);
+  const ops: CounterOp[] = [];
+  const add = (key: string, delta: number) => ops.push({ op: 'add', key, delta });
+  add(w.req, 1);
+  if (!sample.ok) add(w.err, 1);
+  if (sample.outputTokens > 0) add(w.tok, sample.outputTokens);
+  if (sample.costUSD > 0) add(w.cost, sample.costUSD);
   if (isMeasured(sample.ttftMs)) {
-    counters.add(w.ttft_sum, sample.ttftMs);
-    counters.add(w.ttft_n, 1);
-    counters.add(BUCKET_NAMES.ttft[bucketIndex(sample.ttftMs)] as string, 1);
+    add(w.ttft_sum, sample.ttftMs);
+    add(w.ttft_n, 1);
+    add(BUCKET_NAMES.ttft[bucketIndex(sample.ttftMs)] as string, 1);
   }
   if (isMeasured(sample.e2eMs)) {
-    counters.add(w.e2e_sum, sample.e2eMs);
-    counters.add(w.e2e_n, 1);
-    counters.add(BUCKET_NAMES.e2e[bucketIndex(sample.e2eMs)] as string, 1);
+    add(w.e2e_sum, sample.e2eMs);
+    add(w.e2e_n, 1);
+    add(BUCKET_NAMES.e2e[bucketIndex(sample.e2eMs)] as string, 1);
   }
-  if (isMeasured(sample.tpotMs)) counters.add(BUCKET_NAMES.tpot[bucketIndex(sample.tpotMs)] as string, 1);
-  if (sample.itlMs !== undefined && sample.itlMs.length > 0) addItl(counters, sample.itlMs);
+  if (isMeasured(sample.tpotMs)) add(BUCKET_NAMES.tpot[bucketIndex(sample.tpotMs)] as string, 1);
+  if (sample.itlMs !== undefined && sample.itlMs.length > 0) {
+    // A long answer has hundreds of gaps but they crowd into a few buckets: one add per bucket, not per gap.
+    const perBucket: Record<number, number> = {};
+    for (const g of sample.itlMs) {
+      if (!isMeasured(g)) continue;
+      const i = bucketIndex(g);
+      perBucket[i] = (perBucket[i] ?? 0) + 1;
+    }
+    for (const k of Object.keys(perBucket)) add(BUCKET_NAMES.itl[Number(k)] as string, perBucket[Number(k)] as number);
+  }
+  return ops;
 }
 
-// A long answer has hundreds of gaps but they crowd into a few buckets: one add per bucket, not per gap.
-function addItl(counters: SharedCounters, gaps: readonly number[]): void {
-  const perBucket: Record<number, number> = {};
-  for (const g of gaps) {
-    if (!isMeasured(g)) continue;
-    const i = bucketIndex(g);
-    perBucket[i] = (perBucket[i] ?? 0) + 1;
-  }
-  for (const k of Object.keys(perBucket)) {
-    const i = Number(k);
-    counters.add(BUCKET_NAMES.itl[i] as string, perBucket[i] as number);
-  }
+/** Adds one finished request into the process-wide histograms and its time window, as one group. */
+export function recordRequest(counters: SharedCounters, sample: RequestSample, windowSec: number = DEFAULT_WINDOW_SEC): void {
+  counters.group(seriesOps(sample, windowSec));
 }
 
 function bucketRange(i: number): { lo: number; hi: number | null } {
@@ -132,12 +135,22 @@ function bucketRange(i: number): { lo: number; hi: number | null } {
   return { lo: BOUNDS[i - 1] as number, hi: i < BOUND_COUNT ? (BOUNDS[i] as number) : null };
 }
 
-function readHistogram(counters: SharedCounters, name: HistogramName): Histogram {
+/** Counter values read in one group, by name. */
+type Reading = (key: string) => number;
+
+function readAll(counters: SharedCounters, keys: string[]): Reading {
+  const values = counters.group(keys.map((key): CounterOp => ({ op: 'get', key }))).values;
+  const byKey = new Map<string, number>();
+  keys.forEach((k, i) => byKey.set(k, values[i] as number));
+  return (key) => byKey.get(key) ?? 0;
+}
+
+function readHistogram(read: Reading, name: HistogramName): Histogram {
   const buckets: HistogramBucket[] = [];
   let count = 0;
   const names = BUCKET_NAMES[name];
   for (let i = 0; i < BUCKET_COUNT; i++) {
-    const c = counters.get(names[i] as string);
+    const c = read(names[i] as string);
     if (c <= 0) continue;
     const r = bucketRange(i);
     buckets.push({ lo: r.lo, hi: r.hi, count: c });
@@ -148,10 +161,15 @@ function readHistogram(counters: SharedCounters, name: HistogramName): Histogram
 
 type RawWindow = Record<WindowField, number>;
 
-function readWindow(counters: SharedCounters, index: number, windowSec: number): RawWindow {
+function windowKeys(index: number, windowSec: number): string[] {
+  const names = windowNames(index, windowSec);
+  return WINDOW_FIELDS.map((f) => names[f]);
+}
+
+function readWindow(read: Reading, index: number, windowSec: number): RawWindow {
   const names = windowNames(index, windowSec);
   const raw = {} as RawWindow;
-  for (const f of WINDOW_FIELDS) raw[f] = counters.get(names[f]);
+  for (const f of WINDOW_FIELDS) raw[f] = read(names[f]);
   return raw;
 }
 
@@ -189,10 +207,15 @@ export function readSeries(counters: SharedCounters, opts: ReadSeriesOptions): S
   const windowSec = opts.windowSec ?? DEFAULT_WINDOW_SEC;
   const maxWindows = Math.max(1, opts.maxWindows ?? DEFAULT_MAX_WINDOWS);
   const nominal = Math.max(1, Math.ceil(opts.durationSec / windowSec));
+  // One read of every counter the report needs: with the relay that is one round trip, not hundreds.
+  const keys: string[] = [];
+  for (let i = 0; i <= nominal; i++) keys.push(...windowKeys(i, windowSec));
+  for (const h of HISTOGRAMS) keys.push(...BUCKET_NAMES[h]);
+  const read = readAll(counters, keys);
   const raw: RawWindow[] = [];
-  for (let i = 0; i < nominal; i++) raw.push(readWindow(counters, i, windowSec));
+  for (let i = 0; i < nominal; i++) raw.push(readWindow(read, i, windowSec));
   // Requests finishing just as the test ends can land one window past the nominal duration.
-  const spill = readWindow(counters, nominal, windowSec);
+  const spill = readWindow(read, nominal, windowSec);
   if (spill.req > 0) raw.push(spill);
 
   const factor = Math.ceil(raw.length / maxWindows);
@@ -201,6 +224,6 @@ export function readSeries(counters: SharedCounters, opts: ReadSeriesOptions): S
     windows.push(toWindow(mergeWindows(raw.slice(i, i + factor)), i * windowSec));
   }
   const histograms = {} as Histograms;
-  for (const h of HISTOGRAMS) histograms[h] = readHistogram(counters, h);
+  for (const h of HISTOGRAMS) histograms[h] = readHistogram(read, h);
   return { series: { windowSec: windowSec * factor, windows }, histograms };
 }

@@ -6,8 +6,8 @@ export interface SseEvent {
 }
 
 /**
- * Incremental server-sent-events parser, the TypeScript twin of xk6/sse.go (same rules, same
- * shared vectors in xk6/testdata/sse_vectors.json). Like the Go parser it dispatches an event left
+ * Incremental server-sent-events parser, the TypeScript twin of relay/sse.go (same rules, same
+ * shared vectors in relay/testdata/sse_vectors.json). Like the Go parser it dispatches an event left
  * without its closing blank line at end(), so a final usage chunk is never silently lost.
  */
 export class SseParser {

@@ -1,26 +1,26 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
-import { counters, transportKind } from '#transport';
-import { SaltLedger, cacheSaltFor, saltScopeOf, type LedgerStore, type LedgerTicket } from './cache-salt';
+import { bindSession, counters, transportKind } from '#transport';
+import { SaltLedger, cacheSaltFor, ledgerKey, prefixHash, saltScopeOf, ticketOf, type LedgerTicket } from './cache-salt';
 import type { ChatOutcome } from './chat/analyze';
-import { sendWithRetries, type ChatTarget } from './chat/client';
+import { sendWithRetries, type AttemptHooks, type ChatTarget } from './chat/client';
 import { countsTowardStop } from './chat/retry-policy';
 import { FleetGuard } from './fleet-guard';
-import { BudgetLedger, segmentFraction, worstCaseCostUSD, type BudgetScope, type Reservation } from './budget';
+import { reserveOps, reserveRefusal, segmentFraction, settleOps, spentFrom, worstCaseCostUSD, type BudgetScope, type Reservation } from './budget';
 import { requestCostUSD, resolvePrice, type PriceTable, type ResolvedPrice } from './cost';
 import { sampleDist, sampleIntDist } from './distributions';
 import type { DocumentLibrary } from './documents';
 import { COUNTER_FAILED, COUNTER_REQUESTS, type SetupData } from './lifecycle';
-import { RunLimits, shareOfLimits, type EndReason } from './limits';
+import { RunLimits, shareOfLimits, type EndReason, type SettleOps } from './limits';
 import { record, recordRequest, type RequestTags } from './metrics';
 import { Conversation } from './questions/conversation';
 import { rngFrom } from './random';
 import type { Run } from './run';
-import { recordRequest as recordSeries } from './series';
+import { seriesOps } from './series';
 import { planSession, type SessionPlan } from './session-plan';
 import { chooseModel } from './targeting';
 import type { ProvisionedUser } from './platform/types';
-import type { SharedCounters } from './transport/types';
+import type { CounterOp, GroupResult, SharedCounters, StreamRecord } from './transport/types';
 import type { TestType } from './config/schema';
 
 /** Why a session ended, the `reason` tag of llm_sessions. */
@@ -31,18 +31,16 @@ export interface VuState {
   run: Run;
   libraries: Record<string, DocumentLibrary>;
   ledger: SaltLedger;
-  /** Built on the first iteration: the instance's share of each limit is known only then. Null on stock k6. */
+  /** Built on the first iteration: the instance's share of each limit is known only then. Null without shared counters. */
   limits: RunLimits | null | undefined;
-  budget: BudgetLedger | null;
   guard: FleetGuard | null;
   /** Budget scopes per org name, built on first use (they depend on this instance's share). */
   scopes: Record<string, BudgetScope[]>;
   warnedPrices: Record<string, boolean>;
 }
 
-// Backed by the process-wide counters, so a cache hit earned by another VU with the same salt is no violation.
+// The relay's process-wide counters (null on the buffered transport): shared by every VU of this k6 process.
 const shared = counters;
-const counterLedgerStore: LedgerStore | undefined = shared ? { increment: (key) => shared.add(key, 1) } : undefined;
 
 /** Builds the per-VU state once, at init. */
 export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): VuState {
@@ -50,9 +48,9 @@ export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): V
   return {
     run,
     libraries,
-    ledger: new SaltLedger(counterLedgerStore),
+    // Without shared counters the ledger is this VU's own; with them, its counts ride on each admission group.
+    ledger: new SaltLedger(),
     limits: counters ? undefined : null,
-    budget: counters ? new BudgetLedger(counters) : null,
     guard: counters && limits.fleetGuard && limits.maxCostUSD !== undefined ? new FleetGuard(limits.fleetGuard, limits.maxCostUSD, run.runId, counters) : null,
     scopes: {},
     warnedPrices: {},
@@ -74,6 +72,7 @@ const requestLog = __ENV.LOADTEST_REQUEST_LOG === '1';
  * comes from a stream seeded by (run seed, user, loop), so a run is reproducible from its seed.
  */
 export function runIteration(vu: VuState, data: SetupData): void {
+  bindSession(data.relaySession);
   // A VU tag, not only the options' test-wide tags: CLI --tag flags (the k6-operator adds instance_id)
   // replace those, and the fleet guard and dashboards select this run's series by testid.
   exec.vu.metrics.tags.testid = vu.run.runId;
@@ -133,6 +132,9 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
         timeoutMs: spec.targets.timeout * 1000,
         idleTimeoutMs: spec.targets.idleTimeout * 1000,
         tags: { org: user.org, model, test_type: type.name, name: 'chat completion' },
+        // The answer is context only for a later turn of the same conversation.
+        keepContent: turn !== conv.turns[conv.turns.length - 1],
+        insecureTLS: !spec.targets.tlsVerify,
       };
       const request = {
         model,
@@ -144,36 +146,43 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
         cacheSalt: salt,
       };
       let stop: SessionEnd | undefined;
-      // Noted before sending: a concurrent request with the same salt and prefix then counts as "sent before".
-      const ticket = vu.ledger.note(salt, built.messages);
-      const attempt: AttemptContext = { tags, model, salt, ticket, clientQueueFromMs: singleRequest ? startedMs : undefined, reservation: undefined, maxTokens: request.maxTokens };
+      const attempt: AttemptContext = { tags, model, salt, ticket: undefined, clientQueueFromMs: singleRequest ? startedMs : undefined, reservation: undefined, maxTokens: request.maxTokens };
       const worst = worstCaseCostUSD(priceOf(vu, model), built.promptTokensEstimate, request.maxTokens);
-      const before = (): boolean => {
-        const reserved = reserveBudget(vu, data, user, worst);
-        if (typeof reserved === 'string') {
-          stop = reserved;
+      const hash = prefixHash(built.messages);
+      let admission: AdmissionPlan | undefined;
+      const hooks: AttemptHooks = {
+        admission: (n) => {
+          if (overran(vu)) {
+            stop = abortRun(vu, 'maxDurationSec exceeded');
+            return false;
+          }
+          if (!shared) {
+            // The buffered transport shares nothing: the salt ledger is this VU's own, and no limit applies.
+            if (n === 1) attempt.ticket = vu.ledger.note(salt, built.messages);
+            return undefined;
+          }
+          admission = admissionPlan(vu, data, user, worst, n === 1 ? ledgerKey(salt, hash) : undefined);
+          attempt.reservation = admission.reservation;
+          return admission.ops;
+        },
+        refused: (_n, pre) => {
+          const verdict = refusal(vu, user, admission as AdmissionPlan, pre);
+          if (verdict === 'wait') return true;
+          stop = verdict;
           return false;
-        }
-        attempt.reservation = reserved;
-        const breach = overran(vu) ? 'maxDurationSec exceeded' : (vu.limits?.admit(() => sleep(0.005)) ?? null);
-        if (breach) {
-          if (reserved) vu.budget?.settle(reserved, 0);
-          stop = abortRun(vu, breach);
-        }
-        return breach === null;
+        },
+        after: (o, n, rec) => {
+          if (admission && n === 1 && admission.saltAt >= 0 && rec.pre) attempt.ticket = ticketOf(salt, hash, rec.pre.values[admission.saltAt] as number);
+          if (admission && rec.pre && admission.guardAt >= 0) vu.guard?.refreshIfDue(rec.pre.values[admission.guardAt] as number);
+          const breach = recordAttempt(vu, data, attempt, o, rec);
+          if (breach) stop = abortRun(vu, breach);
+        },
       };
-      const after = (o: ChatOutcome): void => {
-        const breach = recordAttempt(vu, data, attempt, o);
-        if (breach) stop = abortRun(vu, breach);
-      };
-      const outcome = sendWithRetries(target, request, built.promptTokensEstimate, spec.userBehavior.errorHandling, { before, after });
+      const outcome = sendWithRetries(target, request, built.promptTokensEstimate, spec.userBehavior.errorHandling, hooks);
       if (stop || !outcome) return stop ?? 'limit';
       if (outcome.ok) conversation.recordAnswer(outcome.content);
       else if (outcome.error?.category === 'aborted') return 'interrupted';
-      else if (outcome.error?.category === 'budget_exceeded') {
-        shared?.add(exhaustedKey(user.org), 1);
-        return 'budget_exhausted';
-      }
+      else if (outcome.error?.category === 'budget_exceeded') return 'budget_exhausted';
       else if (countsTowardStop(outcome.status, spec.userBehavior.errorHandling) && ++errors >= spec.userBehavior.errorHandling.stopOnErrors) return 'stop_on_errors';
       if (singleRequest) return 'completed';
       think(turn.thinkTimeMs, user.org);
@@ -188,7 +197,8 @@ interface AttemptContext {
   tags: RequestTags;
   model: string;
   salt: string | undefined;
-  ticket: LedgerTicket;
+  /** The salt ledger's note of the first attempt; undefined until it was sent. */
+  ticket: LedgerTicket | undefined;
   /** Open-loop request iterations: when the iteration was due, for the client-queue figures. */
   clientQueueFromMs: number | undefined;
   /** The attempt's worst-case cost, held in the ledger until it settles. */
@@ -196,29 +206,129 @@ interface AttemptContext {
   maxTokens: number;
 }
 
-/** Records one attempt everywhere it counts (metrics, series, request log, limits); returns a breached limit. */
-function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatOutcome): EndReason | null {
-  // A request cut because the run is ending is the test's doing, not the platform's: not a result.
-  const cost = o.ok ? costOf(vu, a.model, o) : 0;
-  if (a.reservation) {
-    const spent = vu.budget?.settle(a.reservation, cost) ?? [];
-    warnIfOverBudget(a.reservation, spent, a.tags.org);
+/** One attempt's admission group and where each part of it sits. */
+interface AdmissionPlan {
+  ops: CounterOp[];
+  scopes: BudgetScope[];
+  reservation: Reservation | undefined;
+  exhaustedAt: number;
+  endedAt: number;
+  /** The guard's due-time read; the guard's refusal is the op after it. -1 without a guard. */
+  guardAt: number;
+  /** First op of the budget reservation; -1 without budgets. */
+  budgetAt: number;
+  slotAt: number;
+  ticketAt: number;
+  /** The salt ledger's count; -1 on retries, which are no new prompt. */
+  saltAt: number;
+}
+
+/**
+ * The counter group that admits one attempt, atomically: the org is not spent, the run has not ended, the fleet
+ * has budget left, the worst-case cost fits every budget, a concurrency slot and a maxRequests ticket are free;
+ * and the salt ledger counts the prompt. It rides on the stream call, so admission costs no round trip of its own.
+ */
+function admissionPlan(vu: VuState, data: SetupData, user: ProvisionedUser, worstUSD: number, saltKey: string | undefined): AdmissionPlan {
+  const ops: CounterOp[] = [];
+  const at = (added: CounterOp[]) => {
+    const i = ops.length;
+    ops.push(...added);
+    return i;
+  };
+  const limits = vu.limits as RunLimits;
+  const exhaustedAt = at([{ op: 'check', key: exhaustedKey(user.org), max: 0 }]);
+  const endedAt = at([limits.endedCheck()]);
+  const guardAt = vu.guard ? at(vu.guard.preOps()) : -1;
+  const scopes = scopesFor(vu, data, user);
+  const budgetAt = scopes.length > 0 ? at(reserveOps(scopes, worstUSD)) : -1;
+  const admit = limits.admitOps();
+  const limitsAt = at(admit.ops);
+  const saltAt = saltKey !== undefined ? at([{ op: 'add', key: saltKey, delta: 1 }]) : -1;
+  return {
+    ops,
+    scopes,
+    reservation: scopes.length > 0 ? { scopes, amountUSD: worstUSD } : undefined,
+    exhaustedAt,
+    endedAt,
+    guardAt,
+    budgetAt,
+    slotAt: admit.slot >= 0 ? limitsAt + admit.slot : -1,
+    ticketAt: admit.ticket >= 0 ? limitsAt + admit.ticket : -1,
+    saltAt,
+  };
+}
+
+/**
+ * Reads a refused admission. A budget with no room while other requests still hold reservations in it, or a full
+ * concurrency limit, is worth a short wait (their real cost is usually lower than reserved); otherwise the budget
+ * or the limit is spent: the test stops (maxCostUSD, maxRequests) or the org's users stop (org budgets).
+ */
+function refusal(vu: VuState, user: ProvisionedUser, plan: AdmissionPlan, pre: GroupResult): SessionEnd | 'wait' {
+  const i = pre.failed;
+  if (i === plan.exhaustedAt) return 'budget_exhausted';
+  if (i === plan.endedAt) return 'limit';
+  if (plan.guardAt >= 0 && i === plan.guardAt + FleetGuard.EXHAUSTED_OP) return abortRun(vu, 'maxCostUSD reached across the fleet');
+  if (i === plan.slotAt) {
+    sleep(0.005);
+    return 'wait';
   }
-  if (o.error?.category === 'aborted') {
-    vu.limits?.release();
+  if (i === plan.ticketAt) return abortRun(vu, 'maxRequests reached');
+  if (plan.budgetAt >= 0 && i >= plan.budgetAt && i < plan.budgetAt + 2 * plan.scopes.length) {
+    const r = reserveRefusal(plan.scopes, pre.values.slice(plan.budgetAt), i - plan.budgetAt);
+    if (r.othersInFlight) {
+      sleep(0.02);
+      return 'wait';
+    }
+    if (r.scope.kind === 'test') return abortRun(vu, 'maxCostUSD reached');
+    (shared as SharedCounters).add(exhaustedKey(user.org), 1);
+    return 'budget_exhausted';
+  }
+  throw new Error(`admission refused by op ${i}, which refuses nothing`);
+}
+
+/**
+ * Records one attempt everywhere it counts (metrics, series, request log, limits), settling its reservation and
+ * limits in one counter group; returns a breached limit.
+ */
+function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatOutcome, rec: StreamRecord): EndReason | null {
+  if (o.error?.category === 'relay_unavailable' || rec.error?.category === 'forbidden_target') {
+    // The harness itself cannot go on: say so in one line and stop, rather than count platform errors.
+    exec.test.abort(`${o.error?.message ?? 'stream relay error'}`);
     return null;
   }
+  // A request cut because the run is ending is the test's doing, not the platform's: not a result.
+  const cost = o.ok ? costOf(vu, a.model, o) : 0;
+  const ops: CounterOp[] = [];
+  const settleAt = ops.length;
+  if (a.reservation) ops.push(...settleOps(a.reservation, cost));
+  const aborted = o.error?.category === 'aborted';
   const cacheHit = o.ok && o.cachedTokens > 0;
-  const clientQueueMs = a.clientQueueFromMs !== undefined && o.sentAtMs !== undefined ? Math.max(0, o.sentAtMs - a.clientQueueFromMs) : undefined;
-  const saltViolation = o.ok && a.salt !== undefined ? vu.ledger.isViolation(a.ticket, o.cachedTokens) : undefined;
-  recordRequest(o, a.tags, { costUSD: cost, cacheHit, saltViolation, clientQueueMs });
-  if (counters) {
-    counters.add(COUNTER_REQUESTS, 1);
-    if (!o.ok) counters.add(COUNTER_FAILED, 1);
-    recordSeries(counters, { tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost });
+  const saltViolation = o.ok && a.salt !== undefined && a.ticket !== undefined ? vu.ledger.isViolation(a.ticket, o.cachedTokens) : undefined;
+  let limitsAt = -1;
+  let settled: SettleOps | undefined;
+  if (aborted) {
+    if (vu.limits) ops.push(...vu.limits.releaseOps());
+  } else {
+    const clientQueueMs = a.clientQueueFromMs !== undefined && o.sentAtMs !== undefined ? Math.max(0, o.sentAtMs - a.clientQueueFromMs) : undefined;
+    recordRequest(o, a.tags, { costUSD: cost, cacheHit, saltViolation, clientQueueMs });
+    if (requestLog) logRequest(o, a.tags, a.maxTokens, cacheHit, saltViolation);
+    if (shared) {
+      ops.push({ op: 'add', key: COUNTER_REQUESTS, delta: 1 });
+      if (!o.ok) ops.push({ op: 'add', key: COUNTER_FAILED, delta: 1 });
+      // Another user of the org was answered 402: the org's users stop before their next request.
+      if (o.error?.category === 'budget_exceeded') ops.push({ op: 'add', key: exhaustedKey(a.tags.org), delta: 1 });
+      ops.push(...seriesOps({ tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost }));
+    }
+    if (vu.limits) {
+      settled = vu.limits.settleOps(!o.ok);
+      limitsAt = ops.length;
+      ops.push(...settled.ops);
+    }
   }
-  if (requestLog) logRequest(o, a.tags, a.maxTokens, cacheHit, saltViolation);
-  return vu.limits?.settle(!o.ok) ?? null;
+  if (ops.length === 0 || !shared) return null;
+  const values = shared.group(ops).values;
+  if (a.reservation) warnIfOverBudget(a.reservation, spentFrom(a.reservation, values, settleAt), a.tags.org);
+  return settled && settled.breached(values, limitsAt) ? (vu.limits as RunLimits).stop('maxErrorRate exceeded') : null;
 }
 
 /** This instance's share of the run: its segment of its cluster's slice of the users. */
@@ -287,34 +397,6 @@ function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetS
 }
 
 /**
- * Reserves a request's worst-case cost. When a budget has no room but other requests still hold
- * reservations in it, waits for them to settle (their real cost is usually lower); when nothing is
- * in flight and it still does not fit, the budget is spent: the test stops (maxCostUSD) or the org's
- * users stop (org budgets). Returns the reservation, undefined when no budget applies, or why to stop.
- */
-function reserveBudget(vu: VuState, data: SetupData, user: ProvisionedUser, amountUSD: number): Reservation | undefined | SessionEnd {
-  // Another user of the org was refused: stop before sending rather than earn a 402 each.
-  if (orgExhausted(user.org)) return 'budget_exhausted';
-  if (!vu.budget) return undefined;
-  if (vu.guard?.exhausted()) return abortRun(vu, 'maxCostUSD reached across the fleet');
-  const scopes = scopesFor(vu, data, user);
-  if (scopes.length === 0) return undefined;
-  for (;;) {
-    const r = vu.budget.reserve(scopes, amountUSD);
-    if (r.ok) return r.reservation;
-    if (vu.limits?.ended()) return 'limit';
-    if (orgExhausted(user.org)) return 'budget_exhausted';
-    if (r.othersInFlight) {
-      sleep(0.02);
-      continue;
-    }
-    if (r.scope.kind === 'test') return abortRun(vu, 'maxCostUSD reached');
-    shared?.add(exhaustedKey(user.org), 1);
-    return 'budget_exhausted';
-  }
-}
-
-/**
  * Sets llm_org_budget_usd for the user's org, each iteration: remote-write pushes only series sampled since its
  * last flush, so a gauge set once would drop out of Prometheus' lookback on a long run.
  */
@@ -350,7 +432,7 @@ function costOf(vu: VuState, model: string, o: ChatOutcome): number {
   const price = priceOf(vu, model);
   if (price.isDefault && !vu.warnedPrices[model]) {
     vu.warnedPrices[model] = true;
-    // Once per process where the VUs share counters; once per VU on stock k6.
+    // Once per process where the VUs share counters; once per VU on the buffered transport.
     if (!counters || counters.tryAdd(`warned:price:${model}`, 1, 1)) {
       console.warn(`[loadtest] no price for model ${model}: using the default price (add it to spec.prices)`);
     }

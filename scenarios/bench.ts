@@ -7,8 +7,8 @@
 //     -e SUSTAIN_SEC=20 --console-output requests.log dist/bench.js
 // Env: BASE_URL, API_KEY (required); VUS (10), RAMP_SEC (1), SUSTAIN_SEC (10), MODEL (gpt-4o),
 // MAX_TOKENS (64), SUMMARY (path of summary.json, default bench-summary.json), LOG (1: request lines).
-import { selfCheck, transportKind } from '#transport';
-import { sendChat } from '../lib/chat/client';
+import { bindSession, openSession, selfCheck, transportKind } from '#transport';
+import { chatOnce } from '../lib/chat/client';
 import { recordRequest } from '../lib/metrics';
 import { buildSummary, renderText, type K6SummaryData } from '../lib/summary/index';
 
@@ -49,9 +49,15 @@ const tags = { org: 'bench', model, test_type: 'bench', salt_scope: 'none' as co
 const target = { routerUrl: baseUrl, apiKey, timeoutMs: 60_000, idleTimeoutMs: 30_000, tags: { model, test_type: 'bench' } };
 const chat = { model, messages: [{ role: 'user' as const, content: prompt }], maxTokens, temperature: 0, stream: true, includeUsage: true };
 
+/** Opens the stream relay's session for this process, naming the one target it may reach. */
+export function setup(): { relaySession?: string } {
+  return { relaySession: openSession([baseUrl]) };
+}
+
 /** One request, recorded as the config-driven load test records its requests. */
-export default function benchRequest(): void {
-  const o = sendChat(target, chat, 16);
+export default function benchRequest(data: { relaySession?: string }): void {
+  bindSession(data.relaySession);
+  const o = chatOnce(target, chat, 16);
   recordRequest(o, tags, { costUSD: 0, cacheHit: false });
   if (logRequests) {
     console.log(
@@ -64,6 +70,7 @@ export default function benchRequest(): void {
 
 /** summary.json (with the self-check block) and the text summary. */
 export function handleSummary(data: K6SummaryData): Record<string, string> {
+  bindSession((data as { setup_data?: { relaySession?: string } }).setup_data?.relaySession);
   const durationMs = (data.state as { testRunDurationMs?: number } | undefined)?.testRunDurationMs ?? 0;
   const summary = buildSummary(data, {
     runId: __ENV.RUN_ID || 'bench',

@@ -1,9 +1,11 @@
-// The demo: builds the bundles and k6, starts the reference platform (sim) on free loopback ports,
-// runs configs/demo.yaml against it (about a minute), prints the summary and where the reports are,
-// checks that cleanup left no active key, and stops the sim.
+// The demo: builds the bundles, finds the official k6 (installing the pinned one on first use, see
+// build/k6-binary.mjs), builds and starts the stream relay and the reference platform (sim) on free loopback
+// ports, runs configs/demo.yaml against it (about 40 s), prints the summary and where the reports are,
+// checks that cleanup left no active key, and stops the sim and the relay.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureK6 } from '../build/build-k6.mjs';
+import { ensureK6 } from '../build/k6-binary.mjs';
+import { startRelay } from '../build/relay-process.mjs';
 import { buildAll } from '../esbuild.config.mjs';
 import { startSim } from '../sim/index';
 
@@ -13,18 +15,23 @@ const config = process.argv[2] ?? 'configs/demo.yaml';
 async function main(): Promise<number> {
   await buildAll({ log: (m: string) => console.log(m) });
   const k6 = await ensureK6();
-  const sim = await startSim({});
-  console.log(`sim: admin ${sim.adminUrl}, router ${sim.routerUrl}`);
+  const relay = await startRelay({ cwd: root, log: (line: string) => /listening on/.test(line) || process.stderr.write(`relay: ${line}\n`) });
+  const sim = await startSim({}).catch(async (err: Error) => {
+    await relay.stop();
+    throw err;
+  });
+  console.log(`sim: admin ${sim.adminUrl}, router ${sim.routerUrl}; relay ${relay.url}`);
   const runId = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15).toLowerCase()}`;
   try {
     const code = await new Promise<number>((resolve, reject) => {
-      const child = spawn(k6, ['run', '--quiet', '--log-format', 'raw', join(root, 'dist', 'loadtest.js')], {
+      const child = spawn(k6, ['run', '--quiet', '--log-format', 'raw', '--address', '127.0.0.1:0', join(root, 'dist', 'loadtest.js')], {
         cwd: root,
         stdio: 'inherit',
         env: {
           ...process.env,
           PWD: root,
           K6_NO_USAGE_REPORT: 'true',
+          LLM_RELAY_URL: relay.url,
           CONFIG: config,
           RUN_ID: runId,
           API_ROUTER_URL: sim.routerUrl,
@@ -33,7 +40,10 @@ async function main(): Promise<number> {
           AIAAS_ADMIN_PASSWORD: sim.config.admin.password,
         },
       });
-      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
+      // A terminal's Ctrl-C reaches k6 itself (same process group): passing it on would make two, and k6
+      // would abort without teardown. Wait for k6's graceful stop instead; SIGTERM is passed on.
+      process.on('SIGINT', () => {});
+      process.on('SIGTERM', () => child.kill('SIGTERM'));
       child.on('error', reject);
       child.on('exit', (c) => resolve(c ?? 1));
     });
@@ -43,6 +53,7 @@ async function main(): Promise<number> {
     return active === 0 ? code : code || 1;
   } finally {
     await sim.close();
+    await relay.stop();
   }
 }
 

@@ -15,3 +15,12 @@ export function rewriteArgs(
 export function prometheusWriteUrl(url: string): string;
 /** The k6 CLI tag that puts the run id on every series, k6's built-in ones included. */
 export function testidTag(runId: string): string[];
+/** The `-e NAME=value` / `--env NAME=value` pairs of k6 arguments, as k6 adds them to __ENV. */
+export function envArgs(args: string[]): Record<string, string>;
+/** k6's subcommand: the first argument that is not a flag, or null. */
+export function k6Subcommand(args: string[]): string | null;
+/**
+ * For `k6 run`: adds `--address 127.0.0.1:0` unless an address is given, and says whether a relay must be
+ * started (no LLM_RELAY_URL in env or `-e`). Other subcommands pass through unchanged, with no relay.
+ */
+export function wrapperPlan(args: string[], env: Record<string, string | undefined>): { args: string[]; relay: boolean };

@@ -25,13 +25,14 @@ export function testidTag(runId) {
 }
 
 /** The `-e NAME=value` / `--env NAME=value` pairs of k6 arguments, as k6 adds them to __ENV. */
-function envArgs(args) {
+export function envArgs(args) {
   const out = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     let pair;
     if (a === '-e' || a === '--env') pair = args[++i];
     else if (a.startsWith('--env=')) pair = a.slice('--env='.length);
+    else if (a.startsWith('-e') && a.length > 2) pair = a.slice(a[2] === '=' ? 3 : 2);
     const eq = pair?.indexOf('=') ?? -1;
     if (eq > 0) out[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
@@ -101,4 +102,27 @@ export function rewriteArgs(args, env, io = NODE_IO) {
   const run = hasTestidTag(out) ? null : resolveRunId(out, env, io);
   out.splice(runAt + 1, 0, '-o', 'experimental-prometheus-rw', ...(run ? testidTag(run.runId) : []));
   return { args: out, env: { ...added, ...(run?.env ?? {}) } };
+}
+
+/** k6's subcommand: the first argument that is not a flag (`run`, `archive`, `version`, ...), or null. */
+export function k6Subcommand(args) {
+  return args.find((a) => !a.startsWith('-')) ?? null;
+}
+
+const hasAddress = (args) => args.some((a) => a === '-a' || a === '--address' || a.startsWith('--address=') || /^-a[=:\w[]/.test(a));
+
+/**
+ * What the wrappers (scripts/k6.mjs, the tests' runK6) add to k6 arguments that are already rewritten:
+ * - for `k6 run`, a REST API address of its own (`--address 127.0.0.1:0`: the OS picks a free port), unless
+ *   the user gave one, so that k6 processes side by side never fight over the default localhost:6565;
+ * - whether a stream relay must be started: for `k6 run`, unless LLM_RELAY_URL is already set in the
+ *   environment or with `-e LLM_RELAY_URL=...`.
+ */
+export function wrapperPlan(args, env) {
+  const run = k6Subcommand(args) === 'run';
+  if (!run) return { args, relay: false };
+  const out = [...args];
+  if (!hasAddress(out)) out.splice(out.indexOf('run') + 1, 0, '--address', '127.0.0.1:0');
+  const given = env.LLM_RELAY_URL || envArgs(args).LLM_RELAY_URL;
+  return { args: out, relay: !given };
 }

@@ -11,10 +11,10 @@ import { ConfigError, loadConfigFile, planSplit, renderLoaded, scriptPayload, to
 import { DEFAULT_NAMESPACE, DEFAULT_SECRET, objectName, type Rendered, type RenderOptions } from '../lib/k8s/render';
 import { formatOrgRange, type OrgRange } from '../lib/slice';
 
-const RENDER_FLAGS = ['config', 'run-id', 'namespace', 'image', 'parallelism', 'users-per-pod', 'secret', 'prometheus', 'archive', 'separate', 'keep', 'split', 'out'];
+const RENDER_FLAGS = ['config', 'run-id', 'namespace', 'image', 'relay-image', 'parallelism', 'users-per-pod', 'secret', 'prometheus', 'archive', 'separate', 'keep', 'split', 'out'];
 const USAGE = `usage:
   npm run k8s:render -- --config configs/x.yaml [--run-id ID] [--parallelism N | --users-per-pod N] [--image IMG]
-                        [--namespace NS] [--secret NAME] [--prometheus URL] [--archive] [--separate] [--keep]
+                        [--relay-image IMG] [--namespace NS] [--secret NAME] [--prometheus URL] [--archive] [--separate] [--keep]
                         [--split ctxA=50,ctxB=50] [--out FILE|DIR]
   npm run k8s:run    -- (the render flags) [--context C] [--wait] [--follow] [--skip-target-check]
   npm run k8s:status -- [--run-id ID] [--namespace NS] [--context C]
@@ -33,6 +33,7 @@ async function renderParts(args: K8sArgs, loaded: LoadedConfig, runId: string, k
     runId,
     namespace: args.namespace,
     image: args.image,
+    relayImage: args.relayImage,
     parallelism: args.parallelism,
     usersPerPod: args.usersPerPod,
     secretName: args.secret,

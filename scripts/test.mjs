@@ -1,11 +1,15 @@
-// `npm test`: the whole suite from a fresh clone. Installs what is missing (npm packages, the k6
-// build), then runs the type checks, the Go tests of k6/x/llm, the bundles and vitest (unit + e2e).
-// Ends with one line "tests: N passed, M failed" over Go and vitest together.
+// `npm test`: the whole suite from a fresh clone. Installs what is missing (npm packages, the official k6
+// binary, the relay build), then runs the type checks, the Go tests of the stream relay, the bundles and vitest
+// (unit, including the licence gate, and e2e). Ends with one line "tests: N passed, M failed" over Go and
+// vitest together.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureRelay } from '../build/build-relay.mjs';
+import { ensureK6, k6Version } from '../build/k6-binary.mjs';
+import { downloadBuildList, findGoMods } from './licence-gate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
@@ -60,11 +64,11 @@ const npx = (bin, ...args) => [join(root, 'node_modules', '.bin', bin), args];
 await must('type check (k6 side, no Node types)', ...npx('tsc', '-p', 'tsconfig.k6.json'));
 await must('type check (Node side)', ...npx('tsc', '-p', 'tsconfig.json'));
 
-step('go test ./... in xk6/');
-const goTest = await run('go', ['test', '-json', './...'], { cwd: join(root, 'xk6'), capture: true }).catch((err) => {
+step('go test ./... in relay/');
+const goTest = await run('go', ['test', '-json', './...'], { cwd: join(root, 'relay'), capture: true }).catch((err) => {
   if (err.code !== 'ENOENT') throw err;
   // Without Go the rest still runs: it is one failure to report, not a reason to stop.
-  console.log('Go is needed: install Go 1.25 or newer (https://go.dev/dl/) to run the k6/x/llm tests and build k6.');
+  console.log('Go is needed: install Go 1.25 or newer (https://go.dev/dl/) to run the relay tests and build the relay.');
   tally.failed++;
   failures.push('go test (Go is not installed)');
   return null;
@@ -89,11 +93,24 @@ if (goTest) {
 }
 
 const built = await must('bundle scenarios (esbuild, both flavours)', 'node', ['esbuild.config.mjs']);
-step('k6 with k6/x/llm (built on first use)');
-const k6 = await run('node', ['build/build-k6.mjs']);
-if (k6.code !== 0) {
+step('the official k6 (installed on first use) and the stream relay (built on first use)');
+let tools = true;
+try {
+  const k6 = await ensureK6();
+  console.log(`k6: ${k6} (${k6Version(k6) ?? 'k6 version failed'})`);
+} catch (err) {
+  console.log(`k6: ${err.message}`);
   tally.failed++;
-  failures.push('k6 build');
+  failures.push('k6 install');
+  tools = false;
+}
+try {
+  console.log(`relay: ${await ensureRelay()}`);
+} catch (err) {
+  console.log(`relay build: ${err.message}`);
+  tally.failed++;
+  failures.push('relay build');
+  tools = false;
 }
 
 step('kube-apiserver for the Kubernetes tests (built on first use)');
@@ -103,7 +120,14 @@ if (kube.code !== 0) {
   failures.push('kube-apiserver build');
 }
 
-if (built && k6.code === 0) {
+// The licence gate (test/unit/licence-gate.test.ts) reads every module of every go.mod's build list from the
+// module cache, offline; a build downloads only the modules it compiles, so fetch the rest here.
+step('Go modules of every build list, for the licence gate (go mod download all)');
+for (const goMod of findGoMods(root)) {
+  if ((await downloadBuildList(dirname(goMod))) !== 0) console.log(`go mod download all in ${dirname(goMod)} failed: the licence gate will name what is missing`);
+}
+
+if (built && tools) {
   step('vitest: unit and end-to-end tests');
   const report = join(mkdtempSync(join(tmpdir(), 'vitest-')), 'report.json');
   const [bin, args] = npx('vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`);

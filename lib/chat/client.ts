@@ -1,6 +1,7 @@
 import { sleep } from 'k6';
 import { send, transportKind } from '#transport';
-import { analyzeResponse, type ChatOutcome } from './analyze';
+import type { CounterOp, GroupResult, StreamRecord } from '../transport/types';
+import { outcomeFromRecord, type ChatOutcome } from './analyze';
 import { chatRequestBody, type ChatRequestSpec } from './request';
 import { retryDelayMs, shouldRetry, type ErrorHandling } from './retry-policy';
 
@@ -13,46 +14,78 @@ export interface ChatTarget {
   idleTimeoutMs: number;
   /** Tags for k6's http_req_* samples (no secrets). */
   tags: Record<string, string>;
+  /** Keep the answer's text (multi-turn context); the relay does not copy it otherwise. */
+  keepContent?: boolean;
+  /** Skip TLS certificate verification (targets.tlsVerify: false). */
+  insecureTLS?: boolean;
 }
 
-/** The caller's say around each attempt: `before` may veto it (a limit), `after` records it. */
+/**
+ * The caller's say around each attempt. `admission` gives the counter group that must succeed before the attempt
+ * is sent (it rides on the stream call), or false to veto it; `refused` hears a refused admission and says whether
+ * to try again (after its own wait); `after` records the attempt.
+ */
 export interface AttemptHooks {
-  before(attempt: number): boolean;
-  after(outcome: ChatOutcome, attempt: number): void;
+  admission(attempt: number): CounterOp[] | undefined | false;
+  refused(attempt: number, pre: GroupResult): boolean;
+  after(outcome: ChatOutcome, attempt: number, record: StreamRecord): void;
 }
 
-/** Sends one chat completion and analyses the response. */
-export function sendChat(target: ChatTarget, spec: ChatRequestSpec, promptTokensEstimate: number): ChatOutcome {
+/** Sends one chat completion (with an optional admission group) and returns its record. */
+export function sendChat(target: ChatTarget, spec: ChatRequestSpec, pre?: CounterOp[]): StreamRecord {
+  return send(
+    {
+      method: 'POST',
+      url: `${target.routerUrl.replace(/\/+$/, '')}/v1/chat/completions`,
+      body: chatRequestBody(spec),
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${target.apiKey}`, Accept: spec.stream ? 'text/event-stream' : 'application/json' },
+      tags: target.tags,
+      timeoutMs: target.timeoutMs,
+      idleTimeoutMs: target.idleTimeoutMs,
+      content: target.keepContent === true,
+      insecureTLS: target.insecureTLS === true,
+    },
+    pre,
+  );
+}
+
+/** Sends one chat completion and analyses its record. */
+export function chatOnce(target: ChatTarget, spec: ChatRequestSpec, promptTokensEstimate: number): ChatOutcome {
   const startedMs = Date.now();
-  const res = send({
-    method: 'POST',
-    url: `${target.routerUrl.replace(/\/+$/, '')}/v1/chat/completions`,
-    body: chatRequestBody(spec),
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${target.apiKey}`, Accept: spec.stream ? 'text/event-stream' : 'application/json' },
-    tags: target.tags,
-    timeoutMs: target.timeoutMs,
-    idleTimeoutMs: target.idleTimeoutMs,
-  });
+  const rec = sendChat(target, spec);
+  return toOutcome(rec, promptTokensEstimate, startedMs);
+}
+
+function toOutcome(rec: StreamRecord, promptTokensEstimate: number, startedMs: number): ChatOutcome {
   const nowMs = Date.now();
-  const outcome = analyzeResponse(res, { transport: transportKind, promptTokensEstimate, nowMs });
+  const outcome = outcomeFromRecord(rec, { transport: transportKind, promptTokensEstimate, nowMs });
   outcome.attemptMs = nowMs - startedMs;
-  const requestId = res.headers['X-Request-Id'];
+  const requestId = rec.headers['X-Request-Id'];
   if (requestId !== undefined) outcome.requestId = requestId;
   return outcome;
 }
 
 /**
- * Sends with the user's errorHandling: transient failures are retried after a backoff (or the
- * server's Retry-After); each attempt passes through the hooks. Returns the last outcome, or
- * undefined when `before` vetoed the first attempt.
+ * Sends with the user's errorHandling: transient failures are retried after a backoff (or the server's
+ * Retry-After); each attempt is admitted and recorded through the hooks. Returns the last outcome, or undefined
+ * when the first attempt was never sent.
  */
 export function sendWithRetries(target: ChatTarget, spec: ChatRequestSpec, promptTokensEstimate: number, policy: ErrorHandling, hooks: AttemptHooks): ChatOutcome | undefined {
   let last: ChatOutcome | undefined;
-  for (let attempt = 1; hooks.before(attempt); attempt++) {
-    last = sendChat(target, spec, promptTokensEstimate);
-    hooks.after(last, attempt);
+  for (let attempt = 1; ; attempt++) {
+    let rec: StreamRecord;
+    let startedMs: number;
+    for (;;) {
+      const pre = hooks.admission(attempt);
+      if (pre === false) return last;
+      startedMs = Date.now();
+      rec = sendChat(target, spec, pre);
+      if (rec.sent || !rec.pre) break;
+      if (!hooks.refused(attempt, rec.pre)) return last;
+    }
+    last = toOutcome(rec, promptTokensEstimate, startedMs);
+    hooks.after(last, attempt, rec);
     if (last.ok || !last.error || !shouldRetry(last.error, attempt, policy)) return last;
     sleep(retryDelayMs(last.error, attempt, policy) / 1000);
   }
-  return last;
 }

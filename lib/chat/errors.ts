@@ -1,6 +1,9 @@
 import type { StreamError } from '../transport/types';
 
-/** Error categories counted under llm_errors{error_type}; DESIGN.md's list plus the three a client also meets. */
+/**
+ * Error categories counted under llm_errors{error_type}: DESIGN.md's list plus the ones a client also meets;
+ * relay_unavailable means the harness's own relay did not answer, never the platform.
+ */
 export const ERROR_CATEGORIES = [
   'auth',
   'rate_limited',
@@ -13,6 +16,7 @@ export const ERROR_CATEGORIES = [
   'stream_interrupted',
   'malformed_stream',
   'aborted',
+  'relay_unavailable',
   'other',
 ] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
@@ -37,7 +41,7 @@ export function categoryForStatus(status: number): ErrorCategory {
   return 'other';
 }
 
-/** Maps a transport failure (k6/x/llm or k6/http) onto a category. */
+/** Maps a transport failure (the relay's or k6/http's) onto a category. */
 export function categoryForTransport(err: StreamError): ErrorCategory {
   switch (err.category) {
     case 'timeout':
@@ -53,6 +57,8 @@ export function categoryForTransport(err: StreamError): ErrorCategory {
       return 'stream_interrupted';
     case 'aborted':
       return 'aborted';
+    case 'relay_unavailable':
+      return 'relay_unavailable';
     default:
       return 'other';
   }

@@ -5,17 +5,12 @@
  */
 import { METRIC_TAGS, METRICS, type MetricKind } from '../metric-catalog';
 
-/** k6's built-in metrics a threshold may name, by kind. */
+/**
+ * k6's built-in metrics a threshold may name, by kind. The http_req_* family is left out on purpose: with the
+ * stream relay, k6's own HTTP requests go to the relay (which answers 200 for a platform's 500 too) and to the
+ * admin API, so a threshold on them would judge the harness, not the platform, and could never fail on a 5xx.
+ */
 const K6_BUILTINS: Record<string, MetricKind> = {
-  http_reqs: 'counter',
-  http_req_duration: 'trend',
-  http_req_waiting: 'trend',
-  http_req_blocked: 'trend',
-  http_req_connecting: 'trend',
-  http_req_tls_handshaking: 'trend',
-  http_req_sending: 'trend',
-  http_req_receiving: 'trend',
-  http_req_failed: 'rate',
   iterations: 'counter',
   iteration_duration: 'trend',
   dropped_iterations: 'counter',
@@ -86,7 +81,10 @@ export function thresholdKeyProblem(key: string): string | null {
   const m = KEY.exec(key);
   if (!m) return 'must be a metric name, optionally with one {tag:value,...} selector, e.g. llm_ttft{test_type:cached}';
   const metric = m[1] as string;
-  if (!kindOf(metric)) return `unknown metric "${metric}"; use an llm_* metric from docs/metrics.md or a k6 built-in such as http_req_failed`;
+  if (/^http_reqs?(_|$)/.test(metric)) {
+    return `"${metric}" measures k6's calls to the stream relay and the admin API, not the platform's answers; use llm_request_failed (rate), llm_requests (count), llm_e2e or llm_ttfb (trends) from docs/metrics.md`;
+  }
+  if (!kindOf(metric)) return `unknown metric "${metric}"; use an llm_* metric from docs/metrics.md or a k6 built-in such as checks or iterations`;
   const pairs = thresholdSelector(key);
   if (pairs === null) return `selector "{${m[3]}}" must be tag:value pairs separated by commas, without spaces or quotes`;
   const unknown = pairs.find(([tag]) => SELECTABLE_TAGS.indexOf(tag) < 0);

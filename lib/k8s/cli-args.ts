@@ -13,6 +13,7 @@ export interface K8sArgs {
   namespace?: string;
   context?: string;
   image?: string;
+  relayImage?: string;
   parallelism?: number;
   usersPerPod?: number;
   secret?: string;
@@ -27,7 +28,7 @@ export interface K8sArgs {
   skipTargetCheck: boolean;
 }
 
-const VALUE_FLAGS = ['config', 'run-id', 'namespace', 'context', 'image', 'parallelism', 'users-per-pod', 'secret', 'prometheus', 'split', 'out'] as const;
+const VALUE_FLAGS = ['config', 'run-id', 'namespace', 'context', 'image', 'relay-image', 'parallelism', 'users-per-pod', 'secret', 'prometheus', 'split', 'out'] as const;
 const BOOL_FLAGS = ['archive', 'separate', 'keep', 'wait', 'follow', 'skip-target-check'] as const;
 
 function positiveInt(flag: string, v: string): number {
@@ -60,6 +61,7 @@ export function parseK8sArgs(argv: readonly string[], allowed: readonly string[]
       case 'namespace': out.namespace = value; break;
       case 'context': out.context = value; break;
       case 'image': out.image = value; break;
+      case 'relay-image': out.relayImage = value; break;
       case 'secret': out.secret = value; break;
       case 'out': out.out = value; break;
       case 'parallelism': out.parallelism = positiveInt(flag, value); break;

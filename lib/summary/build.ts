@@ -1,6 +1,6 @@
 /**
  * Builds the summary.json model from k6's handleSummary data, the run's own description and, on the
- * streaming build, the series read from the shared counters. Only named figures are copied: nothing
+ * relay transport, the series read from the relay's shared counters. Only named figures are copied: nothing
  * from setup data, and no caller object is copied whole, so no key can reach a report.
  */
 import { isBookkeepingThreshold, SUMMARY_SUBMETRICS } from './bookkeeping';

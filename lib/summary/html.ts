@@ -98,13 +98,13 @@ function latencyTable(sum: Summary): string {
       ? [name, 'no data', '', '', '', '', '', '', '']
       : [name, s.count === null ? '-' : fmtInt(s.count), fmtMs(s.avg), fmtMs(s.min), fmtMs(s.med), fmtMs(s.p90), fmtMs(s.p95), fmtMs(s.p99), fmtMs(s.max)],
   );
-  const note = sum.run.transport === 'buffered' ? '<p class="note">Buffered transport (stock k6): the body arrives whole, so only TTFB is a true latency; TTFT and ITL are not measured.</p>' : '';
+  const note = sum.run.transport === 'buffered' ? '<p class="note">Buffered transport (no relay): the body arrives whole, so only TTFB is a true latency; TTFT and ITL are not measured.</p>' : '';
   return table(['latency (ms)', 'count', 'avg', 'min', 'p50', 'p90', 'p95', 'p99', 'max'], body) + note;
 }
 
 function missingSeriesMessage(sum: Summary): string {
   return sum.run.transport === 'buffered'
-    ? 'Time series and distributions need the streaming build (k6 with k6/x/llm); this run used stock k6.'
+    ? 'Time series and distributions need the shared counters of the stream relay; this run used the buffered transport.'
     : 'No time series or distributions were recorded for this run.';
 }
 

@@ -26,14 +26,19 @@ export function runDirName(runId: string): string {
   return safe === '' || safe === '.' || safe === '..' ? 'run' : safe;
 }
 
+/** The folder a run's reports go to: `${resultsDir}/${runId}` (the run id made safe for a path). */
+export function reportsDir(resultsDir: string, runId: string): string {
+  const base = resultsDir.replace(/\/+$/, '');
+  return base === '' ? runDirName(runId) : `${base}/${runDirName(runId)}`;
+}
+
 /**
  * handleSummary's return value: 'stdout' plus the three report files, under `${resultsDir}/${runId}/`, or,
  * with `flat` (for a runtime that cannot create that folder), as `${runId}-<file>` in the working directory.
  */
 export function buildReports(data: K6SummaryData, run: RunInfo, series: SeriesSnapshot | undefined, opts: { resultsDir: string; flat?: boolean }): Record<string, string> {
   const summary = buildSummary(data, run, series);
-  const base = opts.resultsDir.replace(/\/+$/, '');
-  const dir = base === '' ? runDirName(run.runId) : `${base}/${runDirName(run.runId)}`;
+  const dir = reportsDir(opts.resultsDir, run.runId);
   const path = (file: string) => (opts.flat ? `${runDirName(run.runId)}-${file}` : `${dir}/${file}`);
   return {
     stdout: renderText(summary, { reports: opts.flat ? `./${runDirName(run.runId)}-{summary.json, junit.xml, report.html}` : `${dir}/ (summary.json, junit.xml, report.html)` }),

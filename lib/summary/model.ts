@@ -42,7 +42,7 @@ export interface RunInfo {
   instance?: { index: number; count: number };
   /** Which limit ended the run early (lib/limits.ts END_REASONS); absent when the run played its schedule out. */
   endReason?: string;
-  /** The k6 process's self-check reading (k6/x/llm selfCheck()); null on stock k6, absent when not read. */
+  /** The relay's self-check reading (GET /v1/selfcheck); null on the buffered transport, absent when not read. */
   selfCheck?: SelfCheckSnapshot | null;
 }
 

@@ -1,18 +1,28 @@
 import exec from 'k6/execution';
 import http from 'k6/http';
+import { decodeResponse } from '../chat/decode';
 import { parseSse } from '../sse';
 import { categorizeK6Error } from './k6-errors';
+import { instanceShareOf } from './segments';
 import type { InstanceShareFn, MkdirFn, SelfCheckFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
 
-/** Buffered k6/http: works on stock k6, but sees the body only once it is complete. */
+/** Buffered k6/http alone, no relay: sees the body only once it is complete, and reports TTFB, not TTFT. */
 export const transportKind: TransportKind = 'buffered';
 
-/** Stock k6 shares nothing between VUs. */
+/** k6 alone shares nothing between VUs. */
 export const counters: SharedCounters | null = null;
+
+/** No relay, so no session: the targets are reached directly. */
+export function openSession(_targets: string[]): string | undefined {
+  return undefined;
+}
+
+/** No relay session to bind. */
+export function bindSession(_id: string | undefined): void {}
 
 const NS_PER_MS = 1e6;
 
-/** Sends one request with k6/http and parses the SSE body after the fact. */
+/** Sends one request with k6/http and decodes the body after the fact, with the reference decoder. */
 export const send: SendFn = (req) => {
   const res = http.request(req.method, req.url, req.body, {
     headers: req.headers,
@@ -46,25 +56,17 @@ export const send: SendFn = (req) => {
   if (res.error_code !== 0 && res.error_code !== 1000 + res.status) {
     out.error = { category: categorizeK6Error(res.error_code, res.error), message: res.error };
   }
-  return out;
+  return decodeResponse(out, req.content === true);
 };
 
-/**
- * Without the extension only an unsegmented run can know its share (every VU); a segmented run
- * on stock k6 would have to re-implement k6's striping, so it is refused with a clear message.
- */
+/** This instance's VU ids, by k6's segment striping (lib/transport/segments.ts). */
 export const instanceShare: InstanceShareFn = (total) => {
-  const segment = (exec.test.options as { executionSegment?: string }).executionSegment;
-  if (segment && segment !== '0:1' && segment !== '0,1') {
-    throw new Error(`execution segment ${segment}: splitting users across instances needs the project's k6 (k6/x/llm); the stock build runs unsegmented only`);
-  }
-  const ids: number[] = [];
-  for (let id = 1; id <= total; id++) ids.push(id);
-  return ids;
+  const o = exec.test.options as { executionSegment?: string; executionSegmentSequence?: string };
+  return instanceShareOf(o.executionSegment, o.executionSegmentSequence, total);
 };
 
-/** Stock k6 cannot create folders. */
+/** k6 alone cannot create folders: the reports land flat in the working directory. */
 export const mkdirAll: MkdirFn = null;
 
-/** Stock k6 cannot watch its own CPU or scheduler: the summary says the self-check is unavailable. */
+/** Without the relay nothing watches the generator: the summary says the self-check is unavailable. */
 export const selfCheck: SelfCheckFn = null;

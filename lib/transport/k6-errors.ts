@@ -1,7 +1,7 @@
 import type { StreamError } from './types';
 
 /**
- * Maps a k6/http error (its numeric error_code and message) onto the categories k6/x/llm uses,
+ * Maps a k6/http error (its numeric error_code and message) onto the categories the relay uses,
  * so both transports count failures alike. Codes: https://grafana.com/docs/k6/latest/javascript-api/error-codes/
  */
 export function categorizeK6Error(code: number, message: string): StreamError['category'] {

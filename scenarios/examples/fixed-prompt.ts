@@ -4,8 +4,8 @@
 //   npm run build && npm run k6 -- run -e BASE_URL=http://127.0.0.1:8080 -e API_KEY=... \
 //     -e MODEL=gpt-4o -e PROMPT="Explain KV caching" --vus 5 --duration 30s dist/examples/fixed-prompt.js
 import { sleep } from 'k6';
-import { transportKind } from '#transport';
-import { sendChat } from '../../lib/chat/client';
+import { bindSession, openSession, transportKind } from '#transport';
+import { chatOnce } from '../../lib/chat/client';
 import { requestCostUSD, resolvePrice } from '../../lib/cost';
 import { recordRequest } from '../../lib/metrics';
 import { estimateTokens } from '../../lib/questions/prompt-size';
@@ -23,10 +23,16 @@ const prompt = __ENV.PROMPT || 'In three sentences, why does a prefix KV cache l
 const maxTokens = Number(__ENV.MAX_TOKENS || '128');
 const pauseSec = Number(__ENV.PAUSE_SEC || '1');
 
+/** Opens the stream relay's session for this process, naming the one target it may reach. */
+export function setup(): { relaySession?: string } {
+  return { relaySession: openSession([baseUrl]) };
+}
+
 /** One request, recorded exactly as the config-driven load test records its requests. */
-export default function fixedPrompt(): void {
+export default function fixedPrompt(data: { relaySession?: string }): void {
+  bindSession(data.relaySession);
   const tags = { org: 'static', model, test_type: 'fixed_prompt', salt_scope: 'none' as const, transport: transportKind };
-  const outcome = sendChat(
+  const outcome = chatOnce(
     { routerUrl: baseUrl, apiKey, timeoutMs: 60_000, idleTimeoutMs: 30_000, tags: { model, test_type: 'fixed_prompt' } },
     { model, messages: [{ role: 'user', content: prompt }], maxTokens, temperature: 0, stream: true, includeUsage: true },
     estimateTokens(prompt),

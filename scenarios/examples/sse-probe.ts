@@ -1,11 +1,11 @@
-// SSE probe: streams one endpoint per iteration and prints, per request, when each event arrived.
-// Use it to see a server's real event timing before a load test, or to compare the streaming and
-// stock (buffered) builds:
+// SSE probe: streams one chat endpoint per iteration and prints, per request, its record: first byte, first
+// token, the gaps between token-bearing events, the last one, usage and errors. Use it to see a server's real
+// event timing before a load test, or to compare the relay and buffered flavours (dist/stock/):
 //   npm run build && npm run k6 -- run -e TARGET_URL=http://127.0.0.1:8080/stream dist/examples/sse-probe.js
 // Optional env: METHOD (GET), BODY (request body), HEADERS (JSON object), TIMEOUT_MS (60000), IDLE_TIMEOUT_MS.
-// Output: one JSON line per request on the console, event times in ms since the request was written.
+// Output: one JSON line per request on the console, times in ms since the request was written.
 import exec from 'k6/execution';
-import { send, transportKind } from '#transport';
+import { bindSession, openSession, send, transportKind } from '#transport';
 
 function env(name: string, fallback?: string): string {
   const v = __ENV[name];
@@ -36,10 +36,16 @@ const headers = parseHeaders(env('HEADERS', '{}'));
 const timeoutMs = Number(env('TIMEOUT_MS', '60000'));
 const idleTimeoutMs = Number(env('IDLE_TIMEOUT_MS', '0'));
 
-const ms = (ns: number) => (ns < 0 ? null : Math.round(ns / 1e3) / 1e3);
+const ms = (v: number) => (v < 0 ? null : Math.round(v * 1e3) / 1e3);
+
+/** Opens the stream relay's session for this process, naming the one target it may reach. */
+export function setup(): { relaySession?: string } {
+  return { relaySession: openSession([target]) };
+}
 
 /** One probe request; the line it prints is the result. */
-export default function probe(): void {
+export default function probe(data: { relaySession?: string }): void {
+  bindSession(data.relaySession);
   const res = send({
     method,
     url: target,
@@ -57,9 +63,15 @@ export default function probe(): void {
       status: res.status,
       error: res.error ?? null,
       requestId: res.headers['X-Request-Id'] ?? null,
-      firstByteMs: ms(res.timings.firstByte),
-      endMs: ms(res.timings.end),
-      events: res.events.map((e) => ({ tMs: ms(e.t), event: e.event, id: e.id, data: e.data })),
+      firstByteMs: ms(res.ttfbMs),
+      ttftMs: ms(res.ttftMs),
+      e2eMs: ms(res.e2eMs),
+      endMs: ms(res.endMs),
+      events: res.events,
+      chunks: res.chunks,
+      itlMs: res.itlMs.map((g) => ms(g)),
+      usage: res.usage,
+      finishReason: res.finishReason || null,
     }),
   );
 }

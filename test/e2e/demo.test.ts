@@ -18,6 +18,7 @@ it('npm run demo exits 0 and prints TTFT p95, the total cost and a clean cleanup
     });
   });
   expect(code, out.slice(-3000)).toBe(0);
+  expect(out).toMatch(/relay http:\/\/127\.0\.0\.1:\d+/);
   expect(out).toMatch(/TTFT p95 \.+ [\d.]+ ms/);
   expect(out).toMatch(/total cost \.+ \$\d+\.\d+/);
   expect(out).toMatch(/cleanup: no active API key left on the platform/);

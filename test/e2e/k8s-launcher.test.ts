@@ -1,19 +1,21 @@
 // The launcher against a real Kubernetes API server (kube-apiserver + etcd on loopback, test/e2e/helpers/kube.ts),
 // running as the loadtest-launcher ServiceAccount under k8s/rbac.yaml. There is no operator or kubelet here, so the
-// test plays the operator: it moves the TestRun's status.stage and stores runner Pods with their exit codes.
+// test plays the operator: it moves the TestRun's status.stage and stores runner Pods, built from the stored TestRun
+// as the operator builds them (the official k6 beside the relay as a native sidecar), with their exit codes.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, loadAllYaml, type KubernetesObject } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, loadAllYaml, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForCluster } from '../../esbuild.config.mjs';
 import { KubeCluster, loadKubeConfig } from '../../lib/k8s/kube-client';
 import { EXIT, launch, type LaunchOptions } from '../../lib/k8s/launcher';
 import { loadConfigFile, renderLoaded } from '../../lib/k8s/prepare';
-import type { Rendered, ScriptPayload } from '../../lib/k8s/render';
+import type { K8sObject, Rendered, ScriptPayload } from '../../lib/k8s/render';
 import { crdPath } from './helpers/crd';
 import { repoRoot } from './helpers/k6';
 import { startKube, type TestKube } from './helpers/kube';
+import { runnerPod } from './helpers/operator';
 
 const ns = 'loadtest';
 const T = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns' };
@@ -62,22 +64,23 @@ const operator = {
     const tr = (await api.getNamespacedCustomObject({ ...T, namespace: ns, name })) as Record<string, unknown>;
     await api.replaceNamespacedCustomObjectStatus({ ...T, namespace: ns, name, body: { ...tr, status: { stage } } });
   },
+  /** Stores runner pod `index` of the stored TestRun, the k6 container ended with exitCode, the relay sidecar stopped by the kubelet. */
   async runner(testRun: string, index: number, exitCode: number) {
     const core = admin.makeApiClient(CoreV1Api);
-    const name = `${testRun}-${index}-x${index}`;
-    const pod = await core.createNamespacedPod({
-      namespace: ns,
-      body: {
-        metadata: { name, labels: { app: 'k6', k6_cr: testRun, runner: 'true' } },
-        spec: { serviceAccountName: 'loadtest-runner', automountServiceAccountToken: false, containers: [{ name: 'k6', image: 'ai-aas-loadtest:test' }] },
-      },
-    });
+    const stored = (await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...T, namespace: ns, name: testRun })) as K8sObject;
+    const { metadata, spec } = runnerPod(stored, index);
+    // The API server validates the pod as a kubelet would get it: a native sidecar (init container, restartPolicy Always).
+    const pod = await core.createNamespacedPod({ namespace: ns, body: { metadata, spec } as unknown as V1Pod });
+    expect(pod.spec?.initContainers?.map((c) => [c.name, c.restartPolicy])).toEqual([['relay', 'Always']]);
     const now = new Date();
+    const terminated = (code: number) => ({ terminated: { exitCode: code, startedAt: now, finishedAt: now } });
     pod.status = {
       phase: exitCode === 0 ? 'Succeeded' : 'Failed',
-      containerStatuses: [{ name: 'k6', image: 'ai-aas-loadtest:test', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, startedAt: now, finishedAt: now } } }],
+      // The kubelet stops a sidecar with SIGTERM once k6 has exited: its status is no runner's outcome.
+      initContainerStatuses: [{ name: 'relay', image: 'relay', imageID: '', ready: false, restartCount: 0, started: false, state: terminated(143) }],
+      containerStatuses: [{ name: 'k6', image: 'grafana/k6:1.1.0', imageID: '', ready: false, restartCount: 0, state: terminated(exitCode) }],
     };
-    await core.replaceNamespacedPodStatus({ name, namespace: ns, body: pod });
+    await core.replaceNamespacedPodStatus({ name: metadata.name, namespace: ns, body: pod });
   },
 };
 
@@ -142,6 +145,12 @@ describe('k8s launcher against a real API server', () => {
     const managers = ((tr.metadata as { managedFields: { manager: string; operation: string }[] }).managedFields ?? []).map((m) => `${m.manager}/${m.operation}`);
     expect(managers).toContain('ai-aas-loadtest/Apply');
     expect((tr.spec as { parallelism: number }).parallelism).toBe(2);
+    // Accepted as rendered (the CRD adds only its defaults): it prunes nothing (the official image, the relay sidecar with its restartPolicy,
+    // args, resources and mounts, the shared volume, the securityContext, LLM_RELAY_URL).
+    expect(tr.spec).toMatchObject(r.testRun.spec as object);
+    const runner = (tr.spec as { runner: { image: string; initContainers: { restartPolicy: string; resources: object }[] } }).runner;
+    expect(runner.image).toBe('grafana/k6:1.1.0');
+    expect(runner.initContainers[0]).toMatchObject({ name: 'relay', restartPolicy: 'Always', resources: { requests: { cpu: '250m' } } });
     await operator.setStage(r.name, 'created');
     await operator.setStage(r.name, 'started');
     await operator.runner(r.name, 1, 0);

@@ -1,5 +1,5 @@
-// The rendered TestRun, run as the k6-operator would run its pods: real k6 processes with the
-// operator's execution-segment and instance_id arguments, against the sim.
+// The rendered TestRun, run as the k6-operator would run its pods: the official k6 with the operator's
+// execution-segment and instance_id arguments, each beside its own relay (the pod's native sidecar), against the sim.
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +8,9 @@ import { bundleForCluster } from '../../esbuild.config.mjs';
 import { loadConfigFile, packArchive, planSplit, renderLoaded, type LoadedConfig } from '../../lib/k8s/prepare';
 import type { ScriptPayload } from '../../lib/k8s/render';
 import type { RunningSim } from '../../sim/index';
-import { repoRoot, runK6 } from './helpers/k6';
+import { repoRoot } from './helpers/k6';
 import { sim, type LoadtestRun, type SimRequest } from './helpers/loadtest';
-import { mountConfigMap, runnerCommand } from './helpers/operator';
+import { mountConfigMap, runPod, type PodRun } from './helpers/operator';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
 let running: RunningSim | undefined;
@@ -36,16 +36,15 @@ async function simState(s: RunningSim) {
   return { state, requests };
 }
 
-/** Runs every pod of a rendered TestRun as a local k6 process, all at once. */
-function runPods(rendered: ReturnType<typeof renderLoaded>, s: RunningSim) {
+/** Runs every pod of a rendered TestRun here, all at once: each its relay sidecar and the official k6. */
+function runPods(rendered: ReturnType<typeof renderLoaded>, s: RunningSim): Promise<PodRun[]> {
   const mount = mkdtempSync(join(tmpdir(), 'k8s-mount-'));
   mountConfigMap(rendered.configMap, mount);
   const secret = { 'loadtest-admin': { AIAAS_ADMIN_EMAIL: s.config.admin.email, AIAAS_ADMIN_PASSWORD: s.config.admin.password } };
   return Promise.all(
-    Array.from({ length: rendered.parallelism }, (_, k) => {
-      const { args, env } = runnerCommand(rendered.testRun, k + 1, mount, secret);
-      return runK6(args, { cwd: mount, env: { ...env, LOADTEST_REQUEST_LOG: '1' }, timeoutMs: 120_000 });
-    }),
+    Array.from({ length: rendered.parallelism }, (_, k) =>
+      runPod(rendered.testRun, k + 1, mount, secret, { env: { LOADTEST_REQUEST_LOG: '1' }, timeoutMs: 120_000 }),
+    ),
   );
 }
 
@@ -64,6 +63,9 @@ describe('a rendered TestRun run as the operator runs its pods', () => {
     expect(rendered.parallelism).toBe(2);
     const pods = await runPods(rendered, s);
     for (const p of pods) expect(p.code, p.stderr.slice(-1500)).toBe(0);
+    // handleSummary's folder came from the sidecar (POST /v1/mkdir under -results-root, the pod's working
+    // directory), and k6 wrote its reports into it.
+    for (const p of pods) expect(p.files).toContain(`results/${rendered.name}/summary.json`);
 
     const plays = pods.map((p) => Number(/this instance plays (\d+) of 9 users/.exec(p.stderr)?.[1]));
     expect(plays.reduce((a, b) => a + b, 0)).toBe(9);
@@ -88,7 +90,7 @@ describe('a rendered TestRun run as the operator runs its pods', () => {
     const clusters = await Promise.all(
       parts.map((p) => runPods(renderLoaded(loaded, script, { runId, orgRange: p.orgRange, parallelism: 1, env: { API_ROUTER_URL: s.routerUrl, USER_ORG_URL: s.adminUrl } }), s)),
     );
-    const [east, west] = clusters.map((pods) => pods[0] as Awaited<ReturnType<typeof runK6>>);
+    const [east, west] = clusters.map((pods) => pods[0] as PodRun);
     for (const p of [east, west]) expect(p?.code, p?.stderr.slice(-1500)).toBe(0);
     const orgsRequested = (p: { stderr: string; stdout: string }) =>
       new Set(`${p.stdout}\n${p.stderr}`.split('\n').flatMap((l) => {

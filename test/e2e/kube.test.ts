@@ -14,12 +14,19 @@ import {
   type KubernetesObject,
   type V1ConfigMap,
   type V1CustomResourceDefinition,
+  type V1Pod,
 } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForCluster } from '../../esbuild.config.mjs';
+import { loadConfigFile, renderLoaded } from '../../lib/k8s/prepare';
+import type { K8sObject } from '../../lib/k8s/render';
 import { crdPath } from './helpers/crd.js';
+import { repoRoot } from './helpers/k6.js';
 import { startKube, type TestKube } from './helpers/kube.js';
+import { runnerPod } from './helpers/operator.js';
 
 const ns = 'loadtest-kube-test';
 const group = 'k6.io';
@@ -78,7 +85,7 @@ describe('test Kubernetes API server (kube-apiserver + etcd on loopback)', () =>
     await core.createNamespace({ body: { metadata: { name: ns } } });
     const pod = await core.createNamespacedPod({
       namespace: ns,
-      body: { metadata: { name: 'runner-0' }, spec: { containers: [{ name: 'k6', image: 'ai-aas-loadtest:dev' }], restartPolicy: 'Never' } },
+      body: { metadata: { name: 'runner-0' }, spec: { containers: [{ name: 'k6', image: 'grafana/k6:1.1.0' }], restartPolicy: 'Never' } },
     });
     expect(pod.metadata?.uid).toBeTruthy();
     expect(pod.spec?.nodeName).toBeUndefined(); // stored, never scheduled
@@ -179,4 +186,45 @@ describe('test Kubernetes API server (kube-apiserver + etcd on loopback)', () =>
       ctl.abort();
     }
   });
+  it('stores a rendered TestRun with its relay sidecar unpruned, and accepts the runner Pod the operator builds from it', async () => {
+    const script = { kind: 'bundle' as const, file: 'loadtest.js', text: await bundleForCluster() };
+    const rendered = renderLoaded(loadConfigFile(join(repoRoot, 'configs', 'demo.yaml')), script, { runId: 'sidecar-1', namespace: ns, parallelism: 2 });
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const stored = (await custom.createNamespacedCustomObject({ group, version, namespace: ns, plural, body: rendered.testRun })) as K8sObject;
+    // Everything rendered comes back (the CRD only adds its defaults: paused, quiet, disabled): nothing was pruned.
+    expect(stored.spec).toMatchObject(rendered.testRun.spec as object);
+    const runner = (stored.spec as { runner: { image: string; env: { name: string; value: string }[]; initContainers: Record<string, unknown>[] } }).runner;
+    expect(runner.image).toBe('grafana/k6:1.1.0');
+    expect(runner.env).toContainEqual({ name: 'LLM_RELAY_URL', value: 'http://127.0.0.1:8391' });
+    expect(runner.initContainers).toEqual([
+      {
+        name: 'relay',
+        image: 'ghcr.io/otherjamesbrown/ai-aas-loadtest-relay:0.1.0',
+        restartPolicy: 'Always',
+        args: ['-listen', '127.0.0.1:8391', '-results-root', '/home/k6'],
+        volumeMounts: [{ name: 'workdir', mountPath: '/home/k6' }],
+        resources: { requests: { cpu: '250m', memory: '69Mi' }, limits: { memory: '69Mi' } },
+      },
+    ]);
+
+    // The CRD gives init containers no probe field: the API server drops one (the relay's health is the script's to wait for).
+    const probed = structuredClone(rendered.testRun) as K8sObject & { spec: { runner: { initContainers: Record<string, unknown>[] } } };
+    probed.metadata = { ...probed.metadata, name: 'sidecar-probe' };
+    probed.spec.runner.initContainers[0] = { ...probed.spec.runner.initContainers[0], readinessProbe: { httpGet: { path: '/v1/health', port: 8391 } } };
+    const pruned = (await custom.createNamespacedCustomObject({ group, version, namespace: ns, plural, body: probed })) as { spec: { runner: { initContainers: Record<string, unknown>[] } } };
+    expect(pruned.spec.runner.initContainers[0]).not.toHaveProperty('readinessProbe');
+
+    // The runner Pod as the operator builds it from the stored TestRun: k6 plus the relay as a native sidecar.
+    const core = kc.makeApiClient(CoreV1Api);
+    const { metadata, spec } = runnerPod(stored, 1);
+    const pod = await core.createNamespacedPod({ namespace: ns, body: { metadata, spec } as unknown as V1Pod });
+    expect(pod.spec?.initContainers?.map((c) => ({ name: c.name, restartPolicy: c.restartPolicy, requests: c.resources?.requests }))).toEqual([{ name: 'relay', restartPolicy: 'Always', requests: { cpu: '250m', memory: '69Mi' } }]);
+    expect(pod.spec?.containers.map((c) => ({ name: c.name, image: c.image, requests: c.resources?.requests }))).toEqual([{ name: 'k6', image: 'grafana/k6:1.1.0', requests: { cpu: '500m', memory: '296Mi' } }]);
+    expect(pod.spec?.securityContext).toMatchObject({ runAsUser: 12345, runAsGroup: 12345, fsGroup: 12345 });
+    // The pod validation is real: an unknown restartPolicy on the init container is refused.
+    const bad = { metadata: { name: 'sidecar-bad' }, spec: { ...spec, initContainers: [{ ...(spec.initContainers as object[])[0], restartPolicy: 'Sometimes' }] } };
+    await expect(core.createNamespacedPod({ namespace: ns, body: bad as unknown as V1Pod })).rejects.toThrow(/restartPolicy/);
+    await core.deleteNamespacedPod({ namespace: ns, name: metadata.name, gracePeriodSeconds: 0 });
+    for (const name of ['sidecar-1', 'sidecar-probe']) await custom.deleteNamespacedCustomObject({ group, version, namespace: ns, plural, name });
+  }, 120_000);
 });

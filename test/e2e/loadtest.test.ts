@@ -341,14 +341,14 @@ describe('faults', () => {
   });
 });
 
-describe('stock k6 bundle', () => {
+describe('buffered bundle (no relay)', () => {
   it('runs the same scenario with buffered HTTP, reports TTFB, never TTFT, and says which limits it cannot enforce', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
     const run = await runLoadtest(s, scenarioYaml({ limits: { maxRequests: 100000 }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] } }), { stock: true });
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
     expect(run.log.length).toBeGreaterThan(10);
     expect(run.log.every((l) => l.ok && l.ttftMs === null && l.e2eMs !== null)).toBe(true);
-    expect(run.stderr + run.stdout + readFileSync(join(run.dir, 'console.log'), 'utf8')).toMatch(/stock k6 build: maxRequests NOT enforced/);
+    expect(run.stderr + run.stdout + readFileSync(join(run.dir, 'console.log'), 'utf8')).toMatch(/buffered transport: maxRequests NOT enforced/);
     expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
     const summary = JSON.parse(readFileSync(join(run.dir, `${run.runId}-summary.json`), 'utf8'));
     expect(summary.run.transport).toBe('buffered');
@@ -602,7 +602,7 @@ describe('several k6 instances (execution segments, as the k6-operator runs them
 
 
 describe('self-check', () => {
-  it('the summary carries the self-calibration block: k6 CPU and scheduler lag, with a verdict', async () => {
+  it('the summary carries the self-calibration block: the relay CPU and lag, and the k6 CPU seen by the relay, with a verdict', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
     const run = await runLoadtest(s, scenarioYaml({ loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] }, limits: { maxDurationSec: 3 } }));
     expect(run.code, run.stderr.slice(-2000)).toBe(0);
@@ -612,10 +612,11 @@ describe('self-check', () => {
     expect(sc.cpu.coresAvailable).toBeGreaterThanOrEqual(1);
     expect(sc.cpu.cpuSeconds).toBeGreaterThan(0);
     expect(sc.cpu.windows).toBeGreaterThanOrEqual(2);
+    expect(sc.k6Cpu.cpuSeconds, 'the relay finds the k6 process on the other end of its session').toBeGreaterThan(0);
     expect(sc.lag.samples).toBeGreaterThan(100);
     expect(sc.lag.p99Ms).toBeGreaterThanOrEqual(sc.lag.p50Ms);
     expect(sc.limits).toEqual({ cpuAvgShare: 0.85, cpuWindowBusyShare: 0.9, cpuBusyWindowsShare: 0.1, lagP50Ms: 1, lagP99Ms: 2.5 });
     expect(sc.verdict === 'warn').toBe(sc.warnings.length > 0);
-    expect(run.stdout).toMatch(/self-check \.+ (ok|WARNING): k6 CPU [\d.]+ of \d+ core\(s\)/);
+    expect(run.stdout).toMatch(/self-check \.+ (ok|WARNING): relay CPU [\d.]+ of \d+ core\(s\)(, peak [\d.]+)?; k6 CPU [\d.]+ of \d+ core\(s\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROMETHEUS_DEFAULTS, rewriteArgs } from '../../scripts/k6-args.mjs';
+import { PROMETHEUS_DEFAULTS, rewriteArgs, wrapperPlan } from '../../scripts/k6-args.mjs';
 
 describe('npm run k6 -- run --prometheus URL', () => {
   it('turns on remote-write with native histograms, trend stats and a push interval', () => {
@@ -68,5 +68,23 @@ describe('--prometheus tags every series, k6 built-ins included, with the run id
     expect(argsOf(rewriteArgs(run('--tag', 'testid=mine'), { RUN_ID: 'x' }, io({})))).toEqual(['run', '-o', 'experimental-prometheus-rw', '--tag', 'testid=mine', 'dist/loadtest.js']);
     expect(argsOf(rewriteArgs(run(), { CONFIG: '/missing.yaml' }, io({})))).not.toContain('--tag');
     expect(argsOf(rewriteArgs(run(), { CONFIG: '/bad.yaml' }, io({ '/bad.yaml': 'metadata: [' })))).not.toContain('--tag');
+  });
+});
+
+describe('the wrappers give k6 run its own REST API port and a relay', () => {
+  it('adds --address 127.0.0.1:0 (a free port) and asks for a relay', () => {
+    expect(wrapperPlan(['run', '-q', 'dist/loadtest.js'], {})).toEqual({ args: ['run', '--address', '127.0.0.1:0', '-q', 'dist/loadtest.js'], relay: true });
+  });
+  it('keeps an address the user gave, and a relay URL from the env or -e', () => {
+    for (const a of [['--address', '127.0.0.1:7000'], ['--address=127.0.0.1:7000'], ['-a', 'localhost:7000']]) {
+      expect(wrapperPlan(['run', ...a, 'x.js'], {}).args).toEqual(['run', ...a, 'x.js']);
+    }
+    expect(wrapperPlan(['run', 'x.js'], { LLM_RELAY_URL: 'http://127.0.0.1:8391' }).relay).toBe(false);
+    expect(wrapperPlan(['run', '-e', 'LLM_RELAY_URL=http://127.0.0.1:8391', 'x.js'], {}).relay).toBe(false);
+    expect(wrapperPlan(['run', '--env=LLM_RELAY_URL=http://127.0.0.1:8391', 'x.js'], {}).relay).toBe(false);
+  });
+  it('leaves other subcommands alone', () => {
+    expect(wrapperPlan(['version'], {})).toEqual({ args: ['version'], relay: false });
+    expect(wrapperPlan(['archive', 'x.js'], {})).toEqual({ args: ['archive', 'x.js'], relay: false });
   });
 });

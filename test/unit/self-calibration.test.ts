@@ -18,6 +18,7 @@ function snap(over: Partial<SelfCheckSnapshot> = {}): SelfCheckSnapshot {
     lagP50Ms: 0.06,
     lagP99Ms: 0.4,
     lagMaxMs: 2,
+    k6: null,
     ...over,
   };
 }
@@ -29,21 +30,29 @@ describe('self-calibration verdicts', () => {
     expect(c.warnings).toEqual([]);
     expect(c.cpu).toMatchObject({ coresAvailable: 1, avgCores: 0.4, avgShare: 0.4, peakCores: 0.5, windows: 9, busyWindows: 0 });
     expect(c.lag).toMatchObject({ p50Ms: 0.06, p99Ms: 0.4, samples: 1000 });
-    expect(calibrationLine(c)).toBe('ok: k6 CPU 0.40 of 1 core(s), peak 0.50; scheduler lag p50 0.06 ms, p99 0.40 ms');
+    expect(calibrationLine(c)).toBe('ok: relay CPU 0.40 of 1 core(s), peak 0.50; scheduler lag p50 0.06 ms, p99 0.40 ms');
   });
 
-  it('warns when k6 averages 85% of its cores', () => {
+  it('warns when the relay averages 85% of its cores', () => {
     const c = calibrate(snap({ cpuSeconds: 8.8, windowCores: [0.9, 0.88] }), 'streaming');
     expect(c.verdict).toBe('warn');
-    expect(c.warnings).toEqual(['k6 used 88% of its 1 core(s) on average (limit 85%)']);
+    expect(c.warnings).toEqual(['the relay used 88% of its 1 core(s) on average (limit 85%)']);
     expect(calibrationLine(c)).toMatch(/^WARNING: /);
   });
 
   it('warns on saturated seconds even when the average is lower', () => {
     const c = calibrate(snap({ cpuSeconds: 6, windowCores: [0.3, 0.95, 0.97, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3, 0.3] }), 'streaming');
-    expect(c.warnings).toEqual(['k6 used 90%+ of its 1 core(s) in 2 of 10 seconds (peak 97%)']);
+    expect(c.warnings).toEqual(['the relay used 90%+ of its 1 core(s) in 2 of 10 seconds (peak 97%)']);
     // One busy second in ten is a blip, not a ceiling.
     expect(calibrate(snap({ windowCores: [0.95, ...Array(10).fill(0.3)] }), 'streaming').verdict).toBe('ok');
+  });
+
+  it('judges the k6 process too when the relay can see it, against the machine\'s cores', () => {
+    const c = calibrate(snap({ k6: { pid: 42, cpuSeconds: 18, windowCores: [1.8, 1.9] } }), 'streaming');
+    expect(c.k6Cpu).toMatchObject({ coresAvailable: 2, avgCores: 1.8, avgShare: 0.9, peakCores: 1.9 });
+    expect(c.warnings).toEqual(['k6 used 90% of its 2 core(s) on average (limit 85%)']);
+    expect(calibrationLine(c)).toBe('WARNING: relay CPU 0.40 of 1 core(s), peak 0.50; k6 CPU 1.80 of 2 core(s), peak 1.90; scheduler lag p50 0.06 ms, p99 0.40 ms');
+    expect(calibrate(snap(), 'streaming').k6Cpu).toBeNull();
   });
 
   it('counts cores as min(GOMAXPROCS, CPUs)', () => {
@@ -58,11 +67,11 @@ describe('self-calibration verdicts', () => {
     expect(calibrate(snap({ lagP50Ms: 1.5, lagP99Ms: 2 }), 'streaming').warnings).toEqual(['scheduler lag median 1.5 ms (limit 1 ms)']);
   });
 
-  it('is unavailable, and says why, on stock k6, before any request, or without CPU figures', () => {
+  it('is unavailable, and says why, without the relay, before any request, or without CPU figures', () => {
     const stock = calibrate(null, 'buffered');
     expect(stock.verdict).toBe('unavailable');
-    expect(stock.reason).toMatch(/stock k6/);
-    expect(calibrationLine(stock)).toMatch(/^unavailable: stock k6/);
+    expect(stock.reason).toMatch(/no relay/);
+    expect(calibrationLine(stock)).toMatch(/^unavailable: the buffered transport has no relay/);
     expect(calibrate(snap({ started: false }), 'streaming').reason).toMatch(/never started/);
     const noCpu = calibrate(snap({ cpuSeconds: -1 }), 'streaming');
     expect(noCpu.cpu).toBeNull();

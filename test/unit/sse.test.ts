@@ -7,7 +7,7 @@ interface Vector {
   chunks: string[];
   events: SseEvent[];
 }
-const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../xk6/testdata/sse_vectors.json', import.meta.url), 'utf8')).cases;
+const vectors: Vector[] = JSON.parse(readFileSync(new URL('../../relay/testdata/sse_vectors.json', import.meta.url), 'utf8')).cases;
 
 function parseChunks(chunks: string[]): SseEvent[] {
   const p = new SseParser();

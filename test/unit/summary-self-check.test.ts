@@ -1,4 +1,4 @@
-// The summary carries the load generator's self-check, and the text warns when k6 neared its ceiling.
+// The summary carries the load generator's self-check, and the text warns when the relay or k6 neared its ceiling.
 import { describe, expect, it } from 'vitest';
 import { buildSummary, renderText } from '../../lib/summary/index';
 import type { SelfCheckSnapshot } from '../../lib/transport/types';
@@ -20,6 +20,7 @@ const busy: SelfCheckSnapshot = {
   lagP50Ms: 2,
   lagP99Ms: 40,
   lagMaxMs: 90,
+  k6: null,
 };
 
 describe('summary selfCheck', () => {
@@ -28,14 +29,14 @@ describe('summary selfCheck', () => {
     expect(sum.selfCheck.verdict).toBe('warn');
     expect(sum.selfCheck.warnings).toHaveLength(2);
     const text = renderText(sum);
-    expect(text.split('\n')[1]).toMatch(/^ {2}WARNING: the load generator neared its own ceiling, so the latencies below are inflated: k6 used 95% of its 1 core/);
-    expect(text).toMatch(/self-check \.+ WARNING: k6 CPU 0\.95 of 1 core\(s\)/);
+    expect(text.split('\n')[1]).toMatch(/^ {2}WARNING: the load generator neared its own ceiling, so the latencies below are inflated: the relay used 95% of its 1 core/);
+    expect(text).toMatch(/self-check \.+ WARNING: relay CPU 0\.95 of 1 core\(s\)/);
   });
 
-  it('says unavailable on stock k6, and when the run did not read it', () => {
+  it('says unavailable without the relay, and when the run did not read it', () => {
     const stock = buildSummary(data, runInfo({ transport: 'buffered', selfCheck: null }));
     expect(stock.selfCheck).toMatchObject({ verdict: 'unavailable', cpu: null, lag: null });
-    expect(renderText(stock)).toMatch(/self-check \.+ unavailable: stock k6/);
+    expect(renderText(stock)).toMatch(/self-check \.+ unavailable: the buffered transport has no relay/);
     expect(renderText(stock)).not.toContain('WARNING');
     expect(buildSummary(data, runInfo()).selfCheck.reason).toBe('the run did not read its self-check');
   });

@@ -2,8 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureK6 } from '../../../build/build-k6.mjs';
-import { rewriteArgs } from '../../../scripts/k6-args.mjs';
+import { ensureK6 } from '../../../build/k6-binary.mjs';
+import { startRelay } from '../../../build/relay-process.mjs';
+import { rewriteArgs, wrapperPlan } from '../../../scripts/k6-args.mjs';
+
+export { startRelay };
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -11,6 +14,8 @@ export interface K6Run {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The relay's own output, when runK6 started one. */
+  relayLog?: string;
 }
 
 /** Path of a bundle built by `npm run build`, failing clearly when the build has not run. */
@@ -25,29 +30,46 @@ export interface K6Options {
   timeoutMs?: number;
   /** Working directory (results land here); PWD follows it so relative paths resolve the same way. */
   cwd?: string;
+  /** Added to k6's environment. With LLM_RELAY_URL set, no relay is started for the run. */
   env?: Record<string, string>;
   /** Called with the k6 process once it is spawned, e.g. to signal it mid-run. */
   onSpawn?: (child: ChildProcess) => void;
 }
 
-/** Runs the project's k6 with args (`--prometheus URL` included, as `npm run k6` takes it); kills it if it outlives the timeout. */
+/**
+ * Runs the official k6 with args (`--prometheus URL` included, as `npm run k6` takes it), as scripts/k6.mjs
+ * does: for `k6 run`, a stream relay of its own (unless env.LLM_RELAY_URL is given) whose URL k6 gets as
+ * LLM_RELAY_URL, stopped after k6 exits, and a REST API port of its own. Kills k6 if it outlives the timeout.
+ * The relay's output comes back as relayLog.
+ */
 export async function runK6(args: string[], opts: K6Options | number = {}): Promise<K6Run> {
   const { timeoutMs = 120_000, cwd = repoRoot, env = {}, onSpawn } = typeof opts === 'number' ? { timeoutMs: opts } : opts;
   const rewritten = rewriteArgs(args, { ...process.env, ...env });
   if ('error' in rewritten) throw new Error(rewritten.error);
+  // Only env given here counts: a LLM_RELAY_URL in the test process's own environment is not a relay for this run.
+  const plan = wrapperPlan(rewritten.args, env);
   const bin = await ensureK6();
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, rewritten.args, { cwd, env: { ...process.env, PWD: cwd, K6_NO_USAGE_REPORT: 'true', ...rewritten.env, ...env } });
-    onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+  let relayLog = '';
+  const relay = plan.relay ? await startRelay({ cwd, quiet: true, log: (line) => (relayLog += `relay: ${line}\n`) }) : null;
+  try {
+    return await new Promise<K6Run>((resolve, reject) => {
+      const child = spawn(bin, plan.args, {
+        cwd,
+        env: { ...process.env, PWD: cwd, K6_NO_USAGE_REPORT: 'true', ...rewritten.env, ...(relay ? { LLM_RELAY_URL: relay.url } : {}), ...env },
+      });
+      onSpawn?.(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr, ...(relay ? { relayLog } : {}) });
+      });
     });
-  });
+  } finally {
+    await relay?.stop();
+  }
 }

@@ -20,7 +20,7 @@ export interface SseTestServer {
 }
 
 /**
- * A loopback SSE server that streams events with known gaps and records when it wrote each one,
+ * A loopback SSE server that streams OpenAI chat chunks with known gaps and records when it wrote each one,
  * so a test can compare the client's timestamps with the server's. Every event is scheduled against
  * an absolute deadline, so timer lateness does not accumulate.
  */
@@ -57,10 +57,12 @@ export async function startSseServer(gapsMs: number[]): Promise<SseTestServer> {
         res.end(`id: ${done.id}\ndata: [DONE]\n\n`);
         return;
       }
+      // OpenAI chat chunks, each carrying one token; the last one also says why it stopped.
+      const last = i === gapsMs.length - 1;
       const ev = {
         event: i % 3 === 0 ? 'delta' : 'message',
         id: String(i),
-        data: JSON.stringify({ request: requestId, i, text: `token ${i} of ${requestId}` }),
+        data: JSON.stringify({ id: requestId, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: `token ${i} ` }, finish_reason: last ? 'stop' : null }] }),
       };
       const typeLine = ev.event === 'delta' ? 'event: delta\n' : '';
       res.write(`${typeLine}id: ${ev.id}\ndata: ${ev.data}\n\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ceilingOf, judgeStep, nextLevel, type StepFigures, type StepVerdict } from '../../../bench/ceiling';
+import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, TARGET_LIMITS, type StepFigures, type StepVerdict } from '../../../bench/ceiling';
 import type { ErrorStats } from '../../../bench/stats';
 
 const err = (medianAbs: number, p99Abs: number): ErrorStats => ({ n: 100, median: medianAbs, p99: p99Abs, medianAbs, p99Abs, maxAbs: p99Abs });
@@ -31,6 +31,15 @@ describe('judging a capacity step', () => {
     expect(judgeStep(fig({ ttft: err(3, 9) })).held).toBe(true);
     expect(v.reasons).toEqual(['TTFT error median 1.5 ms > 1 ms', 'gap error p99 7 ms > 5 ms', 'held 900 of 1000 streams', '1.00% of requests failed']);
     expect(judgeStep(fig({ gap: null })).reasons).toEqual(['no gap figures']);
+  });
+
+  it('keeps the original 1 / 5 ms bounds as the default and judges issue 13\'s 0.5 / 2 ms bounds apart', () => {
+    expect(ACCURACY_LIMITS).toEqual({ medianAbsMs: 1, p99AbsMs: 5 });
+    expect(TARGET_LIMITS).toEqual({ medianAbsMs: 0.5, p99AbsMs: 2 });
+    const f = fig({ ttft: err(0.7, 3), gap: err(0.1, 1) });
+    expect(judgeStep(f).pass).toBe(true);
+    expect(judgeStep(f, TARGET_LIMITS)).toEqual({ pass: false, held: true, simLimited: false, reasons: ['TTFT error median 0.7 ms > 0.5 ms', 'TTFT error p99 3 ms > 2 ms'] });
+    expect(judgeStep(fig({ ttft: err(0.5, 2), gap: err(0.5, 2) }), TARGET_LIMITS).pass).toBe(true);
   });
 
   it('marks the sim as the limit when its core is saturated or it delivers what it does alone', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunksInWindow, compareRequests, concurrencySamples, coresOver, cpuAt, errorStats, linearFit, quantileSorted, wallMinusMono, type TruthRecord } from '../../../bench/stats';
+import { chunksInWindow, compareRequests, concurrencySamples, coresOver, cpuAt, errorStats, linearFit, quantileSorted, wallMinusMono, type TruthRecord, countFailures, rampStartMs } from '../../../bench/stats';
 
 const truth = (id: string, receivedMonoMs: number, atMs: number[], outcome = 'complete'): TruthRecord => ({
   requestId: id,
@@ -123,5 +123,22 @@ describe('window figures', () => {
     expect(coresOver(s, 500, 1500)).toBeCloseTo(0.75);
     expect(coresOver(s, 0, 2000)).toBeCloseTo(0.75);
     expect(coresOver(s, -1, 2000)).toBeNull();
+  });
+
+  it('counts requests k6 cut off at its graceful stop as interrupted, not failed; a gone relay is a failure', () => {
+    const ok = { ok: true, errorType: null };
+    const log = [ok, { ok: false, errorType: 'relay_unavailable' }, ok, { ok: false, errorType: 'http_5xx' }, ok, { ok: false, errorType: 'aborted' }, { ok: false, errorType: 'aborted' }];
+    expect(countFailures(log)).toEqual({ failed: 2, interruptedAtEnd: 2 });
+  });
+
+  it('finds the ramp start from the first arrivals, not the first arrival alone', () => {
+    // 10 VUs over 3 s from t = 1000: VU i arrives at 1000 + 300 i (+ jitter); later ones include second requests.
+    const arrivals = [1300.4, 1599.8, 1900.2, 2200, 2499.9, 2800.1, 3100, 3400, 3700, 4000, 3850];
+    expect(rampStartMs(arrivals, 10, 3000)).toBeCloseTo(1000, 0);
+    expect(rampStartMs([500], 10, 3000)).toBe(200);
+    expect(rampStartMs([], 10, 3000)).toBeNull();
+    // Bounded: never after the first arrival, never more than two steps before it.
+    expect(rampStartMs([1000, 1001, 1002, 5000, 5001, 5002], 12, 3000)).toBeLessThanOrEqual(1000);
+    expect(rampStartMs([1000, 2000, 2001, 2002, 2003, 2004], 12, 3000)).toBeGreaterThanOrEqual(500);
   });
 });

@@ -84,7 +84,7 @@ describe('tool calls', () => {
   });
 });
 
-describe('buffered (stock k6) responses', () => {
+describe('buffered (k6/http alone) responses', () => {
   it('report TTFB and E2E, never a TTFT or ITL that the transport could not see', () => {
     const o = analyzeResponse(sse([[200, chunk({ content: 'a' })], [200, chunk({ content: 'b' })], [200, '[DONE]']]), { ...ctx, transport: 'buffered' });
     expect(o.ok).toBe(true);

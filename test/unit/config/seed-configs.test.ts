@@ -68,7 +68,7 @@ describe('shipped configs say what the guide asks of them', () => {
     });
   });
 
-  it('demo targets the local simulator for about a minute with ~10 users', () => {
+  it('demo targets the local simulator for under a minute with ~10 users', () => {
     const r = parseRepoFile('configs/demo.yaml');
     if (!r.ok) throw new Error(r.errors.join('\n'));
     const spec = r.config.spec;

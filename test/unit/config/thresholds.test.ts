@@ -3,8 +3,14 @@ import { thresholdExpressionProblem, thresholdKeyProblem } from '../../../lib/co
 
 describe('spec.thresholds', () => {
   it('accepts catalogue and k6 built-in metrics, with or without a tag selector', () => {
-    for (const key of ['llm_ttft', 'llm_requests{org:acme}', 'llm_ttft{test_type:cached,model:gpt-4o}', 'http_req_failed', 'checks']) {
+    for (const key of ['llm_ttft', 'llm_requests{org:acme}', 'llm_ttft{test_type:cached,model:gpt-4o}', 'llm_request_failed', 'checks']) {
       expect(thresholdKeyProblem(key), key).toBeNull();
+    }
+  });
+
+  it("refuses k6's http_req_* metrics: they judge the calls to the relay, which answers 200 for a platform's 500", () => {
+    for (const key of ['http_req_failed', 'http_req_duration{status:200}', 'http_reqs']) {
+      expect(thresholdKeyProblem(key), key).toMatch(/stream relay.*use llm_request_failed/);
     }
   });
 

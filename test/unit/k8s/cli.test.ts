@@ -24,6 +24,14 @@ describe('npm run k8s:render', () => {
     expect(docs.map((d) => d.kind)).toEqual(['ConfigMap', 'TestRun']);
   });
 
+  it('--image and --relay-image choose the runner and sidecar images', () => {
+    const r = k8s('render', '--config', 'configs/demo.yaml', '--run-id', 'cli-3', '--image', 'reg.example/k6:1.1.0', '--relay-image', 'reg.example/relay:dev');
+    expect(r.code, r.stderr).toBe(0);
+    const tr = parse(r.stdout.split(/^---$/m)[1] as string) as { spec: { runner: { image: string; initContainers: { image: string }[] } } };
+    expect(tr.spec.runner.image).toBe('reg.example/k6:1.1.0');
+    expect(tr.spec.runner.initContainers.map((c) => c.image)).toEqual(['reg.example/relay:dev']);
+  });
+
   it('--split writes one file per context with disjoint org ranges', () => {
     const out = mkdtempSync(join(tmpdir(), 'k8s-cli-'));
     const r = k8s('render', '--config', 'configs/multi-org.yaml', '--run-id', 'cli-2', '--split', 'east=50,west=50', '--out', out);
@@ -56,5 +64,6 @@ describe('k8s flags', () => {
     expect(() => parseK8sArgs(['--split', 'a=1', '--context', 'x'], ['split', 'context'])).toThrow(/drop --context/);
     expect(() => parseK8sArgs(['--split', 'a=x'], ['split'])).toThrow(/"a=x" is not context=weight/);
     expect(() => parseK8sArgs(['--prometheus', 'prom:9090'], ['prometheus'])).toThrow(/base URL/);
+    expect(parseK8sArgs(['--image', 'reg/k6:1.1.0', '--relay-image=reg/relay:1'], ['image', 'relay-image'])).toMatchObject({ image: 'reg/k6:1.1.0', relayImage: 'reg/relay:1' });
   });
 });

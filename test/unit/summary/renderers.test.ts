@@ -219,7 +219,7 @@ describe('renderHtml', () => {
 
   it('says the stock build has no series instead of drawing any', () => {
     const h = renderHtml(stock);
-    expect(h).toContain('Time series and distributions need the streaming build');
+    expect(h).toContain('Time series and distributions need the shared counters of the stream relay');
     expect(h).not.toContain('TTFT distribution');
     expect((h.match(/<svg /g) ?? []).length).toBe(1);
   });

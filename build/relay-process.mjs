@@ -1,0 +1,119 @@
+// Starts the stream relay (relay/, see docs/relay.md) for one k6 process: built on first use, listening on a
+// free loopback port, answering /v1/health before its URL is handed out, and stopped with SIGTERM afterwards.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureRelay } from './build-relay.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Relays still running in this process: stopped (SIGTERM) should the process exit without stopping them. */
+const live = new Set();
+let exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) {
+      try {
+        child.kill('SIGTERM');
+      } catch {}
+    }
+  });
+}
+
+/**
+ * Builds (when needed) and starts a relay on 127.0.0.1:0. Resolves once GET /v1/health answers (bounded by
+ * `readyTimeoutMs`), with its URL and stop(). The relay ignores SIGINT (`-ignore-sigint`) and stays in the
+ * caller's process group: a Ctrl-C in a terminal reaches k6, which then runs teardown through the relay; the
+ * caller stops the relay after k6 exits.
+ * - cwd: the relay's working directory (its -results-root, where /v1/mkdir creates folders);
+ * - log: receives the relay's output, line by line (default: stderr, prefixed "relay: ");
+ * - args: extra relay flags;
+ * - cpus: a CPU list to pin the relay to (`taskset -c <cpus>`, which execs the relay: the pid stays its own).
+ */
+export async function startRelay({ cwd = process.cwd(), log = (line) => process.stderr.write(`relay: ${line}\n`), args = [], readyTimeoutMs = 10_000, quiet = false, cpus } = {}) {
+  const bin = await ensureRelay({ quiet });
+  const dir = mkdtempSync(join(tmpdir(), 'relay-'));
+  const portFile = join(dir, 'port');
+  const relayArgs = ['-listen', '127.0.0.1:0', '-port-file', portFile, '-ignore-sigint', '-exit-on-stdin-eof', ...args];
+  const [cmd, ...cmdArgs] = cpus ? ['taskset', '-c', String(cpus), bin, ...relayArgs] : [bin, ...relayArgs];
+  const child = spawn(cmd, cmdArgs, {
+    cwd,
+    // stdin is a pipe only this process holds: if it dies, even by SIGKILL, the relay sees EOF and stops.
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: false,
+  });
+  live.add(child);
+  installExitHook();
+  let output = '';
+  const pipeLines = (stream) => {
+    let buf = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (d) => {
+      buf += d;
+      output = (output + d).slice(-4000);
+      let nl;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        if (line.trim()) log(line);
+      }
+    });
+    stream.on('end', () => buf.trim() && log(buf));
+  };
+  pipeLines(child.stdout);
+  pipeLines(child.stderr);
+
+  let exited = null;
+  const exitP = new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      live.delete(child);
+      resolve(exited);
+    });
+  });
+  let spawnError = null;
+  child.on('error', (err) => (spawnError = err));
+
+  const stop = async ({ timeoutMs = 5_000 } = {}) => {
+    if (!exited && !spawnError) {
+      child.kill('SIGTERM');
+      const t = await Promise.race([exitP, sleep(timeoutMs).then(() => null)]);
+      if (!t) {
+        child.kill('SIGKILL');
+        await Promise.race([exitP, sleep(2_000)]);
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    return exited;
+  };
+
+  const deadline = Date.now() + readyTimeoutMs;
+  let url = null;
+  while (Date.now() < deadline) {
+    if (spawnError) break;
+    if (exited) break;
+    if (!url) {
+      try {
+        const text = readFileSync(portFile, 'utf8');
+        // The relay writes "<port>\n": a file without the newline is still being written.
+        if (/^\d+\n/.test(text)) url = `http://127.0.0.1:${Number.parseInt(text, 10)}`;
+      } catch {}
+    }
+    if (url) {
+      try {
+        const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1_000) });
+        if (res.ok) {
+          await res.arrayBuffer();
+          return { url, pid: child.pid, stop, exited: exitP };
+        }
+      } catch {}
+    }
+    await sleep(20);
+  }
+  await stop();
+  const why = spawnError ? `could not start ${bin}: ${spawnError.message}` : exited ? `exited (${exited.signal ?? `code ${exited.code}`}) before answering` : `did not answer GET /v1/health within ${readyTimeoutMs / 1000}s`;
+  throw new Error(`the stream relay ${why}${output.trim() ? `:\n${output.trim()}` : ''}`);
+}
