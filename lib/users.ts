@@ -1,6 +1,7 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import { bindSession, counters, transportKind } from '#transport';
+import { RELAY_UNAVAILABLE } from './transport/relay-record';
 import { SaltLedger, cacheSaltFor, ledgerKey, prefixHash, saltScopeOf, ticketOf, type LedgerTicket } from './cache-salt';
 import type { ChatOutcome } from './chat/analyze';
 import { sendWithRetries, type AttemptHooks, type ChatTarget } from './chat/client';
@@ -72,6 +73,16 @@ const requestLog = __ENV.LOADTEST_REQUEST_LOG === '1';
  * comes from a stream seeded by (run seed, user, loop), so a run is reproducible from its seed.
  */
 export function runIteration(vu: VuState, data: SetupData): void {
+  try {
+    playIteration(vu, data);
+  } catch (err) {
+    // A relay that stopped answering a counter call ends the run in one line, like one that drops a stream call.
+    if ((err as Error).name === RELAY_UNAVAILABLE) exec.test.abort((err as Error).message);
+    throw err;
+  }
+}
+
+function playIteration(vu: VuState, data: SetupData): void {
   bindSession(data.relaySession);
   // A VU tag, not only the options' test-wide tags: CLI --tag flags (the k6-operator adds instance_id)
   // replace those, and the fleet guard and dashboards select this run's series by testid.
@@ -292,8 +303,11 @@ function refusal(vu: VuState, user: ProvisionedUser, plan: AdmissionPlan, pre: G
  */
 function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatOutcome, rec: StreamRecord): EndReason | null {
   if (o.error?.category === 'relay_unavailable' || rec.error?.category === 'forbidden_target') {
-    // The harness itself cannot go on: say so in one line and stop, rather than count platform errors.
-    exec.test.abort(`${o.error?.message ?? 'stream relay error'}`);
+    // The harness itself cannot go on: the request counts under its own category (never a platform error), and
+    // the run stops with one line. The relay's counters are gone with it, so nothing is settled there.
+    recordRequest(o, a.tags, { costUSD: 0, cacheHit: false, saltViolation: undefined });
+    if (requestLog) logRequest(o, a.tags, a.maxTokens, false, undefined);
+    exec.test.abort(o.error?.message ?? 'stream relay error');
     return null;
   }
   // A request cut because the run is ending is the test's doing, not the platform's: not a result.

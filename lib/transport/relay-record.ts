@@ -6,6 +6,9 @@
 /** The API version this client speaks; the relay's /v1/health must report the same. */
 export const RELAY_API_VERSION = 1;
 
+/** The name of the error a relay call throws when nobody answers, whichever module catches it. */
+export const RELAY_UNAVAILABLE = 'RelayUnavailableError';
+
 /** One counter operation of an atomic group. */
 export type CounterOp =
   | { op: 'add'; key: string; delta: number }

@@ -1,7 +1,7 @@
 import { sleep } from 'k6';
 import exec from 'k6/execution';
 import http from 'k6/http';
-import { RELAY_API_VERSION, type CounterOp, type GroupResult, type SelfCheckSnapshot, type StreamRecord } from './relay-record';
+import { RELAY_API_VERSION, RELAY_UNAVAILABLE, type CounterOp, type GroupResult, type SelfCheckSnapshot, type StreamRecord } from './relay-record';
 import { instanceShareOf } from './segments';
 import type { InstanceShareFn, MkdirFn, SelfCheckFn, SendFn, SharedCounters, TransportKind } from './types';
 
@@ -12,7 +12,9 @@ export const transportKind: TransportKind = 'streaming';
 export const RELAY_ENV = 'LLM_RELAY_URL';
 
 /** A relay call that found nobody listening: the run cannot go on, and it is no platform error. */
-export class RelayUnavailableError extends Error {}
+export class RelayUnavailableError extends Error {
+  override name = RELAY_UNAVAILABLE;
+}
 
 /** A relay call k6 itself gave up: cancelled at the end of the test (graceful stop), or past its own timeout. */
 class CallCutError extends Error {
