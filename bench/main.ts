@@ -21,7 +21,8 @@ import { ensureRelay } from '../build/build-relay.mjs';
 import { ensureK6, k6Version } from '../build/k6-binary.mjs';
 import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, TARGET_LIMITS, type StepVerdict } from './ceiling';
 import { freePort } from '../scripts/ports';
-import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startBenchRelay, startSimProcess, type BenchRelay, type SimProcess } from './procs';
+import { startRelay, type RunningRelay } from '../build/relay-process.mjs';
+import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
 import { chunksInWindow, compareRequests, countFailures, rampStartMs, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
 import { renderTable, targetsOf, type BenchResult, type RunFigures } from './report';
 
@@ -244,12 +245,12 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
   args.push(bundlePath);
   // The streaming flavour's per-chunk work runs in a stream relay beside k6 (docs/relay.md): one per k6 run,
   // on k6's core when pinned (the issue's "k6 and the relay sharing one core"). The stock flavour needs none.
-  let relay: BenchRelay | null = null;
+  let relay: RunningRelay | null = null;
   if (spec.flavour === 'streaming') {
     const relayLog = join(dir, 'relay.log');
-    relay = await startBenchRelay({ bin: ctx.relayBin, cwd: dir, core: ctx.k6Core, log: (line) => appendFileSync(relayLog, `${line}\n`) });
+    relay = await startRelay({ bin: ctx.relayBin, cwd: dir, ...(ctx.k6Core === null ? {} : { cpus: ctx.k6Core }), log: (line) => appendFileSync(relayLog, `${line}\n`) });
   }
-  const relaySampler = relay === null ? null : new ProcSampler(relay.pid);
+  const relaySampler = relay === null ? null : new ProcSampler(relay.pid as number);
   const offsetBefore = wallMinusMono();
   const simSampler = new ProcSampler(sim.pid);
   const machineSampler = new MachineSampler();

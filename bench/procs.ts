@@ -4,7 +4,7 @@
  * stamps its ground truth with (CLOCK_MONOTONIC, process.hrtime.bigint()).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -154,66 +154,6 @@ export async function startSimProcess(repoRoot: string, models: Record<string, S
 /** One API key from the sim's admin API (org, active user, key). */
 export const provisionKey = provisionBenchKey;
 
-export interface BenchRelay {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/**
- * One stream relay for one k6 run (docs/relay.md), from the binary `bin` the bench resolved (and copied) once at
- * its start, so every run of a bench uses the same relay even while relay/ is edited and rebuilt meanwhile.
- * Pinned (`core` given): started under `taskset -c core` from its first instruction, so Go sizes GOMAXPROCS
- * from that mask as k6 does. The flags are those of build/relay-process.mjs's startRelay (which builds on
- * demand and takes no CPU list). Its output goes to `log` (the run's folder), never to the bench's stderr.
- */
-export async function startBenchRelay(opts: { bin: string; cwd: string; core: string | null; log: (line: string) => void }): Promise<BenchRelay> {
-  const bin = opts.bin;
-  const dir = mkdtempSync(join(tmpdir(), 'bench-relay-'));
-  const portFile = join(dir, 'port');
-  const relayArgs = ['-listen', '127.0.0.1:0', '-port-file', portFile, '-ignore-sigint'];
-  const child =
-    opts.core === null
-      ? spawn(bin, relayArgs, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('taskset', ['-c', opts.core, bin, ...relayArgs], { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const onData = (d: Buffer): void => {
-    for (const line of d.toString().split('\n')) if (line.trim()) opts.log(line);
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(t);
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && child.exitCode === null) {
-    let text = '';
-    try {
-      text = readFileSync(portFile, 'utf8');
-    } catch {
-      // not written yet
-    }
-    if (/^\d+\n/.test(text)) {
-      const url = `http://127.0.0.1:${Number.parseInt(text, 10)}`;
-      try {
-        const res = await fetch(`${url}/v1/health`, { signal: AbortSignal.timeout(1_000) });
-        await res.arrayBuffer();
-        if (res.ok) return { url, pid: child.pid as number, stop };
-      } catch {
-        // not answering yet
-      }
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  await stop();
-  throw new Error(`the stream relay (${bin}) did not answer GET /v1/health within 10 s`);
-}
 
 export interface K6Result {
   code: number | null;

@@ -16,4 +16,6 @@ export function startRelay(opts?: {
   quiet?: boolean;
   /** Pin the relay to these CPUs (`taskset -c`), e.g. "0" or "0-1". */
   cpus?: string;
+  /** A relay binary to run instead of the cached build. */
+  bin?: string;
 }): Promise<RunningRelay>;

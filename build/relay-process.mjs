@@ -31,10 +31,11 @@ function installExitHook() {
  * - cwd: the relay's working directory (its -results-root, where /v1/mkdir creates folders);
  * - log: receives the relay's output, line by line (default: stderr, prefixed "relay: ");
  * - args: extra relay flags;
- * - cpus: a CPU list to pin the relay to (`taskset -c <cpus>`, which execs the relay: the pid stays its own).
+ * - cpus: a CPU list to pin the relay to (`taskset -c <cpus>`, which execs the relay: the pid stays its own);
+ * - bin: a relay binary to run instead of the cached build (the bench keeps one copy for all its runs).
  */
-export async function startRelay({ cwd = process.cwd(), log = (line) => process.stderr.write(`relay: ${line}\n`), args = [], readyTimeoutMs = 10_000, quiet = false, cpus } = {}) {
-  const bin = await ensureRelay({ quiet });
+export async function startRelay({ cwd = process.cwd(), log = (line) => process.stderr.write(`relay: ${line}\n`), args = [], readyTimeoutMs = 10_000, quiet = false, cpus, bin } = {}) {
+  bin ??= await ensureRelay({ quiet });
   const dir = mkdtempSync(join(tmpdir(), 'relay-'));
   const portFile = join(dir, 'port');
   const relayArgs = ['-listen', '127.0.0.1:0', '-port-file', portFile, '-ignore-sigint', '-exit-on-stdin-eof', ...args];

@@ -118,7 +118,11 @@ export class SaltLedger {
 
   /** Records a request about to be sent and returns what isViolation needs. */
   note(salt: string | undefined, messages: readonly { role: string; content: string }[]): LedgerTicket {
-    const hash = prefixHash(messages);
+    return this.noteHash(salt, prefixHash(messages));
+  }
+
+  /** note() for a prompt whose leading-block hash (prefixHash) the caller already has. */
+  noteHash(salt: string | undefined, hash: string): LedgerTicket {
     return ticketOf(salt, hash, this.store.increment(ledgerKey(salt, hash)));
   }
 

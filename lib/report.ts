@@ -12,7 +12,7 @@ import type { RunInfo } from './summary/model';
 export function runInfo(run: Run, startedAt: string): RunInfo {
   const info: RunInfo = { ...configInfo(run.config, run.orgs), runId: run.runId, transport: transportKind, startedAt };
   // Read once, in handleSummary: the relay's sampler ran through the whole run.
-  info.selfCheck = selfCheck ? relayRead(() => selfCheck?.() ?? null, null) : null;
+  info.selfCheck = selfCheck ? relayRead(selfCheck, null) : null;
   const ended = counters ? relayRead(() => new RunLimits(run.config.spec.limits, counters as SharedCounters).ended(), null) : null;
   if (ended) info.endReason = ended;
   return info;

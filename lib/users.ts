@@ -169,7 +169,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
           }
           if (!shared) {
             // The buffered transport shares nothing: the salt ledger is this VU's own, and no limit applies.
-            if (n === 1) attempt.ticket = vu.ledger.note(salt, built.messages);
+            if (n === 1) attempt.ticket = vu.ledger.noteHash(salt, hash);
             return undefined;
           }
           admission = admissionPlan(vu, data, user, worst, n === 1 ? ledgerKey(salt, hash) : undefined);

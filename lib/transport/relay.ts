@@ -80,11 +80,12 @@ function call<T>(path: string, payload: unknown, timeoutMs: number, tags?: Recor
  */
 export function openSession(targets: string[]): string | undefined {
   if (!base) throw new Error(`no stream relay: ${RELAY_ENV} is not set; ${HOW_TO_START}`);
+  const ask = () => http.get(`${base}/v1/health`, { timeout: '5s', responseType: 'text', tags: { name: 'relay /v1/health' } });
   // A pod's sidecar may still be starting (init containers have no readiness probe): wait a little for it.
-  let health = http.get(`${base}/v1/health`, { timeout: '5s', responseType: 'text', tags: { name: 'relay /v1/health' } });
+  let health = ask();
   for (let waited = 0; health.status === 0 && waited < HEALTH_WAIT_MS; waited += HEALTH_STEP_MS) {
     sleep(HEALTH_STEP_MS / 1000);
-    health = http.get(`${base}/v1/health`, { timeout: '5s', responseType: 'text', tags: { name: 'relay /v1/health' } });
+    health = ask();
   }
   if (health.status !== 200) throw unavailable('/v1/health', health.status === 0 ? health.error : `HTTP ${health.status}`);
   const version = (JSON.parse(String(health.body)) as { version?: number }).version;
