@@ -38,7 +38,8 @@ export const RELAY_URL_ENV = 'LLM_RELAY_URL';
 export const K6_UID = 12345;
 export const RUNNER_WORKDIR = '/home/k6';
 export const WORKDIR_VOLUME = 'workdir';
-export const DEFAULT_NAMESPACE = 'loadtest';
+// The name the seed configs (and so every shipped one) carry in metadata.namespace: one namespace for both.
+export const DEFAULT_NAMESPACE = 'load-testing';
 export const DEFAULT_SECRET = 'loadtest-admin';
 export const RUNNER_SERVICE_ACCOUNT = 'loadtest-runner';
 /** Label every rendered object carries, so status/delete find a run's objects. */

@@ -11,29 +11,20 @@ import { bundleForCluster } from '../../esbuild.config.mjs';
 import { KubeCluster, loadKubeConfig } from '../../lib/k8s/kube-client';
 import { EXIT, launch, type LaunchOptions } from '../../lib/k8s/launcher';
 import { loadConfigFile, renderLoaded } from '../../lib/k8s/prepare';
-import type { K8sObject, Rendered, ScriptPayload } from '../../lib/k8s/render';
+import { DEFAULT_NAMESPACE, type K8sObject, type Rendered, type ScriptPayload } from '../../lib/k8s/render';
 import { crdPath } from './helpers/crd';
 import { repoRoot } from './helpers/k6';
 import { startKube, type TestKube } from './helpers/kube';
+import { until } from './helpers/wait';
 import { runnerPod } from './helpers/operator';
 
-const ns = 'loadtest';
+const ns = DEFAULT_NAMESPACE;
 const T = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns' };
 
 let kube: TestKube;
 let admin: KubeConfig;
 let script: ScriptPayload;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 /** Applies YAML documents as the cluster admin (server-side apply). */
 async function applyYaml(text: string): Promise<void> {
@@ -119,7 +110,7 @@ describe('k8s launcher against a real API server', () => {
     const res = await launch([{ cluster: new KubeCluster(admin), rendered: rendered('k8s-api-bare') }], r);
     expect(res.code).toBe(EXIT.preflight);
     expect(r.logged.join('\n')).toContain("the k6-operator's TestRun CRD (testruns.k6.io) is not installed");
-    expect(r.logged.join('\n')).toContain('namespace loadtest does not exist');
+    expect(r.logged.join('\n')).toContain(`namespace ${ns} does not exist`);
   });
 
   it('after installing the CRD and k8s/ manifests, pre-flight as the launcher ServiceAccount finds the missing Secret', async () => {
@@ -130,7 +121,7 @@ describe('k8s launcher against a real API server', () => {
     const r = options();
     const res = await launch([{ cluster, rendered: rendered('k8s-api-nosecret') }], r);
     expect(res.code).toBe(EXIT.preflight);
-    expect(r.logged.join('\n')).toContain('Secret loadtest-admin is missing in loadtest');
+    expect(r.logged.join('\n')).toContain(`Secret loadtest-admin is missing in ${ns}`);
     // The Secret template is a valid Secret; applied with its placeholders, pre-flight passes.
     await applyYaml(readFileSync(join(repoRoot, 'k8s', 'admin-secret.example.yaml'), 'utf8'));
     expect(await cluster.secretExists(ns, 'loadtest-admin')).toBe(true);
@@ -209,7 +200,7 @@ describe('k8s launcher against a real API server', () => {
     expect(status.code, status.out).toBe(0);
     expect(status.out).toMatch(/k8s-api-cli\s+stage=started\s+parallelism=2/);
     const del = await cli('delete', '--run-id', 'k8s-api-cli');
-    expect(del.out).toContain('deleted testrun/k8s-api-cli and configmap/k8s-api-cli-script in loadtest');
+    expect(del.out).toContain(`deleted testrun/k8s-api-cli and configmap/k8s-api-cli-script in ${ns}`);
     expect(await exists('testrun', r.name)).toBe(false);
     const run = await cli('run', '--config', 'configs/demo.yaml', '--namespace', 'nowhere', '--skip-target-check');
     expect(run.code, run.out).toBe(EXIT.preflight);

@@ -26,6 +26,7 @@ import type { K8sObject } from '../../lib/k8s/render';
 import { crdPath } from './helpers/crd.js';
 import { repoRoot } from './helpers/k6.js';
 import { startKube, type TestKube } from './helpers/kube.js';
+import { until } from './helpers/wait.js';
 import { runnerPod } from './helpers/operator.js';
 
 const ns = 'loadtest-kube-test';
@@ -34,16 +35,6 @@ const version = 'v1alpha1';
 const plural = 'testruns';
 const fieldManager = 'ai-aas-loadtest-test';
 
-/** Polls fn until it returns a value other than undefined, or fails after timeoutMs. */
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Status code of a GET with the server's CA and an optional token (raw, to see what RBAC answers). */
 function statusOf(kube: TestKube, path: string, token?: string): Promise<number> {

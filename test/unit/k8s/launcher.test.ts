@@ -2,14 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Cluster, RunnerPod, TestRunInfo } from '../../../lib/k8s/cluster';
 import { EXIT, launch, summaryFromLog, type LaunchOptions } from '../../../lib/k8s/launcher';
-import { render, type K8sObject, type Rendered } from '../../../lib/k8s/render';
+import { DEFAULT_NAMESPACE, render, type K8sObject, type Rendered } from '../../../lib/k8s/render';
 import { LoadTestConfigSchema } from '../../../lib/config/schema';
 
 class FakeCluster implements Cluster {
   calls: string[] = [];
   crd = true;
-  namespaces = new Set(['loadtest']);
-  secrets = new Set(['loadtest/loadtest-admin']);
+  namespaces = new Set([DEFAULT_NAMESPACE]);
+  secrets = new Set([`${DEFAULT_NAMESPACE}/loadtest-admin`]);
   reachable = true;
   /** A watch that never reports, as when the server keeps dropping it. */
   silentWatch = false;
@@ -101,7 +101,7 @@ describe('pre-flight', () => {
     const res = await launch([{ cluster: c, rendered: rendered() }], o);
     expect(res.code).toBe(EXIT.preflight);
     expect(logged.join('\n')).toMatch(/TestRun CRD \(testruns\.k6\.io\) is not installed/);
-    expect(logged.join('\n')).toMatch(/Secret loadtest-admin is missing in loadtest/);
+    expect(logged.join('\n')).toContain(`Secret loadtest-admin is missing in ${DEFAULT_NAMESPACE}`);
     expect(c.calls).toEqual([]);
   });
 
@@ -114,7 +114,7 @@ describe('pre-flight', () => {
     const res = await launch([{ cluster: down, rendered: rendered() }, { cluster: noNs, rendered: rendered() }], o);
     expect(res.code).toBe(EXIT.preflight);
     expect(logged.join('\n')).toContain('context down: the API server does not answer (connect ECONNREFUSED');
-    expect(logged.join('\n')).toContain('context no-ns: namespace loadtest does not exist');
+    expect(logged.join('\n')).toContain(`context no-ns: namespace ${DEFAULT_NAMESPACE} does not exist`);
   });
 
   it('an API error during the checks is a pre-flight problem, not a crash', async () => {
