@@ -5,26 +5,28 @@
  * a config parsed once per process) pinned to the other, on loopback. Every request's TTFT, E2E and
  * inter-token gaps as the harness logged them are matched by request id to the sim's record of when it
  * wrote each chunk. Writes bench/results/<date>.json (or --out) and prints a short table.
- * usage: npm run bench -- [--quick] [--users 50,200,1000] [--levels 500,1000,1500,2000,3000] [--sustain-sec 20]
- *        [--capacity-sustain-sec 15] [--gap-ms 40] [--tokens 64] [--ttft-ms 20] [--loadtest-users 10,40]
- *        [--sim-streams 2500] [--sim-seconds 8] [--no-stock] [--no-capacity] [--no-sim-ceiling] [--no-loadtest]
- *        [--no-profile] [--out FILE]  (bench/README.md)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { ensureRelay } from '../build/build-relay.mjs';
 import { ensureK6, k6Version } from '../build/k6-binary.mjs';
 import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, TARGET_LIMITS, type StepVerdict } from './ceiling';
+import { parseFlags, runCli, UsageError } from '../scripts/cli.mjs';
 import { freePort } from '../scripts/ports';
 import { startRelay, type RunningRelay } from '../build/relay-process.mjs';
 import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
 import { chunksInWindow, compareRequests, countFailures, rampStartMs, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
 import { renderTable, targetsOf, type BenchResult, type RunFigures } from './report';
+
+const USAGE = `usage: npm run bench -- [--quick] [--users 50,200,1000] [--sustain-sec 20] [--levels 100,250,...,3000]
+       [--capacity-sustain-sec 15] [--gap-ms 40] [--tokens 64] [--ttft-ms 20] [--streams-levels 1000,2000,3000]
+       [--streams-gap-ms 250] [--streams-tokens 16] [--loadtest-users 10,40] [--sim-streams 2500] [--sim-seconds 8]
+       [--k6-cpus 0] [--no-stock] [--no-capacity] [--no-streams-capacity] [--no-sim-ceiling] [--no-loadtest]
+       [--no-profile] [--out FILE]   (what each does: bench/README.md)`;
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -57,44 +59,41 @@ export interface BenchOptions {
 
 function list(name: string, v: string): number[] {
   const out = v.split(',').map((s) => Number(s.trim()));
-  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--${name} must be a comma-separated list of positive integers, got "${v}"`);
+  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--${name} must be a comma-separated list of positive integers, got "${v}"`);
   return out;
 }
 
 function num(name: string, v: string, min: number): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got "${v}"`);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${v}"`);
   return n;
 }
 
+/** The bench's options from its command line; a UsageError names a flag it does not know or a bad value. */
 export function parseOptions(argv: string[], today = new Date()): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      quick: { type: 'boolean', default: false },
-      users: { type: 'string' },
-      levels: { type: 'string' },
-      'sustain-sec': { type: 'string' },
-      'capacity-sustain-sec': { type: 'string' },
-      'gap-ms': { type: 'string', default: '40' },
-      tokens: { type: 'string' },
-      'ttft-ms': { type: 'string', default: '20' },
-      'no-stock': { type: 'boolean', default: false },
-      'no-capacity': { type: 'boolean', default: false },
-      'no-sim-ceiling': { type: 'boolean', default: false },
-      'sim-streams': { type: 'string' },
-      'sim-seconds': { type: 'string' },
-      'no-profile': { type: 'boolean', default: false },
-      'k6-cpus': { type: 'string', default: '0' },
-      'loadtest-users': { type: 'string' },
-      'streams-levels': { type: 'string' },
-      'streams-gap-ms': { type: 'string', default: '250' },
-      'streams-tokens': { type: 'string', default: '16' },
-      'no-streams-capacity': { type: 'boolean', default: false },
-      'no-loadtest': { type: 'boolean', default: false },
-      out: { type: 'string' },
-    },
+  const { values } = parseFlags(argv, {
+    quick: { type: 'boolean', default: false },
+    users: { type: 'string' },
+    levels: { type: 'string' },
+    'sustain-sec': { type: 'string' },
+    'capacity-sustain-sec': { type: 'string' },
+    'gap-ms': { type: 'string', default: '40' },
+    tokens: { type: 'string' },
+    'ttft-ms': { type: 'string', default: '20' },
+    'no-stock': { type: 'boolean', default: false },
+    'no-capacity': { type: 'boolean', default: false },
+    'no-sim-ceiling': { type: 'boolean', default: false },
+    'sim-streams': { type: 'string' },
+    'sim-seconds': { type: 'string' },
+    'no-profile': { type: 'boolean', default: false },
+    'k6-cpus': { type: 'string', default: '0' },
+    'loadtest-users': { type: 'string' },
+    'streams-levels': { type: 'string' },
+    'streams-gap-ms': { type: 'string', default: '250' },
+    'streams-tokens': { type: 'string', default: '16' },
+    'no-streams-capacity': { type: 'boolean', default: false },
+    'no-loadtest': { type: 'boolean', default: false },
+    out: { type: 'string' },
   });
   const quick = values.quick === true;
   const date = today.toISOString().slice(0, 10);
@@ -461,6 +460,18 @@ async function simCeiling(opts: BenchOptions): Promise<Record<string, unknown> |
   return { streams, ...r };
 }
 
+
+/** The commit a bench run measured, so a quoted figure names its code; "+changes" marks uncommitted edits. */
+function commitMeasured(): string | null {
+  try {
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+changes` : head;
+  } catch {
+    return null;
+  }
+}
+
 function machine(): Record<string, unknown> {
   const model = cpus()[0]?.model ?? 'unknown';
   let goVersion: string | null = null;
@@ -472,8 +483,9 @@ function machine(): Record<string, unknown> {
   return { cpus: cpus().length, cpuModel: model, node: process.version, go: goVersion };
 }
 
-async function main(): Promise<void> {
-  const opts = parseOptions(process.argv.slice(2));
+/** Runs every section the options ask for; resolves with 0 once the results are written. */
+async function main(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
   const started = Date.now();
   const loadavgStart = readFileSync('/proc/loadavg', 'utf8').trim();
   const pinned = hasTaskset() && cpus().length >= 2;
@@ -503,6 +515,7 @@ async function main(): Promise<void> {
   const result: BenchResult = {
     schema: 'ai-aas-loadtest/bench/v1',
     date: new Date().toISOString(),
+    commit: commitMeasured(),
     quick: opts.quick,
     options: { ...opts, out: relative(repoRoot, opts.out) },
     machine: { ...machine(), k6: k6Ver, relay: basename(relayBuilt), pinned, k6Core, relayCore: k6Core, simCore, loadavgStart, loadavgEnd: null },
@@ -587,13 +600,19 @@ async function main(): Promise<void> {
   writeFileSync(opts.out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(renderTable(result));
   process.stdout.write(`\nwritten: ${relative(process.cwd(), opts.out)} (${result.durationSec}s)\n`);
+  return 0;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((err: unknown) => {
-    console.error(`bench: ${(err as Error).stack ?? String(err)}`);
-    process.exit(1);
-  });
+  runCli(USAGE, process.argv.slice(2), main).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(`bench: ${(err as Error).stack ?? String(err)}`);
+      process.exit(1);
+    },
+  );
 }
 
 export { monoMs };

@@ -103,6 +103,8 @@ export interface Capacity {
 export interface BenchResult {
   schema: 'ai-aas-loadtest/bench/v1';
   date: string;
+  /** The commit measured (`git rev-parse HEAD`), with "+changes" when the working tree differed from it; null outside git. */
+  commit: string | null;
   quick: boolean;
   options: Record<string, unknown>;
   machine: Record<string, unknown> & { loadavgStart: string; loadavgEnd: string | null };
@@ -328,7 +330,7 @@ function row(cells: string[], widths: number[]): string {
 /** The short table printed on stdout. */
 export function renderTable(r: BenchResult): string {
   const out: string[] = [];
-  out.push(`npm run bench (${r.quick ? 'quick' : 'full'}), ${r.date}, load average ${r.machine.loadavgStart} -> ${r.machine.loadavgEnd ?? '-'}`);
+  out.push(`npm run bench (${r.quick ? 'quick' : 'full'}), ${r.date}, commit ${r.commit ?? 'unknown'}, load average ${r.machine.loadavgStart} -> ${r.machine.loadavgEnd ?? '-'}`);
   out.push('');
   out.push('accuracy: harness minus sim ground truth, |error| median / p99 in ms (TTFT, E2E on one clock; "vs arrival": durations from the sim\'s arrival)');
   const w = [10, 6, 8, 15, 15, 15, 15, 8, 11, 8, 8, 11];

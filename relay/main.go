@@ -23,10 +23,47 @@ import (
 // shutdownGrace is how long in-flight streams may finish after a stop signal.
 const shutdownGrace = 30 * time.Second
 
+// errUsage marks a command line the relay cannot run; what is wrong with it and the usage are on stderr already.
+var errUsage = errors.New("usage error")
+
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
+	err := run(os.Args[1:], os.Stdout)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
 		fmt.Fprintln(os.Stderr, "relay:", err)
 		os.Exit(1)
+	}
+}
+
+// parseFlags parses the command line as every CLI of the project does: -h or -help prints the usage to stdout
+// (flag.ErrHelp); a flag it does not know, a bad value or a stray argument prints one line naming it, then the
+// usage, to stderr (errUsage).
+func parseFlags(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
+	// Silent while parsing: the flag package would print the usage before it is known which stream it belongs on.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: relay [flags]   (npm run relay -- [flags] builds and runs it; docs/relay.md)")
+		fs.PrintDefaults()
+	}
+	err := fs.Parse(args)
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q (the relay takes flags only)", fs.Arg(0))
+	}
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return err
+	default:
+		fs.SetOutput(stderr)
+		fmt.Fprintln(stderr, err)
+		fs.Usage()
+		return errUsage
 	}
 }
 
@@ -40,7 +77,7 @@ func run(args []string, stdout io.Writer) error {
 	resultsRoot := fs.String("results-root", ".", "folder under which POST /v1/mkdir may create folders")
 	ignoreSigint := fs.Bool("ignore-sigint", false, "ignore SIGINT (a wrapper in the same terminal stops the relay itself)")
 	stdinEOF := fs.Bool("exit-on-stdin-eof", false, "stop when standard input closes (the parent that holds it has died)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, os.Stderr); err != nil {
 		return err
 	}
 	if err := checkListen(*listen, *allowRemote); err != nil {

@@ -8,11 +8,16 @@ import { ensureK6 } from '../build/k6-binary.mjs';
 import { startRelay } from '../build/relay-process.mjs';
 import { buildAll } from '../esbuild.config.mjs';
 import { startSim } from '../sim/index';
+import { parseFlags, runCli, UsageError } from './cli.mjs';
 
+const USAGE = 'usage: npm run demo -- [config.yaml]   (default configs/demo.yaml; run against the sim it starts)';
 const root = join(import.meta.dirname, '..');
-const config = process.argv[2] ?? 'configs/demo.yaml';
 
-async function main(): Promise<number> {
+/** Runs the demo end to end; resolves with k6's exit code, or 1 when cleanup left a key active. */
+async function main(argv: string[]): Promise<number> {
+  const { positionals } = parseFlags(argv, {}, true);
+  if (positionals.length > 1) throw new UsageError(`one config file at most, got ${positionals.length}: ${positionals.join(' ')}`);
+  const config = positionals[0] ?? 'configs/demo.yaml';
   await buildAll({ log: (m: string) => console.log(m) });
   const k6 = await ensureK6();
   const relay = await startRelay({ cwd: root, log: (line: string) => /listening on/.test(line) || process.stderr.write(`relay: ${line}\n`) });
@@ -57,7 +62,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+runCli(USAGE, process.argv.slice(2), main).then(
   (code) => process.exit(code),
   (err: Error) => {
     console.error(`demo failed: ${err.message}`);

@@ -5,6 +5,14 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { generatedRunId } from '../lib/run-id.mjs';
+import { wantsHelp } from './cli.mjs';
+
+/** What `npm run k6 -- --help` prints: the wrapper's own part, and where k6's help is. */
+export const K6_USAGE = `usage: npm run k6 -- <k6 command> [k6 flags] [--prometheus URL]
+  Runs the official k6 with these arguments. For \`run\` it also starts the stream relay beside k6 (unless
+  LLM_RELAY_URL is given), gives k6 a REST API port of its own, and --prometheus URL sends the metrics to
+  Prometheus by remote write. Every other flag goes to k6 unchanged, and k6 judges it:
+  \`npm run k6 -- help [command]\` or \`npm run k6 -- run --help\` shows k6's own help.`;
 
 /** Default remote-write settings; any already in the environment wins. */
 export const PROMETHEUS_DEFAULTS = {
@@ -80,6 +88,9 @@ const NODE_IO = { readText: (path) => readFileSync(path, 'utf8'), now: () => new
  * or an error message. `io` reads the config (for its run id) and the clock (for a generated one).
  */
 export function rewriteArgs(args, env, io = NODE_IO) {
+  // Without a command k6 would print its help for a flag it knows and exit 0, or fail with 255 for one it does not.
+  const stray = k6Subcommand(args) === null ? args.find((a) => a !== '--version') : undefined;
+  if (stray !== undefined) return { error: `${stray}: not a flag of this wrapper, and no k6 command to take it (run, archive, inspect, ...); only --help and --version stand alone` };
   const out = [];
   let url;
   for (let i = 0; i < args.length; i++) {
@@ -107,6 +118,11 @@ export function rewriteArgs(args, env, io = NODE_IO) {
 /** k6's subcommand: the first argument that is not a flag (`run`, `archive`, `version`, ...), or null. */
 export function k6Subcommand(args) {
   return args.find((a) => !a.startsWith('-')) ?? null;
+}
+
+/** Whether `--help`/`-h` is the wrapper's: only with no k6 command (`run --help` is k6's help for `run`). */
+export function wrapperHelp(args) {
+  return k6Subcommand(args) === null && wantsHelp(args);
 }
 
 const hasAddress = (args) => args.some((a) => a === '-a' || a === '--address' || a.startsWith('--address=') || /^-a[=:\w[]/.test(a));

@@ -2,7 +2,8 @@
 // under .cache/k6/ on first use; see build/k6-binary.mjs). For `k6 run` it also starts the stream relay on a
 // free loopback port, hands its URL to k6 as LLM_RELAY_URL (unless one is given), gives k6 a REST API port of
 // its own, stops the relay when k6 exits and exits with k6's code.
-// `--prometheus URL` is the one switch for sending metrics to Prometheus (see scripts/k6-args.mjs).
+// `--prometheus URL` is the one switch for sending metrics to Prometheus (see scripts/k6-args.mjs); `--help`
+// before any k6 command prints the wrapper's usage (K6_USAGE), every other flag is k6's.
 //
 // Signals. A terminal's Ctrl-C sends SIGINT to the whole foreground process group, so k6 gets it already:
 // forwarding another would make k6 see two and take its hard-abort path (teardown skipped, tenants left
@@ -13,47 +14,51 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ensureK6 } from '../build/k6-binary.mjs';
 import { startRelay } from '../build/relay-process.mjs';
-import { rewriteArgs, wrapperPlan } from './k6-args.mjs';
+import { runCli, UsageError } from './cli.mjs';
+import { K6_USAGE, rewriteArgs, wrapperHelp, wrapperPlan } from './k6-args.mjs';
 
-const rewritten = rewriteArgs(process.argv.slice(2), process.env);
-if ('error' in rewritten) {
-  console.error(rewritten.error);
-  process.exit(2);
+/** Runs k6 (for `k6 run` beside a relay of its own) and resolves with k6's exit code. */
+async function runK6(args) {
+  const rewritten = rewriteArgs(args, process.env);
+  if ('error' in rewritten) throw new UsageError(rewritten.error);
+  const plan = wrapperPlan(rewritten.args, process.env);
+
+  let relay = null;
+  // Before k6 runs (installing k6, building the relay), Ctrl-C stops the wrapper.
+  const early = async (sig) => {
+    await relay?.stop();
+    process.exit(128 + (constants.signals[sig] ?? 0));
+  };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, early);
+
+  let bin;
+  try {
+    bin = await ensureK6();
+    if (plan.relay) relay = await startRelay({ cwd: process.cwd() });
+  } catch (err) {
+    console.error(`Cannot run k6: ${err.message}`);
+    await relay?.stop();
+    return 1;
+  }
+
+  const env = { ...process.env, ...rewritten.env, ...(relay ? { LLM_RELAY_URL: relay.url } : {}) };
+  const child = spawn(bin, plan.args, { stdio: 'inherit', env });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(sig, early);
+  // k6 got the terminal's SIGINT itself; keep waiting for its graceful stop and teardown.
+  process.on('SIGINT', () => {});
+  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+
+  return new Promise((resolve) => {
+    child.on('error', async (err) => {
+      console.error(`Cannot run ${bin}: ${err.message}`);
+      await relay?.stop();
+      resolve(1);
+    });
+    child.on('exit', async (code, signal) => {
+      await relay?.stop();
+      resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
+    });
+  });
 }
-const plan = wrapperPlan(rewritten.args, process.env);
 
-let relay = null;
-let child = null;
-// Before k6 runs (installing k6, building the relay), Ctrl-C stops the wrapper.
-const early = async (sig) => {
-  await relay?.stop();
-  process.exit(128 + (constants.signals[sig] ?? 0));
-};
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, early);
-
-let bin;
-try {
-  bin = await ensureK6();
-  if (plan.relay) relay = await startRelay({ cwd: process.cwd() });
-} catch (err) {
-  console.error(`Cannot run k6: ${err.message}`);
-  await relay?.stop();
-  process.exit(1);
-}
-
-const env = { ...process.env, ...rewritten.env, ...(relay ? { LLM_RELAY_URL: relay.url } : {}) };
-child = spawn(bin, plan.args, { stdio: 'inherit', env });
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(sig, early);
-// k6 got the terminal's SIGINT itself; keep waiting for its graceful stop and teardown.
-process.on('SIGINT', () => {});
-for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-
-child.on('error', async (err) => {
-  console.error(`Cannot run ${bin}: ${err.message}`);
-  await relay?.stop();
-  process.exit(1);
-});
-child.on('exit', async (code, signal) => {
-  await relay?.stop();
-  process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
-});
+process.exit(await runCli(K6_USAGE, process.argv.slice(2), runK6, wrapperHelp));

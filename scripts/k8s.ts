@@ -5,11 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { defaultRunId, parseK8sArgs, UsageError, type K8sArgs } from '../lib/k8s/cli-args';
+import { defaultRunId, parseK8sArgs, type K8sArgs } from '../lib/k8s/cli-args';
 import { EXIT, launch, type LaunchTarget } from '../lib/k8s/launcher';
 import { ConfigError, loadConfigFile, planSplit, renderLoaded, scriptPayload, toYaml, type LoadedConfig } from '../lib/k8s/prepare';
 import { DEFAULT_NAMESPACE, DEFAULT_SECRET, objectName, type Rendered, type RenderOptions } from '../lib/k8s/render';
 import { formatOrgRange, type OrgRange } from '../lib/slice';
+import { runCli, UsageError } from './cli.mjs';
 
 const RENDER_FLAGS = ['config', 'run-id', 'namespace', 'image', 'relay-image', 'parallelism', 'users-per-pod', 'secret', 'prometheus', 'archive', 'separate', 'keep', 'split', 'out'];
 const USAGE = `usage:
@@ -178,20 +179,21 @@ async function cluster(context: string | undefined) {
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = { render: cmdRender, run: cmdRun, status: cmdStatus, delete: cmdDelete };
 
-async function main(): Promise<number> {
-  const [cmd, ...rest] = process.argv.slice(2);
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
   const run = cmd ? commands[cmd] : undefined;
   if (!run) {
-    console.error(`${cmd ? `unknown command "${cmd}"\n` : ''}${USAGE}`);
-    return EXIT.usage;
+    const known = Object.keys(commands).join(', ');
+    if (cmd === undefined) throw new UsageError(`no command given (${known})`);
+    throw new UsageError(cmd.startsWith('-') ? `unknown flag "${cmd}" before the command (${known})` : `unknown command "${cmd}" (${known})`);
   }
   try {
     return await run(rest);
   } catch (e) {
-    if (e instanceof UsageError) console.error(`${e.message}\n${USAGE}`);
-    else console.error((e as Error).message);
-    return e instanceof UsageError || e instanceof ConfigError ? EXIT.usage : EXIT.failed;
+    if (e instanceof UsageError) throw e;
+    console.error((e as Error).message);
+    return e instanceof ConfigError ? EXIT.usage : EXIT.failed;
   }
 }
 
-process.exitCode = await main();
+process.exitCode = await runCli(USAGE, process.argv.slice(2), main);

@@ -5,23 +5,20 @@
 import { readFileSync } from 'node:fs';
 import { formatErrors, parseConfig } from '../lib/config/load';
 import { summarizeConfig } from '../lib/config/summary';
+import { parseFlags, runCli, UsageError } from './cli.mjs';
 
 const USAGE = 'usage: npm run validate -- <config.yaml> [...more]';
 
-/** Validates each file; returns the process exit code. */
+/** Validates each file; returns the exit code, or throws a UsageError when a file is missing or unreadable. */
 function validateFiles(files: readonly string[], out: (line: string) => void, err: (line: string) => void): number {
-  if (files.length === 0) {
-    err(`no config file given\n${USAGE}`);
-    return 2;
-  }
+  if (files.length === 0) throw new UsageError('no config file given');
   const texts: { file: string; text: string }[] = [];
   for (const file of files) {
     try {
       texts.push({ file, text: readFileSync(file, 'utf8') });
     } catch (e) {
       const reason = e instanceof Error && 'code' in e ? String(e.code) : String(e);
-      err(`${file}: cannot read the file (${reason})\n${USAGE}`);
-      return 2;
+      throw new UsageError(`${file}: cannot read the file (${reason})`);
     }
   }
   let invalid = 0;
@@ -37,4 +34,6 @@ function validateFiles(files: readonly string[], out: (line: string) => void, er
   return invalid > 0 ? 1 : 0;
 }
 
-process.exitCode = validateFiles(process.argv.slice(2), (l) => console.log(l), (l) => console.error(l));
+process.exitCode = await runCli(USAGE, process.argv.slice(2), (args) =>
+  validateFiles(parseFlags(args, {}, true).positionals, (l) => console.log(l), (l) => console.error(l)),
+);

@@ -2,7 +2,6 @@
  * Sim throughput and timing bench: one sim process pinned to core 0 serves N concurrent closed-loop streams
  * driven from this process (pinned to core 1) over raw keep-alive sockets; reports achieved concurrency,
  * chunks/s and the sim's own chunk lateness (write time minus deadline) from its ground truth.
- * usage: npx tsx sim/bench.ts [--streams 2000] [--seconds 10] [--warmup 3] [--gap-ms 38] [--tokens 64] [--spin-ms 0] [--wake alarm|timer] [--json out.json]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,9 +9,11 @@ import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { parseFlags, runCli, UsageError } from '../scripts/cli.mjs';
 import { provisionBenchKey, spawnSimCli } from './cli-process';
+
+const USAGE = 'usage: npm run bench:sim -- [--streams 2000] [--seconds 10] [--warmup 3] [--gap-ms 38] [--tokens 64] [--spin-ms 0] [--wake alarm|timer] [--json out.json]';
 
 interface BenchOptions {
   streams: number;
@@ -26,23 +27,19 @@ interface BenchOptions {
 }
 
 function parseOptions(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      streams: { type: 'string', default: '2000' },
-      seconds: { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '3' },
-      'gap-ms': { type: 'string', default: '38' },
-      tokens: { type: 'string', default: '64' },
-      'spin-ms': { type: 'string', default: '0' },
-      wake: { type: 'string', default: 'alarm' },
-      json: { type: 'string' },
-    },
+  const { values } = parseFlags(argv, {
+    streams: { type: 'string', default: '2000' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    'gap-ms': { type: 'string', default: '38' },
+    tokens: { type: 'string', default: '64' },
+    'spin-ms': { type: 'string', default: '0' },
+    wake: { type: 'string', default: 'alarm' },
+    json: { type: 'string' },
   });
   const num = (name: string, v: string, min: number): number => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number >= ${min}, got "${v}"`);
+    if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${v}"`);
     return n;
   };
   return {
@@ -164,8 +161,8 @@ class StreamClient {
   }
 }
 
-async function main(): Promise<void> {
-  const opts = parseOptions(process.argv.slice(2));
+async function main(argv: string[]): Promise<number> {
+  const opts = parseOptions(argv);
   const pinned = hasTaskset();
   if (pinned) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const sim = await startChild(opts, pinned);
@@ -235,9 +232,15 @@ async function main(): Promise<void> {
   } finally {
     sim.stop();
   }
+  return 0;
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${(err as Error).message}`);
-  process.exit(1);
-});
+runCli(USAGE, process.argv.slice(2), main).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

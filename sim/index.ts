@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createAdminHandler } from './admin';
 import { parseConfig } from './config';
@@ -24,6 +24,8 @@ export interface StartSimOptions {
   routerPort?: number;
   /** Wall clock of token and key expiry and of budget days (default: the real one); tests move it to expire things. */
   clock?: () => Date;
+  /** Serve both APIs over HTTPS with this PEM certificate and key (the URLs become https://), as a platform does. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RunningSim {
@@ -51,8 +53,11 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
   const config: SimConfig = options.seed !== undefined ? { ...base, seed: options.seed } : base;
   const ctx = createContext(config, options.clock);
   const host = options.host ?? config.listen.host;
-  const admin = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, createAdminHandler(ctx));
-  const router = createServer({ noDelay: true, keepAliveTimeout: 65_000 }, createRouterHandler(ctx));
+  const tls = options.tls;
+  const opts = { noDelay: true, keepAliveTimeout: 65_000 };
+  const serve = (handler: RequestListener): Server => (tls ? createTlsServer({ ...opts, cert: tls.cert, key: tls.key }, handler) : createServer(opts, handler));
+  const admin = serve(createAdminHandler(ctx));
+  const router = serve(createRouterHandler(ctx));
   // Thousands of long streams per process: lift Node's per-server request timeouts that would cut them off.
   router.requestTimeout = 0;
   router.headersTimeout = 0;
@@ -66,9 +71,10 @@ export async function startSim(options: StartSimOptions = {}): Promise<RunningSi
     throw err;
   }
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  const scheme = tls ? 'https' : 'http';
   return {
-    adminUrl: `http://${urlHost}:${adminPort}`,
-    routerUrl: `http://${urlHost}:${routerPort}`,
+    adminUrl: `${scheme}://${urlHost}:${adminPort}`,
+    routerUrl: `${scheme}://${urlHost}:${routerPort}`,
     config,
     close: async () => {
       await ctx.scheduler.close();

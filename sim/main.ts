@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags as parseStrict, runCli, UsageError } from '../scripts/cli.mjs';
 import { loadConfigFile, parseConfig } from './config';
 import { startSim } from './index';
 
-const USAGE = `usage: npm run sim -- [--config sim.yaml] [--admin-port 8081] [--router-port 8080] [--host 127.0.0.1] [--seed N]`;
+const USAGE = `usage: npm run sim -- [--config sim.yaml] [--admin-port 8081] [--router-port 8080] [--host 127.0.0.1] [--seed N] [--tls-cert cert.pem --tls-key key.pem]`;
 
 /** Parsed CLI flags; ports and seed validated as integers. */
 export interface CliFlags {
@@ -12,38 +13,31 @@ export interface CliFlags {
   routerPort?: number;
   host?: string;
   seed?: number;
+  /** PEM files: with both, the sim serves HTTPS. */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new Error(`--${name} must be an integer in [${min}, ${max}], got "${value}"`);
+    throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got "${value}"`);
   }
   return Number(value);
 }
 
-/** Parses the sim's command line; throws an Error naming the bad flag. */
+/** Parses the sim's command line; throws a UsageError naming the bad flag. */
 export function parseFlags(argv: readonly string[]): CliFlags {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string' },
-        'admin-port': { type: 'string' },
-        'router-port': { type: 'string' },
-        host: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }));
-  } catch (err) {
-    throw new Error(`${(err as Error).message}\n${USAGE}`);
-  }
-  if (values.help) throw new Error(USAGE);
-  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const values: Record<string, string | undefined> = parseStrict(argv, {
+    config: { type: 'string' },
+    'admin-port': { type: 'string' },
+    'router-port': { type: 'string' },
+    host: { type: 'string' },
+    seed: { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+  }).values;
+  const str = (k: string): string | undefined => values[k];
   const flags: CliFlags = {};
   const config = str('config');
   const host = str('host');
@@ -55,11 +49,19 @@ export function parseFlags(argv: readonly string[]): CliFlags {
   if (adminPort !== undefined) flags.adminPort = adminPort;
   if (routerPort !== undefined) flags.routerPort = routerPort;
   if (seed !== undefined) flags.seed = seed;
+  const tlsCert = str('tls-cert');
+  const tlsKey = str('tls-key');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (tlsCert !== undefined && tlsKey !== undefined) {
+    flags.tlsCert = tlsCert;
+    flags.tlsKey = tlsKey;
+  }
   return flags;
 }
 
-async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
+/** Starts the sim and keeps it serving until SIGINT or SIGTERM; resolves with 0 once it listens. */
+async function main(argv: string[]): Promise<number> {
+  const flags = parseFlags(argv);
   const config = flags.config ? loadConfigFile(flags.config) : parseConfig({}, 'defaults');
   const sim = await startSim({
     config,
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     host: flags.host ?? config.listen.host,
     adminPort: flags.adminPort ?? config.listen.adminPort,
     routerPort: flags.routerPort ?? config.listen.routerPort,
+    ...(flags.tlsCert !== undefined && flags.tlsKey !== undefined ? { tls: { cert: readFileSync(flags.tlsCert), key: readFileSync(flags.tlsKey) } } : {}),
   });
   console.log(`sim admin  listening on ${sim.adminUrl}`);
   console.log(`sim router listening on ${sim.routerUrl}`);
@@ -80,11 +83,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  return 0;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => {
-    console.error(`sim: ${(err as Error).message}`);
-    process.exit(2);
-  });
+  runCli(USAGE, process.argv.slice(2), main).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      console.error(`sim: ${(err as Error).message}`);
+      process.exit(2);
+    },
+  );
 }

@@ -2,10 +2,8 @@
  * Flags of the k8s:* commands, parsed strictly: an unknown flag or a missing value is a usage error
  * naming the flag, never a silent default.
  */
+import { UsageError } from '../../scripts/cli.mjs';
 import { parseSplit, type SplitPart } from './prepare';
-
-/** A bad flag or missing argument: exit 2 with the usage. */
-export class UsageError extends Error {}
 
 export interface K8sArgs {
   config?: string;

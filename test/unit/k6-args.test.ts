@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROMETHEUS_DEFAULTS, rewriteArgs, wrapperPlan } from '../../scripts/k6-args.mjs';
+import { PROMETHEUS_DEFAULTS, rewriteArgs, wrapperHelp, wrapperPlan } from '../../scripts/k6-args.mjs';
 
 describe('npm run k6 -- run --prometheus URL', () => {
   it('turns on remote-write with native histograms, trend stats and a push interval', () => {
@@ -23,6 +23,19 @@ describe('npm run k6 -- run --prometheus URL', () => {
     expect(rewriteArgs(['run', '--prometheus'], {})).toEqual({ error: expect.stringMatching(/--prometheus needs the Prometheus base URL/) });
     expect(rewriteArgs(['run', '--prometheus', 'prom:9090'], {})).toEqual({ error: expect.stringMatching(/got prom:9090/) });
     expect(rewriteArgs(['inspect', '--prometheus', 'http://p:9090'], {})).toEqual({ error: '--prometheus only applies to `k6 run`' });
+  });
+});
+
+describe('npm run k6 shares its command line with k6', () => {
+  it('answers --help itself only when no k6 command is given: `run --help` is k6\'s', () => {
+    expect([wrapperHelp(['--help']), wrapperHelp(['-h']), wrapperHelp(['-q', '--help'])]).toEqual([true, true, true]);
+    expect([wrapperHelp(['run', '--help']), wrapperHelp(['help']), wrapperHelp([])]).toEqual([false, false, false]);
+  });
+  it('refuses a flag no k6 command follows, naming it; --version and nothing at all go to k6', () => {
+    expect(rewriteArgs(['--bogus'], {})).toEqual({ error: expect.stringMatching(/^--bogus: not a flag of this wrapper, and no k6 command to take it/) });
+    expect(rewriteArgs(['--version'], {})).toEqual({ args: ['--version'], env: {} });
+    expect(rewriteArgs([], {})).toEqual({ args: [], env: {} });
+    expect(rewriteArgs(['run', '--bogus', 'x.js'], {})).toEqual({ args: ['run', '--bogus', 'x.js'], env: {} });
   });
 });
 

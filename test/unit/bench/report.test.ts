@@ -50,6 +50,7 @@ function result(over: Partial<BenchResult> = {}): BenchResult {
   return {
     schema: 'ai-aas-loadtest/bench/v1',
     date: '2026-11-27T00:00:00.000Z',
+    commit: '0123456789abcdef0123456789abcdef01234567',
     quick: false,
     options: {},
     machine: { loadavgStart: '0.1 0.1 0.1 1/1 1', loadavgEnd: '0.2 0.1 0.1 1/1 1' },
