@@ -3,39 +3,49 @@
  * The fleet report: one run across all its pods, read from the Prometheus that received its remote-write,
  * written as the same summary.json, junit.xml and report.html as a single run (source: "prometheus").
  * --config (the run's config) adds what Prometheus does not hold: org budgets, test-type weights, seed, think time.
+ *
+ * npm run report -- --from results/<run id> [--from DIR...] [--out DIR]
+ * The local merge: the reports the instances of a split run wrote to results/<run id>/<instance>/, merged into
+ * one (source: "k6-merged"), written to results/<run id>/ unless --out says otherwise (scripts/report-merge.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../lib/fleet-report/collect';
 import { configMismatch, fleetConfig, type FleetConfig } from '../lib/fleet-report/config';
 import { fleetSummary, notInPrometheus } from '../lib/fleet-report/map';
 import { ConfigError, loadConfigFile } from '../lib/k8s/prepare';
+import { MergeError } from '../lib/merge/summaries';
 import { renderHtml, renderJUnit, renderText, runDirName } from '../lib/summary/index';
+import { parseFlags, runCli, UsageError } from './cli.mjs';
+import { mergeRunFolders } from './report-merge';
 
-const USAGE = 'usage: npm run report -- --prometheus URL --testid ID [--config FILE] [--out DIR] [--name NAME]';
+const USAGE = 'usage: npm run report -- --prometheus URL --testid ID [--config FILE] [--out DIR] [--name NAME]\n       npm run report -- --from results/<run id> [--from DIR...] [--out DIR]';
 /** How far back from now the run is looked for: Prometheus' default retention. */
 const LOOKBACK_SEC = 15 * 24 * 3600;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-class UsageError extends Error {}
 class PrometheusError extends Error {}
 /** The config is not the run's: exit 1, like a testid Prometheus does not know. */
 class RunMismatchError extends Error {}
 
-function parse(argv: string[]): { prometheus: string; testid: string; config?: string; out?: string; name?: string } {
-  let values: Record<string, string | undefined>;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: { prometheus: { type: 'string' }, testid: { type: 'string' }, config: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }).values as Record<string, string | undefined>;
-  } catch (e) {
-    throw new UsageError((e as Error).message);
+type FleetArgs = { prometheus: string; testid: string; config?: string; out?: string; name?: string };
+type MergeArgs = { from: string[]; out?: string };
+
+function parse(argv: string[]): FleetArgs | MergeArgs {
+  const { prometheus, testid, config, out, name, from } = parseFlags(argv, {
+    prometheus: { type: 'string' },
+    testid: { type: 'string' },
+    config: { type: 'string' },
+    out: { type: 'string' },
+    name: { type: 'string' },
+    from: { type: 'string', multiple: true },
+  }).values;
+  if (from !== undefined) {
+    const fleetOnly = Object.entries({ prometheus, testid, config, name }).filter(([, v]) => v !== undefined).map(([k]) => `--${k}`);
+    if (fleetOnly.length > 0) throw new UsageError(`--from merges local reports: the fleet report's ${fleetOnly.join(', ')} do not apply`);
+    if (from.includes('') || out === '') throw new UsageError('--from and --out need a folder, e.g. --from results/<run id>');
+    return { from, out };
   }
-  const { prometheus, testid, config, out, name } = values;
   if (prometheus === undefined || prometheus === '') throw new UsageError('--prometheus URL is required');
   if (testid === undefined || testid === '') throw new UsageError('--testid ID is required');
   if (!/^https?:\/\/[^/]+/.test(prometheus)) throw new UsageError(`--prometheus must be an http(s) URL, got "${prometheus}"`);
@@ -78,15 +88,21 @@ function httpApi(base: string): PromApi {
   };
 }
 
-async function main(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parse>;
+/** The local merge; exit 1 when the reports are not distinct instances of one run. */
+function merge(args: MergeArgs): number {
   try {
-    args = parse(argv);
+    process.stdout.write(mergeRunFolders(args.from, args.out));
+    return 0;
   } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`report: ${e.message}\n${USAGE}\n`);
-    return 2;
+    if (!(e instanceof MergeError)) throw e;
+    process.stderr.write(`report: ${e.message}\n`);
+    return 1;
   }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parse(argv);
+  if ('from' in args) return merge(args);
   let config: FleetConfig | undefined;
   try {
     config = readConfig(args.config);
@@ -120,4 +136,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await runCli(USAGE, process.argv.slice(2), main);

@@ -1,6 +1,6 @@
 /**
  * The reports of a run, as k6's handleSummary returns them: stdout text plus summary.json, junit.xml
- * and report.html in a folder named by the run id.
+ * and report.html in a folder named by the run id (and by the instance, for one instance of a split run).
  */
 import { buildSummary } from './build';
 import { renderHtml } from './html';
@@ -26,22 +26,33 @@ export function runDirName(runId: string): string {
   return safe === '' || safe === '.' || safe === '..' ? 'run' : safe;
 }
 
-/** The folder a run's reports go to: `${resultsDir}/${runId}` (the run id made safe for a path). */
-export function reportsDir(resultsDir: string, runId: string): string {
+/**
+ * The folder a run's reports go to: `${resultsDir}/${runId}` (the run id made safe for a path), and within it
+ * `${instance}/` for one instance of a split or segmented run (lib/summary/instance.ts names it).
+ */
+export function reportsDir(resultsDir: string, runId: string, instance: string | null = null): string {
   const base = resultsDir.replace(/\/+$/, '');
-  return base === '' ? runDirName(runId) : `${base}/${runDirName(runId)}`;
+  const run = base === '' ? runDirName(runId) : `${base}/${runDirName(runId)}`;
+  return instance === null ? run : `${run}/${instance}`;
 }
 
 /**
- * handleSummary's return value: 'stdout' plus the three report files, under `${resultsDir}/${runId}/`, or,
- * with `flat` (for a runtime that cannot create that folder), as `${runId}-<file>` in the working directory.
+ * handleSummary's return value: 'stdout' plus the three report files, under reportsDir(), or, with `flat` (for a
+ * runtime that cannot create that folder), as `${runId}-<file>` (`${runId}-${instance}-<file>`) in the working directory.
  */
-export function buildReports(data: K6SummaryData, run: RunInfo, series: SeriesSnapshot | undefined, opts: { resultsDir: string; flat?: boolean }): Record<string, string> {
+export function buildReports(
+  data: K6SummaryData,
+  run: RunInfo,
+  series: SeriesSnapshot | undefined,
+  opts: { resultsDir: string; flat?: boolean; instance?: string | null },
+): Record<string, string> {
   const summary = buildSummary(data, run, series);
-  const dir = reportsDir(opts.resultsDir, run.runId);
-  const path = (file: string) => (opts.flat ? `${runDirName(run.runId)}-${file}` : `${dir}/${file}`);
+  const instance = opts.instance ?? null;
+  const dir = reportsDir(opts.resultsDir, run.runId, instance);
+  const prefix = instance === null ? runDirName(run.runId) : `${runDirName(run.runId)}-${instance}`;
+  const path = (file: string) => (opts.flat ? `${prefix}-${file}` : `${dir}/${file}`);
   return {
-    stdout: renderText(summary, { reports: opts.flat ? `./${runDirName(run.runId)}-{summary.json, junit.xml, report.html}` : `${dir}/ (summary.json, junit.xml, report.html)` }),
+    stdout: renderText(summary, { reports: opts.flat ? `./${prefix}-{summary.json, junit.xml, report.html}` : `${dir}/ (summary.json, junit.xml, report.html)` }),
     [path('summary.json')]: `${JSON.stringify(summary, null, 2)}\n`,
     [path('junit.xml')]: renderJUnit(summary),
     [path('report.html')]: renderHtml(summary),

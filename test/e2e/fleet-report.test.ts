@@ -1,7 +1,6 @@
 // The fleet report end to end: two k6 processes as two pods of one run remote-write to a real Prometheus,
 // and `scripts/report.ts` must rebuild the run's totals and percentiles from it; both the fleet's and a
 // single pod's report.html must render their charts in a real browser without errors.
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim/index';
 import type { Summary } from '../../lib/summary/model';
 import { repoRoot } from './helpers/k6';
+import { percentile, runReport } from './helpers/report-cli';
 import { runLoadtest, sim, type LoadtestRun } from './helpers/loadtest';
 import { startPrometheus, type TestPrometheus } from './helpers/prometheus';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
@@ -19,22 +19,7 @@ import { fastModel, scenarioYaml } from './helpers/scenario-config';
 /** k6's native histograms use schema 3: each bucket's upper bound is 2^(1/8) times its lower bound. */
 const BUCKET_FACTOR = Math.pow(2, 1 / 8);
 
-function report(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'report.ts'), ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
-    );
-  });
-}
 
-/** k6's percentile: linear interpolation between the closest ranks of the sorted values. */
-function percentile(values: number[], p: number): number {
-  const s = values.slice().sort((a, b) => a - b);
-  const rank = (p / 100) * (s.length - 1);
-  const lo = Math.floor(rank);
-  const hi = Math.min(s.length - 1, lo + 1);
-  return (s[lo] as number) + (rank - lo) * ((s[hi] as number) - (s[lo] as number));
-}
 
 /** A loopback port nothing listens on: bound, then released. */
 function closedPort(): Promise<number> {
@@ -95,7 +80,7 @@ describe('fleet report from Prometheus (two pods of one run)', () => {
     const pod = (i: number, segment: string) => ['--execution-segment', segment, '--execution-segment-sequence', '0,1/2,1', '--tag', `instance_id=${i}`, '-o', 'experimental-prometheus-rw'];
     pods = await Promise.all([runLoadtest(s, yaml, { runId, env, args: pod(1, '0:1/2') }), runLoadtest(s, yaml, { runId, env, args: pod(2, '1/2:1') })]);
     out = mkdtempSync(join(tmpdir(), 'fleet-report-'));
-    fleet = await report(['--prometheus', prom.url, '--testid', runId, '--out', out]);
+    fleet = await runReport(['--prometheus', prom.url, '--testid', runId, '--out', out]);
   }, 180_000);
 
   afterAll(async () => {
@@ -141,7 +126,7 @@ describe('fleet report from Prometheus (two pods of one run)', () => {
   });
 
   it("opens the fleet's and a pod's report.html in Chromium with data in every chart and no errors", async () => {
-    for (const file of [join(out, 'report.html'), join(pods[0]?.dir ?? '', 'results', runId, 'report.html')]) {
+    for (const file of [join(out, 'report.html'), join(pods[0]?.reports ?? '', 'report.html')]) {
       const page = await openInBrowser(file);
       expect(page.errors, file).toEqual([]);
       expect(page.histogramBars, file).toBeGreaterThan(0);
@@ -150,15 +135,34 @@ describe('fleet report from Prometheus (two pods of one run)', () => {
     }
   }, 60_000);
 
+  it("the local merge of the pods' own reports (--from each pod's folder) agrees with the fleet report, and its report.html renders", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleet-report-merge-'));
+    try {
+      const r = await runReport([...pods.flatMap((p) => ['--from', join(p.dir, 'results', runId)]), '--out', dir]);
+      expect(r.code, r.stderr).toBe(0);
+      const merged = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { source: string } & Omit<Summary, 'source'>;
+      expect(merged.source).toBe('k6-merged');
+      expect(merged.throughput.requests).toBe(fleetSummary().throughput.requests);
+      expect(merged.cost.totalUSD).toBeCloseTo(fleetSummary().cost.totalUSD, 6);
+      const page = await openInBrowser(join(dir, 'report.html'));
+      expect(page.errors).toEqual([]);
+      expect(page.histogramBars).toBeGreaterThan(0);
+      expect(page.lines).toBeGreaterThan(0);
+      expect(page.costBars).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('an unknown testid exits 1 and lists the testids Prometheus has', async () => {
-    const r = await report(['--prometheus', prom.url, '--testid', 'no-such-run']);
+    const r = await runReport(['--prometheus', prom.url, '--testid', 'no-such-run']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`no k6_llm_* series with testid="no-such-run" in Prometheus; testids it has: ${runId}`);
   });
 
   it('an unreachable Prometheus exits 1 and says so', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
-    const r = await report(['--prometheus', url, '--testid', runId]);
+    const r = await runReport(['--prometheus', url, '--testid', runId]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`cannot reach Prometheus at ${url}: ECONNREFUSED`);
   });
@@ -166,7 +170,7 @@ describe('fleet report from Prometheus (two pods of one run)', () => {
   it('with --config, fills each org’s budget and utilisation and each test type’s configured weight', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fleet-report-config-'));
     try {
-      const r = await report(['--prometheus', prom.url, '--testid', runId, '--config', join(pods[0]?.dir ?? '', 'config.yaml'), '--out', dir]);
+      const r = await runReport(['--prometheus', prom.url, '--testid', runId, '--config', join(pods[0]?.dir ?? '', 'config.yaml'), '--out', dir]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('come from --config');
       const f = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
@@ -182,20 +186,20 @@ describe('fleet report from Prometheus (two pods of one run)', () => {
   });
 
   it('a missing or invalid --config exits 2 and says why; another run’s config exits 1', async () => {
-    const missing = await report(['--prometheus', prom.url, '--testid', runId, '--config', '/nonexistent/config.yaml']);
+    const missing = await runReport(['--prometheus', prom.url, '--testid', runId, '--config', '/nonexistent/config.yaml']);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('report: --config: cannot read the config /nonexistent/config.yaml: ENOENT');
-    const invalid = await report(['--prometheus', prom.url, '--testid', runId, '--config', join(repoRoot, 'package.json')]);
+    const invalid = await runReport(['--prometheus', prom.url, '--testid', runId, '--config', join(repoRoot, 'package.json')]);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('invalid config');
-    const other = await report(['--prometheus', prom.url, '--testid', runId, '--config', join(repoRoot, 'configs', 'multi-org.yaml')]);
+    const other = await runReport(['--prometheus', prom.url, '--testid', runId, '--config', join(repoRoot, 'configs', 'multi-org.yaml')]);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain("is --config the run's config?");
   });
 
   it('bad flags exit 2 with the usage', async () => {
     for (const args of [['--testid', runId], ['--prometheus', prom.url, '--testid', runId, '--bogus'], ['--prometheus', 'localhost:9090', '--testid', runId]]) {
-      const r = await report(args);
+      const r = await runReport(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toContain('usage: npm run report -- --prometheus URL --testid ID [--config FILE] [--out DIR] [--name NAME]');
     }

@@ -64,8 +64,8 @@ describe('a rendered TestRun run as the operator runs its pods', () => {
     const pods = await runPods(rendered, s);
     for (const p of pods) expect(p.code, p.stderr.slice(-1500)).toBe(0);
     // handleSummary's folder came from the sidecar (POST /v1/mkdir under -results-root, the pod's working
-    // directory), and k6 wrote its reports into it.
-    for (const p of pods) expect(p.files).toContain(`results/${rendered.name}/summary.json`);
+    // directory), and k6 wrote its reports into it, named by the pod's execution segment.
+    expect(pods.map((p) => p.files.filter((f) => f.endsWith('summary.json')))).toEqual([[`results/${rendered.name}/segment-0-1_2/summary.json`], [`results/${rendered.name}/segment-1_2-1/summary.json`]]);
 
     const plays = pods.map((p) => Number(/this instance plays (\d+) of 9 users/.exec(p.stderr)?.[1]));
     expect(plays.reduce((a, b) => a + b, 0)).toBe(9);

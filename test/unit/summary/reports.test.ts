@@ -19,6 +19,19 @@ describe('buildReports (handleSummary’s return value)', () => {
     expect(json.run.id).toBe('run-20261127-0001');
   });
 
+  it('gives each instance of a split run its own folder under the run id, so two instances never write the same file', () => {
+    const keys = (instance: string) => Object.keys(buildReports(data, runInfo(), undefined, { resultsDir: 'results', instance })).filter((k) => k !== 'stdout');
+    expect(keys('orgs-1-2.segment-0-1_2').sort()).toEqual([
+      'results/run-20261127-0001/orgs-1-2.segment-0-1_2/junit.xml',
+      'results/run-20261127-0001/orgs-1-2.segment-0-1_2/report.html',
+      'results/run-20261127-0001/orgs-1-2.segment-0-1_2/summary.json',
+    ]);
+    expect(keys('segment-0-1_2').filter((k) => keys('segment-1_2-1').includes(k))).toEqual([]);
+    const flat = buildReports(data, runInfo(), undefined, { resultsDir: 'results', flat: true, instance: 'orgs-3' });
+    expect(Object.keys(flat)).toContain('run-20261127-0001-orgs-3-summary.json');
+    expect(flat.stdout).toContain('reports .............. ./run-20261127-0001-orgs-3-{summary.json, junit.xml, report.html}');
+  });
+
   it('keeps a hostile run id inside the results folder', () => {
     expect(runDirName('../../etc/passwd')).toBe('.._.._etc_passwd');
     expect(runDirName('..')).toBe('run');
