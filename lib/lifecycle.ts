@@ -1,12 +1,13 @@
 import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
-import { bindSession, counters, instanceShare, openSession } from '#transport';
+import { bindSession, counters, instanceShare, notes, openSession } from '#transport';
 import { record } from './metrics';
 import { cleanupAiAas, provisionAiAas } from './platform/ai-aas';
 import { parseStaticKeys, provisionStatic } from './platform/static';
 import type { Provisioned } from './platform/types';
 import { loadRun, resolveUserPath, type Run } from './run';
 import { formatOrgRange } from './slice';
+import { instanceName } from './summary/instance';
 import { ownsOrg, type TenantPlan } from './tenants';
 
 /** What setup() returns to every VU and to teardown(). Holds keys: never log or report it. */
@@ -48,14 +49,43 @@ function adminCredentials(run: Run): { email: string; password: string } {
   return { email, password };
 }
 
+/** The static adapter's keys: the keys file's, else the env var's; none is read for a server without auth. */
 function staticKeys(run: Run): string[] {
+  if (run.config.spec.platform.auth === 'none') return [];
   const fromFile: string[] = [];
   for (let i = 0; i < staticKeyFile.length; i++) fromFile.push(staticKeyFile[i] as string);
   return fromFile.length > 0 ? fromFile : parseStaticKeys(__ENV[run.config.spec.platform.staticKeysEnv] ?? '');
 }
 
-/** setup(): provisions this instance's share of orgs, users and keys, and times it. */
+/**
+ * The key under which setup() leaves its error for handleSummary: k6 gives handleSummary no setup data when setup
+ * throws, so no relay session, and the run id plus the instance's share is what both of them know.
+ */
+export function setupNoteKey(run: Run): string {
+  const segment = (exec.test.options as { executionSegment?: string | null }).executionSegment;
+  return `setup:${run.runId}:${instanceName(run.orgRange, segment) ?? ''}`;
+}
+
+/** setup(): provisions this instance's share of orgs, users and keys; a failure is left for the summary to name. */
 export function provisionRun(run: Run): SetupData {
+  try {
+    return provision(run);
+  } catch (err) {
+    leaveSetupNote(run, (err as Error).message);
+    throw err;
+  }
+}
+
+function leaveSetupNote(run: Run, message: string): void {
+  if (!notes) return;
+  try {
+    notes.put(setupNoteKey(run), message.slice(0, 4000));
+  } catch {
+    // The relay may be what failed: k6 still prints the error itself, after the summary.
+  }
+}
+
+function provision(run: Run): SetupData {
   exec.vu.metrics.tags.testid = run.runId;
   const started = Date.now();
   const spec = run.config.spec;
@@ -66,10 +96,10 @@ export function provisionRun(run: Run): SetupData {
   const share = ids.map((id) => run.user(id));
   const mine = new Set(ids);
   const slice = run.orgRange ? `, orgs ${formatOrgRange(run.orgRange)} of ${run.orgs.length}` : '';
-  log(`run ${run.runId}: this instance plays ${share.length} of ${run.totalUsers} users (${spec.platform.adapter} adapter${slice})`);
+  log(`run ${run.runId}: this instance plays ${share.length} of ${run.totalUsers} users (${spec.platform.adapter} adapter${spec.platform.auth === 'none' ? ', no auth' : ''}${slice})`);
   const provisioned =
     spec.platform.adapter === 'static'
-      ? provisionStatic(plan, share, staticKeys(run))
+      ? provisionStatic(plan, share, staticKeys(run), spec.platform)
       : provisionAiAas({
           adminUrl: spec.targets.userOrgUrl as string,
           credentials: adminCredentials(run),

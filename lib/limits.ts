@@ -13,6 +13,18 @@ export interface LimitsSpec {
 export const END_REASONS = ['', 'maxRequests reached', 'maxCostUSD reached', 'maxErrorRate exceeded', 'maxCostUSD reached across the fleet', 'maxDurationSec exceeded'] as const;
 export type EndReason = Exclude<(typeof END_REASONS)[number], ''>;
 
+/**
+ * Ends the config plans (a cap: the run did what it was asked, then sends nothing more until its schedule ends, and
+ * passes) as opposed to guards (the run could not finish its plan within a safety limit: k6 aborts it, exit 108, and
+ * it fails). k6 can end a test early only by aborting it, so a planned cap idles out its schedule instead.
+ */
+const PLANNED_ENDS: readonly string[] = ['maxRequests reached'];
+
+/** Whether an end reason is a planned cap rather than a guard that failed the run. */
+export function isPlannedEnd(reason: string): boolean {
+  return PLANNED_ENDS.indexOf(reason) >= 0;
+}
+
 const C_REQUESTS = 'limit:requests';
 const C_INFLIGHT = 'limit:inflight';
 const C_END = 'limit:end-reason';

@@ -58,23 +58,29 @@ export function recordRequest(o: ChatOutcome, tags: RequestTags, ctx: RequestCon
     record('llm_errors', 1, { ...t, error_type: o.error?.category ?? 'other' });
     return;
   }
+  // Every figure counted in tokens says where its count came from: the platform's usage, or a text estimate.
+  const out = { ...t, token_source: o.tokenSource };
+  const prompt = { ...t, token_source: o.promptTokenSource };
   if (o.ttfbMs !== undefined) record('llm_ttfb', o.ttfbMs, t);
   if (o.ttftMs !== undefined) record('llm_ttft', o.ttftMs, t);
   if (o.ttfoMs !== undefined) record('llm_ttfo', o.ttfoMs, t);
   if (o.e2eMs !== undefined) record('llm_e2e', o.e2eMs, t);
-  if (o.tpotMs !== undefined) record('llm_tpot', o.tpotMs, t);
+  if (o.tpotMs !== undefined) record('llm_tpot', o.tpotMs, out);
   for (const gap of o.itlMs) record('llm_itl', gap, t);
-  if (o.chunks > 0 && o.tokenSource === 'usage') record('llm_tokens_per_chunk', o.completionTokens / o.chunks, t);
-  if (o.e2eMs !== undefined && o.e2eMs > 0) record('llm_output_tokens_per_second', (o.completionTokens * 1000) / o.e2eMs, t);
-  if (o.ttftMs !== undefined && o.ttftMs > 0) record('llm_prefill_tokens_per_second', (o.promptTokens * 1000) / o.ttftMs, t);
+  if (o.chunks > 0 && o.tokenSource === 'usage') record('llm_tokens_per_chunk', o.completionTokens / o.chunks, out);
+  if (o.chunks > 0) record('llm_chunks', o.chunks, out);
+  if (o.e2eMs !== undefined && o.e2eMs > 0) record('llm_output_tokens_per_second', (o.completionTokens * 1000) / o.e2eMs, out);
+  if (o.ttftMs !== undefined && o.ttftMs > 0) record('llm_prefill_tokens_per_second', (o.promptTokens * 1000) / o.ttftMs, prompt);
   record('llm_finish_reason', 1, { ...t, reason: finishReasonTag(o.finishReason) });
-  record('llm_output_tokens', o.completionTokens, t);
-  record('llm_prompt_tokens', o.promptTokens, t);
-  record('llm_completion_tokens', o.completionTokens, { ...t, token_source: o.tokenSource });
+  record('llm_output_tokens', o.completionTokens, out);
+  record('llm_prompt_tokens', o.promptTokens, prompt);
+  record('llm_completion_tokens', o.completionTokens, out);
   record('llm_cached_tokens', o.cachedTokens, t);
-  record('llm_cost_usd', ctx.costUSD, t);
-  record('llm_cache_hit', ctx.cacheHit, t);
-  if (ctx.saltViolation !== undefined) record('llm_salt_violation', ctx.saltViolation, t);
+  const costSource = o.tokenSource === 'usage' && o.promptTokenSource === 'usage' ? 'usage' : 'estimate';
+  record('llm_cost_usd', ctx.costUSD, { ...t, token_source: costSource });
+  // The same labels as llm_output_tokens, whose count weighs these Rates in PromQL (series must match one to one).
+  record('llm_cache_hit', ctx.cacheHit, out);
+  if (ctx.saltViolation !== undefined) record('llm_salt_violation', ctx.saltViolation, out);
   if (ctx.clientQueueMs !== undefined) {
     record('llm_client_queue', ctx.clientQueueMs, t);
     if (o.ttftMs !== undefined) record('llm_ttft_from_sched', ctx.clientQueueMs + o.ttftMs, t);

@@ -7,6 +7,14 @@ import type { LoadTestConfig } from './config/schema';
 
 type UserThreshold = NonNullable<LoadTestConfig['spec']['thresholds']>[string][number];
 
+/**
+ * The default error guard: a run in which more than limits.failAboveErrorRate of the chat requests failed fails
+ * (k6 exit 99), so a run against a wrong URL or a dead target can never pass. 1 turns it off.
+ */
+export function errorGuardThresholds(failAboveErrorRate: number): Record<string, string[]> {
+  return failAboveErrorRate >= 1 ? {} : { llm_request_failed: [`rate<=${failAboveErrorRate}`] };
+}
+
 /** The config's thresholds in k6's form, added to the bookkeeping ones (a shared key keeps both). */
 function withUserThresholds(bookkeeping: Record<string, string[]>, user: Record<string, UserThreshold[]> | undefined): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = { ...bookkeeping };
@@ -32,12 +40,15 @@ export function buildOptions(run: Run): Record<string, unknown> {
   return {
     scenarios: buildScenarios(config, run.sliceUsers),
     thresholds: withUserThresholds(
-      summaryThresholds(
-        run.orgs.map((o) => o.name),
-        spec.testTypes.map((t) => t.name),
-        ERROR_CATEGORIES,
-        ['usage', 'estimate'],
-      ),
+      {
+        ...summaryThresholds(
+          run.orgs.map((o) => o.name),
+          spec.testTypes.map((t) => t.name),
+          ERROR_CATEGORIES,
+          ['usage', 'estimate'],
+        ),
+        ...errorGuardThresholds(spec.limits.failAboveErrorRate),
+      },
       spec.thresholds,
     ),
     summaryTrendStats: SUMMARY_TREND_STATS,

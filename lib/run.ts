@@ -1,5 +1,6 @@
 import { SharedArray } from 'k6/data';
 import { formatErrors, parseConfig } from './config/load';
+import { apiRoot } from './config/api-root';
 import { effectiveLoadPattern } from './config/options';
 import type { LoadPattern, LoadTestConfig } from './config/schema';
 import { hash32, rngFrom } from './random';
@@ -59,7 +60,7 @@ function urlFromEnv(name: string): string | undefined {
   const v = __ENV[name];
   if (!v) return undefined;
   if (!/^https?:\/\/[^\s/]+\S*$/.test(v)) throw new Error(`${name}: must be an http:// or https:// URL`);
-  return v;
+  return apiRoot(v);
 }
 
 /** Env overrides of the targets, so one config runs against the sim on any port or a real platform. */

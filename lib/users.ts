@@ -3,19 +3,23 @@ import exec from 'k6/execution';
 import { bindSession, counters, transportKind } from '#transport';
 import { RELAY_UNAVAILABLE } from './transport/relay-record';
 import { SaltLedger, cacheSaltFor, ledgerKey, prefixHash, saltScopeOf, ticketOf, type LedgerTicket } from './cache-salt';
-import type { ChatOutcome } from './chat/analyze';
-import { sendWithRetries, type AttemptHooks, type ChatTarget } from './chat/client';
-import { countsTowardStop } from './chat/retry-policy';
+import { isCacheHit, type ChatOutcome } from './chat/analyze';
+import { chatCompletionsUrl, sendWithRetries, type AttemptHooks, type ChatTarget } from './chat/client';
+import { countsTowardStop, failureBackoffDelayMs } from './chat/retry-policy';
+import { numericStages } from './config/options';
 import { FleetGuard } from './fleet-guard';
+import { prometheusSpend } from './fleet-guard-query';
 import { reserveOps, reserveRefusal, segmentFraction, settleOps, spentFrom, worstCaseCostUSD, type BudgetScope, type Reservation } from './budget';
 import { requestCostUSD, resolvePrice, type PriceTable, type ResolvedPrice } from './cost';
 import { sampleDist, sampleIntDist } from './distributions';
+import { errorTallyKey } from './error-tally';
 import type { DocumentLibrary } from './documents';
 import { COUNTER_FAILED, COUNTER_REQUESTS, type SetupData } from './lifecycle';
-import { RunLimits, shareOfLimits, type EndReason, type SettleOps } from './limits';
+import { isPlannedEnd, RunLimits, shareOfLimits, type EndReason, type SettleOps } from './limits';
 import { record, recordRequest, type RequestTags } from './metrics';
 import { Conversation } from './questions/conversation';
 import { rngFrom } from './random';
+import { ArrivalSchedule } from './schedule';
 import type { Run } from './run';
 import { seriesOps } from './series';
 import { planSession, type SessionPlan } from './session-plan';
@@ -34,7 +38,14 @@ export interface VuState {
   ledger: SaltLedger;
   /** Built on the first iteration: the instance's share of each limit is known only then. Null without shared counters. */
   limits: RunLimits | null | undefined;
-  guard: FleetGuard | null;
+  /** The fleet-wide cost guard, built with the limits; null without limits.fleetGuard or shared counters. */
+  guard: FleetGuard | null | undefined;
+  /** Whether the guard's last Prometheus query gave the fleet's spend, as the last admission read it. */
+  guardLive: boolean;
+  /** Requests in a row that failed (retries spent), for the failure backoff; a success resets it. */
+  failuresInRow: number;
+  /** The open model's arrival plan for this instance, built on first use; null for the closed model. */
+  schedule: ArrivalSchedule | null | undefined;
   /** Budget scopes per org name, built on first use (they depend on this instance's share). */
   scopes: Record<string, BudgetScope[]>;
   warnedPrices: Record<string, boolean>;
@@ -45,14 +56,16 @@ const shared = counters;
 
 /** Builds the per-VU state once, at init. */
 export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): VuState {
-  const limits = run.config.spec.limits;
   return {
     run,
     libraries,
     // Without shared counters the ledger is this VU's own; with them, its counts ride on each admission group.
     ledger: new SaltLedger(),
     limits: counters ? undefined : null,
-    guard: counters && limits.fleetGuard && limits.maxCostUSD !== undefined ? new FleetGuard(limits.fleetGuard, limits.maxCostUSD, run.runId, counters) : null,
+    guard: counters ? undefined : null,
+    guardLive: false,
+    failuresInRow: 0,
+    schedule: run.loadPattern.model === 'open' ? undefined : null,
     scopes: {},
     warnedPrices: {},
   };
@@ -66,6 +79,10 @@ export function userOfVu(data: SetupData): ProvisionedUser {
 }
 
 const requestLog = __ENV.LOADTEST_REQUEST_LOG === '1';
+
+// The user's next key (apiKeys.perUser > 1). Module state is the VU's own, and a VU plays one user, so the turn
+// carries over from session to session: restarting it each session would favour the first key, or use it alone.
+let keyTurn = 0;
 
 /**
  * One iteration: a whole user session (closed model, or open model with iteration "session"), or a
@@ -90,8 +107,15 @@ function playIteration(vu: VuState, data: SetupData): void {
   exec.vu.metrics.tags.scenario_name = vu.run.config.metadata.name;
   const spec = vu.run.config.spec;
   if (vu.limits === undefined) vu.limits = instanceLimits(vu, counters as SharedCounters);
+  if (vu.guard === undefined) vu.guard = fleetGuard(vu, counters as SharedCounters);
   if (overran(vu)) {
     abortRun(vu, 'maxDurationSec exceeded');
+    return;
+  }
+  // A planned cap was reached: nothing more is sent, and a closed-model VU idles until the schedule ends (see
+  // isPlannedEnd). An open-model iteration needs no check of its own: its admission refuses it, in the same call.
+  if (vu.run.loadPattern.model === 'closed' && vu.limits && vu.limits.ended() !== null) {
+    sleep(1);
     return;
   }
   const user = userOfVu(data);
@@ -119,14 +143,30 @@ function playIteration(vu: VuState, data: SetupData): void {
       : spec.userBehavior,
     { testTypes: spec.testTypes, scenarioMix: spec.scenarioMix },
   );
-  const end = runSession(vu, data, user, plan, rng.fork('requests'), singleRequest, iterationStartMs);
+  const end = runSession(vu, data, user, plan, rng.fork('requests'), singleRequest, iterationStartMs, dueAtMs(vu, iterationStartMs));
   record('llm_sessions', 1, { org: user.org, reason: end });
 }
 
-function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: SessionPlan<TestType>, rng: ReturnType<typeof rngFrom>, singleRequest: boolean, startedMs: number): SessionEnd {
+/**
+ * When an open-model iteration that started at `startedMs` was due by the executor's plan (lib/schedule.ts), so
+ * that the client-queue figures count k6's own lateness too; undefined for the closed model, which has no schedule.
+ */
+function dueAtMs(vu: VuState, startedMs: number): number | undefined {
+  if (vu.schedule === null) return undefined;
+  const lp = vu.run.loadPattern;
+  if (vu.schedule === undefined) {
+    if (lp.model !== 'open') return undefined;
+    vu.schedule = new ArrivalSchedule(numericStages(lp.phases), lp.timeUnitSec, segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment));
+  }
+  const t0 = exec.scenario.startTime;
+  return t0 + vu.schedule.latestDueAt((startedMs - t0) / 1000) * 1000;
+}
+
+function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: SessionPlan<TestType>, rng: ReturnType<typeof rngFrom>, singleRequest: boolean, startedMs: number, dueMs: number | undefined): SessionEnd {
   const spec = vu.run.config.spec;
+  // Only an iteration's first request is due by the plan; later ones follow the user's own think times.
+  let firstDueMs = dueMs;
   let errors = 0;
-  let keyTurn = 0;
   for (const conv of plan.conversations) {
     const conversation = new Conversation(plan, conv, { runSeed: spec.run.seed, documents: vu.libraries[conv.testType.name] });
     for (const turn of conv.turns) {
@@ -157,7 +197,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
         cacheSalt: salt,
       };
       let stop: SessionEnd | undefined;
-      const attempt: AttemptContext = { tags, model, salt, ticket: undefined, clientQueueFromMs: singleRequest ? startedMs : undefined, reservation: undefined, maxTokens: request.maxTokens };
+      const attempt: AttemptContext = { tags, model, salt, ticket: undefined, clientQueueFromMs: firstDueMs, reservation: undefined, maxTokens: request.maxTokens, url: chatCompletionsUrl(target.routerUrl) };
       const worst = worstCaseCostUSD(priceOf(vu, model), built.promptTokensEstimate, request.maxTokens);
       const hash = prefixHash(built.messages);
       let admission: AdmissionPlan | undefined;
@@ -177,6 +217,9 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
           return admission.ops;
         },
         refused: (_n, pre) => {
+          if (admission && admission.guardAt >= 0 && pre.values.length > admission.guardAt + FleetGuard.LIVE_OP) {
+            vu.guardLive = (pre.values[admission.guardAt + FleetGuard.LIVE_OP] as number) > 0;
+          }
           const verdict = refusal(vu, user, admission as AdmissionPlan, pre);
           if (verdict === 'wait') return true;
           stop = verdict;
@@ -184,13 +227,18 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
         },
         after: (o, n, rec) => {
           if (admission && n === 1 && admission.saltAt >= 0 && rec.pre) attempt.ticket = ticketOf(salt, hash, rec.pre.values[admission.saltAt] as number);
-          if (admission && rec.pre && admission.guardAt >= 0) vu.guard?.refreshIfDue(rec.pre.values[admission.guardAt] as number);
+          if (admission && rec.pre && admission.guardAt >= 0) {
+            vu.guardLive = (rec.pre.values[admission.guardAt + FleetGuard.LIVE_OP] as number) > 0;
+            vu.guard?.refreshIfDue(rec.pre.values[admission.guardAt] as number);
+          }
           const breach = recordAttempt(vu, data, attempt, o, rec);
           if (breach) stop = abortRun(vu, breach);
         },
       };
+      firstDueMs = undefined;
       const outcome = sendWithRetries(target, request, built.promptTokensEstimate, spec.userBehavior.errorHandling, hooks);
       if (stop || !outcome) return stop ?? 'limit';
+      if (!singleRequest) backOffAfter(vu, outcome, user.org);
       if (outcome.ok) conversation.recordAnswer(outcome.content);
       else if (outcome.error?.category === 'aborted') return 'interrupted';
       else if (outcome.error?.category === 'budget_exceeded') return 'budget_exhausted';
@@ -203,6 +251,26 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
   return 'completed';
 }
 
+/**
+ * A user whose requests keep failing pauses before the next one, as real clients do: failureBackoffMs after the
+ * first failure, doubled for each failure in a row up to failureBackoffMaxMs, reset by a success. Without it a user
+ * with no think time turns a broken target into an error loop of hundreds of requests a second. Not for open-model
+ * request iterations: there the schedule, not the user, decides when the next request goes.
+ */
+function backOffAfter(vu: VuState, o: ChatOutcome, org: string): void {
+  if (o.ok) {
+    vu.failuresInRow = 0;
+    return;
+  }
+  // A cut request is the run ending; a spent budget stops the org's users anyway.
+  if (o.error?.category === 'aborted' || o.error?.category === 'budget_exceeded') return;
+  const { failureBackoffMs, failureBackoffMaxMs } = vu.run.config.spec.userBehavior.errorHandling;
+  const pauseMs = failureBackoffDelayMs(++vu.failuresInRow, failureBackoffMs, failureBackoffMaxMs);
+  if (pauseMs <= 0) return;
+  sleep(pauseMs / 1000);
+  record('llm_failure_backoff', pauseMs, { org });
+}
+
 /** What recordAttempt needs to know about the request besides its outcome. */
 interface AttemptContext {
   tags: RequestTags;
@@ -210,11 +278,13 @@ interface AttemptContext {
   salt: string | undefined;
   /** The salt ledger's note of the first attempt; undefined until it was sent. */
   ticket: LedgerTicket | undefined;
-  /** Open-loop request iterations: when the iteration was due, for the client-queue figures. */
+  /** Open model, an iteration's first request: when the iteration was due, for the client-queue figures. */
   clientQueueFromMs: number | undefined;
   /** The attempt's worst-case cost, held in the ledger until it settles. */
   reservation: Reservation | undefined;
   maxTokens: number;
+  /** The request's URL: its path goes into the error tally. */
+  url: string;
 }
 
 /** One attempt's admission group and where each part of it sits. */
@@ -224,7 +294,7 @@ interface AdmissionPlan {
   reservation: Reservation | undefined;
   exhaustedAt: number;
   endedAt: number;
-  /** The guard's due-time read; the guard's refusal is the op after it. -1 without a guard. */
+  /** First of the guard's preOps (its due-time read); -1 without a guard. */
   guardAt: number;
   /** First op of the budget reservation; -1 without budgets. */
   budgetAt: number;
@@ -283,14 +353,18 @@ function refusal(vu: VuState, user: ProvisionedUser, plan: AdmissionPlan, pre: G
     sleep(0.005);
     return 'wait';
   }
-  if (i === plan.ticketAt) return abortRun(vu, 'maxRequests reached');
+  if (i === plan.ticketAt) return endRun(vu, 'maxRequests reached');
   if (plan.budgetAt >= 0 && i >= plan.budgetAt && i < plan.budgetAt + 2 * plan.scopes.length) {
     const r = reserveRefusal(plan.scopes, pre.values.slice(plan.budgetAt), i - plan.budgetAt);
     if (r.othersInFlight) {
       sleep(0.02);
       return 'wait';
     }
-    if (r.scope.kind === 'test') return abortRun(vu, 'maxCostUSD reached');
+    if (r.scope.kind === 'test') {
+      // The guard came alive since this attempt's scopes were built: try again against the whole limit.
+      if (vu.guard && vu.guardLive && r.scope.limitUSD < (vu.run.config.spec.limits.maxCostUSD as number)) return 'wait';
+      return abortRun(vu, 'maxCostUSD reached');
+    }
     (shared as SharedCounters).add(exhaustedKey(user.org), 1);
     return 'budget_exhausted';
   }
@@ -316,7 +390,7 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
   const settleAt = ops.length;
   if (a.reservation) ops.push(...settleOps(a.reservation, cost));
   const aborted = o.error?.category === 'aborted';
-  const cacheHit = o.ok && o.cachedTokens > 0;
+  const cacheHit = isCacheHit(o, vu.run.config.spec.metrics.cacheHitMinRatio);
   const saltViolation = o.ok && a.salt !== undefined && a.ticket !== undefined ? vu.ledger.isViolation(a.ticket, o.cachedTokens) : undefined;
   let limitsAt = -1;
   let settled: SettleOps | undefined;
@@ -328,7 +402,10 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
     if (requestLog) logRequest(o, a.tags, a.maxTokens, cacheHit, saltViolation);
     if (shared) {
       ops.push({ op: 'add', key: COUNTER_REQUESTS, delta: 1 });
-      if (!o.ok) ops.push({ op: 'add', key: COUNTER_FAILED, delta: 1 });
+      if (!o.ok) {
+        ops.push({ op: 'add', key: COUNTER_FAILED, delta: 1 });
+        ops.push({ op: 'add', key: errorTallyKey(o.error?.category ?? 'other', o.status, a.url, o.error?.message ?? ''), delta: 1 });
+      }
       // Another user of the org was answered 402: the org's users stop before their next request.
       if (o.error?.category === 'budget_exceeded') ops.push({ op: 'add', key: exhaustedKey(a.tags.org), delta: 1 });
       ops.push(...seriesOps({ tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost }));
@@ -349,6 +426,14 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
 function instanceFraction(vu: VuState): number {
   const slice = vu.run.sliceUsers / vu.run.totalUsers;
   return slice * segmentFraction((exec.test.options as { executionSegment?: string }).executionSegment);
+}
+
+/** The fleet guard of this instance, when the config asks for one: its share of maxCostUSD is the fallback. */
+function fleetGuard(vu: VuState, shared: SharedCounters): FleetGuard | null {
+  const { fleetGuard: spec, maxCostUSD } = vu.run.config.spec.limits;
+  if (!spec || maxCostUSD === undefined) return null;
+  const runId = vu.run.runId;
+  return new FleetGuard(spec, maxCostUSD, maxCostUSD * instanceFraction(vu), shared, () => prometheusSpend(spec, runId));
 }
 
 /** The count limits this instance enforces: its share of each, so instances of one run never exceed them together. */
@@ -386,15 +471,16 @@ function orgShare(vu: VuState, data: SetupData, orgIndex: number): number {
  */
 function scopesFor(vu: VuState, data: SetupData, user: ProvisionedUser): BudgetScope[] {
   const day = new Date().toISOString().slice(0, 10);
-  const cacheKey = `${user.org}:${day}`;
+  const cacheKey = `${user.org}:${day}:${vu.guardLive}`;
   const cached = vu.scopes[cacheKey];
   if (cached) return cached;
   const scopes: BudgetScope[] = [];
   const maxCost = vu.run.config.spec.limits.maxCostUSD;
   if (maxCost !== undefined) {
-    // With the fleet guard, Prometheus enforces the fleet total and each instance may spend up to all of it.
-    // Otherwise each instance spends its own share: its segment of its cluster's slice of the users.
-    const fraction = vu.guard ? 1 : instanceFraction(vu);
+    // With a live fleet guard, Prometheus enforces the fleet total and each instance may spend up to all of it.
+    // Otherwise (no guard, or one without data yet) each instance spends its own share: its segment of its
+    // cluster's slice of the users.
+    const fraction = vu.guard && vu.guardLive ? 1 : instanceFraction(vu);
     scopes.push({ kind: 'test', key: 'test', limitUSD: maxCost * fraction });
   }
   const budget = vu.run.orgs[user.orgIndex - 1]?.budget;
@@ -452,6 +538,19 @@ function costOf(vu: VuState, model: string, o: ChatOutcome): number {
     }
   }
   return requestCostUSD(price, o.promptTokens, o.completionTokens, o.cachedTokens);
+}
+
+/**
+ * Ends the run for a limit: a planned cap stops sending (VUs idle out the schedule, and the run passes); a guard
+ * aborts the test (teardown still runs). The first reason recorded is the one reported.
+ */
+function endRun(vu: VuState, reason: EndReason): SessionEnd {
+  if (!isPlannedEnd(reason)) return abortRun(vu, reason);
+  const first = vu.limits ? vu.limits.stop(reason) : reason;
+  if (first === reason && (counters as SharedCounters).tryAdd('limit:end-logged', 1, 1)) {
+    console.log(`[loadtest] ${reason}: a planned cap, so no more requests are sent; the run idles until its schedule ends`);
+  }
+  return 'limit';
 }
 
 /** Stops the whole test (teardown still runs); the first reason recorded is the one reported. */

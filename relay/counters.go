@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"math"
+	"sort"
+	"strings"
 	"sync"
 )
 
@@ -113,4 +115,34 @@ func (c *Counters) Run(ops []CounterOp) GroupResult {
 		res.Values = append(res.Values, cur)
 	}
 	return res
+}
+
+// CounterEntry is one counter of a listing.
+type CounterEntry struct {
+	Key   string  `json:"key"`
+	Value float64 `json:"value"`
+}
+
+// List returns the counters whose key starts with prefix, largest value first (then by key), at most limit of
+// them, and how many matched: the reports read tallies such as the run's error messages this way.
+func (c *Counters) List(prefix string, limit int) ([]CounterEntry, int) {
+	c.mu.Lock()
+	out := make([]CounterEntry, 0)
+	for k, v := range c.m {
+		if strings.HasPrefix(k, prefix) {
+			out = append(out, CounterEntry{k, v})
+		}
+	}
+	c.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Value != out[j].Value {
+			return out[i].Value > out[j].Value
+		}
+		return out[i].Key < out[j].Key
+	})
+	total := len(out)
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, total
 }

@@ -29,6 +29,8 @@ type server struct {
 	insecure http.RoundTripper
 	self     SelfCheck
 
+	notes Notes
+
 	mu       sync.Mutex
 	sessions map[string]*session
 	nextID   int
@@ -73,6 +75,9 @@ func (s *server) handler() http.Handler {
 	mux.HandleFunc("GET /v1/health", s.health)
 	mux.HandleFunc("POST /v1/sessions", s.createSession)
 	mux.HandleFunc("POST /v1/counters", s.counters)
+	mux.HandleFunc("POST /v1/counters/list", s.listCounters)
+	mux.HandleFunc("POST /v1/notes", s.putNote)
+	mux.HandleFunc("POST /v1/notes/read", s.readNote)
 	mux.HandleFunc("POST /v1/stream", s.stream)
 	mux.HandleFunc("GET /v1/selfcheck", s.selfCheck)
 	mux.HandleFunc("POST /v1/mkdir", s.mkdir)
@@ -153,6 +158,69 @@ func (s *server) counters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, sess.counters.Run(body.Ops))
+}
+
+// maxListed bounds a counter listing: a report shows the top few, never thousands.
+const maxListed = 1000
+
+func (s *server) listCounters(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Session string `json:"session"`
+		Prefix  string `json:"prefix"`
+		Limit   *int   `json:"limit"`
+	}
+	if !readJSON(w, r, &body) {
+		return
+	}
+	sess := s.lookup(w, body.Session)
+	if sess == nil {
+		return
+	}
+	limit := 100
+	if body.Limit != nil {
+		limit = *body.Limit
+	}
+	if limit < 1 || limit > maxListed {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("limit: must be 1 to %d, got %d", maxListed, limit))
+		return
+	}
+	entries, total := sess.counters.List(body.Prefix, limit)
+	writeJSON(w, map[string]any{"entries": entries, "total": total})
+}
+
+func (s *server) putNote(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Key  string `json:"key"`
+		Text string `json:"text"`
+	}
+	if !readJSON(w, r, &body) {
+		return
+	}
+	switch {
+	case body.Key == "" || len(body.Key) > maxNoteKey:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("key: required, at most %d bytes", maxNoteKey))
+		return
+	case len(body.Text) > maxNoteBytes:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("text: at most %d bytes, got %d", maxNoteBytes, len(body.Text)))
+		return
+	}
+	s.notes.Put(body.Key, body.Text)
+	writeJSON(w, map[string]any{"ok": true})
+}
+
+func (s *server) readNote(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Key string `json:"key"`
+	}
+	if !readJSON(w, r, &body) {
+		return
+	}
+	text, ok := s.notes.Get(body.Key)
+	if !ok {
+		writeJSON(w, map[string]any{"text": nil})
+		return
+	}
+	writeJSON(w, map[string]any{"text": text})
 }
 
 // streamCall is the body of POST /v1/stream.

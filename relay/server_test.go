@@ -348,3 +348,52 @@ func TestListenMustBeLoopback(t *testing.T) {
 		t.Fatalf("run on 0.0.0.0: %v", err)
 	}
 }
+
+func TestCounterListingIsLargestFirstAndBounded(t *testing.T) {
+	s := newTestServer(t, nil)
+	id := createSession(t, s, nil)
+	other := createSession(t, s, nil)
+	call(t, s.URL+"/v1/counters", map[string]any{"session": id, "ops": []map[string]any{
+		{"op": "add", "key": "err:timeout", "delta": 2}, {"op": "add", "key": "err:http_5xx", "delta": 7},
+		{"op": "add", "key": "err:dns", "delta": 2}, {"op": "add", "key": "run:requests", "delta": 40},
+	}}, http.StatusOK, nil)
+	var out struct {
+		Entries []CounterEntry `json:"entries"`
+		Total   int            `json:"total"`
+	}
+	call(t, s.URL+"/v1/counters/list", map[string]any{"session": id, "prefix": "err:", "limit": 2}, http.StatusOK, &out)
+	want := []CounterEntry{{"err:http_5xx", 7}, {"err:dns", 2}}
+	if out.Total != 3 || len(out.Entries) != 2 || out.Entries[0] != want[0] || out.Entries[1] != want[1] {
+		t.Fatalf("listing %+v, want %v of 3", out, want)
+	}
+	call(t, s.URL+"/v1/counters/list", map[string]any{"session": other, "prefix": "err:"}, http.StatusOK, &out)
+	if out.Total != 0 || len(out.Entries) != 0 {
+		t.Fatalf("another session lists %+v", out)
+	}
+	call(t, s.URL+"/v1/counters/list", map[string]any{"session": id, "prefix": "err:", "limit": 0}, http.StatusBadRequest, nil)
+}
+
+func TestNotesOutliveSessionsAndStayBounded(t *testing.T) {
+	s := newTestServer(t, nil)
+	var got struct {
+		Text *string `json:"text"`
+	}
+	call(t, s.URL+"/v1/notes/read", map[string]any{"key": "setup:run-1"}, http.StatusOK, &got)
+	if got.Text != nil {
+		t.Fatalf("an unknown note reads %q", *got.Text)
+	}
+	call(t, s.URL+"/v1/notes", map[string]any{"key": "setup:run-1", "text": "admin login failed: HTTP 401"}, http.StatusOK, nil)
+	call(t, s.URL+"/v1/notes/read", map[string]any{"key": "setup:run-1"}, http.StatusOK, &got)
+	if got.Text == nil || *got.Text != "admin login failed: HTTP 401" {
+		t.Fatalf("note %v", got.Text)
+	}
+	for i := 0; i < maxNotes; i++ {
+		call(t, s.URL+"/v1/notes", map[string]any{"key": fmt.Sprintf("k%d", i), "text": "x"}, http.StatusOK, nil)
+	}
+	call(t, s.URL+"/v1/notes/read", map[string]any{"key": "setup:run-1"}, http.StatusOK, &got)
+	if got.Text != nil {
+		t.Fatalf("the oldest note survived %d newer ones", maxNotes)
+	}
+	call(t, s.URL+"/v1/notes", map[string]any{"key": "big", "text": strings.Repeat("x", maxNoteBytes+1)}, http.StatusBadRequest, nil)
+	call(t, s.URL+"/v1/notes", map[string]any{"key": "", "text": "x"}, http.StatusBadRequest, nil)
+}

@@ -26,6 +26,8 @@ export interface ChatOutcome {
   completionTokens: number;
   cachedTokens: number;
   tokenSource: TokenSource;
+  /** Where the prompt token count came from: usage.prompt_tokens, or the prompt's text estimate. */
+  promptTokenSource: TokenSource;
   finishReason?: string;
   /** The assistant's visible answer, kept as context for follow-up turns. */
   content: string;
@@ -60,6 +62,7 @@ export function outcomeFromRecord(rec: StreamRecord, ctx: AnalyzeContext): ChatO
     completionTokens: 0,
     cachedTokens: 0,
     tokenSource: 'estimate',
+    promptTokenSource: 'estimate',
     content: rec.content ?? '',
   };
   if (rec.sentAtMs !== null) out.sentAtMs = rec.sentAtMs;
@@ -95,6 +98,7 @@ export function outcomeFromRecord(rec: StreamRecord, ctx: AnalyzeContext): ChatO
     out.completionTokens = tokensForChars(rec.contentChars + rec.reasoningChars);
   }
   out.promptTokens = usage?.prompt ?? ctx.promptTokensEstimate;
+  if (usage?.prompt !== undefined) out.promptTokenSource = 'usage';
   out.cachedTokens = usage?.cached ?? 0;
   const n = out.completionTokens;
   if (out.ttftMs !== undefined && out.e2eMs !== undefined && n >= 2) {
@@ -102,6 +106,11 @@ export function outcomeFromRecord(rec: StreamRecord, ctx: AnalyzeContext): ChatO
   }
   out.ok = true;
   return out;
+}
+
+/** Whether an answered request counts as a cache hit: its cached share of the prompt reached minRatio. */
+export function isCacheHit(o: Pick<ChatOutcome, 'ok' | 'promptTokens' | 'cachedTokens'>, minRatio: number): boolean {
+  return o.ok && o.promptTokens > 0 && o.cachedTokens / o.promptTokens >= minRatio;
 }
 
 /** The harness's category for a transport or decoder failure. */

@@ -9,6 +9,7 @@ import { retryDelayMs, shouldRetry, type ErrorHandling } from './retry-policy';
 export interface ChatTarget {
   /** Base URL of the OpenAI-compatible router, e.g. http://127.0.0.1:8080. */
   routerUrl: string;
+  /** The user's API key; empty against a server without auth (platform.auth none), which gets no Authorization header. */
   apiKey: string;
   timeoutMs: number;
   idleTimeoutMs: number;
@@ -31,14 +32,23 @@ export interface AttemptHooks {
   after(outcome: ChatOutcome, attempt: number, record: StreamRecord): void;
 }
 
+/** The chat completions endpoint under a router's base URL. */
+export function chatCompletionsUrl(routerUrl: string): string {
+  return `${routerUrl.replace(/\/+$/, '')}/v1/chat/completions`;
+}
+
 /** Sends one chat completion (with an optional admission group) and returns its record. */
 export function sendChat(target: ChatTarget, spec: ChatRequestSpec, pre?: CounterOp[]): StreamRecord {
   return send(
     {
       method: 'POST',
-      url: `${target.routerUrl.replace(/\/+$/, '')}/v1/chat/completions`,
+      url: chatCompletionsUrl(target.routerUrl),
       body: chatRequestBody(spec),
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${target.apiKey}`, Accept: spec.stream ? 'text/event-stream' : 'application/json' },
+      headers: {
+        'Content-Type': 'application/json',
+        ...(target.apiKey === '' ? {} : { Authorization: `Bearer ${target.apiKey}` }),
+        Accept: spec.stream ? 'text/event-stream' : 'application/json',
+      },
       tags: target.tags,
       timeoutMs: target.timeoutMs,
       idleTimeoutMs: target.idleTimeoutMs,

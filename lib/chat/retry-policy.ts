@@ -6,6 +6,8 @@ export interface ErrorHandling {
   retryBackoffMs: number;
   ignoreErrorCodes: number[];
   stopOnErrors: number;
+  failureBackoffMs: number;
+  failureBackoffMaxMs: number;
 }
 
 const RETRYABLE: ErrorCategory[] = ['rate_limited', 'http_5xx', 'timeout', 'connection_reset', 'connection_error', 'stream_interrupted'];
@@ -27,4 +29,10 @@ export function retryDelayMs(err: ChatError, attempt: number, policy: ErrorHandl
 /** Whether a final failure counts toward stopOnErrors: statuses in ignoreErrorCodes do not. */
 export function countsTowardStop(status: number, policy: ErrorHandling): boolean {
   return policy.ignoreErrorCodes.indexOf(status) < 0;
+}
+
+/** Pause after the n-th failed request in a row (1-based): baseMs doubled per failure, at most maxMs; 0 when off. */
+export function failureBackoffDelayMs(failuresInRow: number, baseMs: number, maxMs: number): number {
+  if (failuresInRow < 1 || baseMs <= 0) return 0;
+  return Math.min(maxMs, baseMs * Math.pow(2, Math.min(failuresInRow - 1, 30)));
 }

@@ -148,15 +148,20 @@ never silently ignored. Errors read \`<path>: <reason>\`, e.g.
 \`spec.userBehavior.thinkTimeSeconds.min: must be <= max (2 > 1)\`; YAML syntax errors name the line and column.
 
 Credentials never appear in a config: \`platform.adminEmailEnv\`, \`platform.adminPasswordEnv\` and
-\`platform.staticKeysEnv\` name the environment variables that hold them.
+\`platform.staticKeysEnv\` name the environment variables that hold them. A server without auth takes
+\`platform.adapter: static\` with \`platform.auth: none\`: no key is read and no Authorization header is sent. It has
+to be said: otherwise a static run with no keys stops with an error naming the variable, rather than sending
+unauthenticated requests.
 
 ## Cross-field rules
 - Every \`{min, max}\` pair needs \`min <= max\`; budgets need \`dailyUSD\` and \`warnAtUSD\` \`<= limitUSD\`;
-  \`platform.retry.baseDelayMs <= maxDelayMs\`; an open pattern's \`maxVUs >= preAllocatedVUs\`.
+  \`platform.retry.baseDelayMs <= maxDelayMs\`; \`errorHandling.failureBackoffMs <= failureBackoffMaxMs\`; an open
+  pattern's \`maxVUs >= preAllocatedVUs\`.
 - \`organizations.overrides[].org\` is a 1-based org index \`<= organizations.count\`, each org at most once, and an
   override sets \`users\`, \`budget\` or both. Overridden orgs get exactly \`users\` users; others draw from
   \`users.perOrg\` with the run seed.
-- \`targets.userOrgUrl\` is required when \`platform.adapter\` is \`ai-aas\`.
+- \`targets.userOrgUrl\` is required when \`platform.adapter\` is \`ai-aas\`; \`platform.auth: none\` needs
+  \`platform.adapter: static\` and no \`platform.staticKeysFile\`.
 - Test type names are unique. In \`modelTargeting\`, a tier named by a rule or by \`defaultTarget\` must list models.
 - \`loadPattern.phases\` must end within \`limits.maxDurationSec\`, not all targets may be 0, and in the closed model
   no phase may target more VUs than there are users (each VU is one provisioned user).

@@ -19,12 +19,18 @@ function seconds(sec: number): string {
   return `${Math.round(sec * 1000) / 1000}s`;
 }
 
-/** Stages for phases starting from `start` (VUs or rate); see the module comment for each kind. */
-export function phaseStages(phases: readonly Phase[], start = 0): Stage[] {
-  const stages: Stage[] = [];
+/** One k6 stage in numbers: the executor moves linearly to `target` over `durationSec`. */
+export interface NumericStage {
+  durationSec: number;
+  target: number;
+}
+
+/** The stages of phases starting from `start` (VUs or rate), in numbers; see the module comment for each kind. */
+export function numericStages(phases: readonly Phase[], start = 0): NumericStage[] {
+  const stages: NumericStage[] = [];
   let level = start;
   for (const p of phases) {
-    const hold = { duration: seconds(p.durationSec), target: p.target };
+    const hold = { durationSec: p.durationSec, target: p.target };
     switch (p.kind) {
       case 'warm-up':
       case 'ramp':
@@ -33,18 +39,23 @@ export function phaseStages(phases: readonly Phase[], start = 0): Stage[] {
         level = p.target;
         break;
       case 'sustain':
-        if (p.target !== level) stages.push({ duration: '0s', target: p.target });
+        if (p.target !== level) stages.push({ durationSec: 0, target: p.target });
         stages.push(hold);
         level = p.target;
         break;
       case 'spike':
-        if (p.target !== level) stages.push({ duration: '0s', target: p.target });
+        if (p.target !== level) stages.push({ durationSec: 0, target: p.target });
         stages.push(hold);
-        if (p.target !== level) stages.push({ duration: '0s', target: level });
+        if (p.target !== level) stages.push({ durationSec: 0, target: level });
         break;
     }
   }
   return stages;
+}
+
+/** Stages for phases starting from `start` (VUs or rate), as k6 takes them. */
+export function phaseStages(phases: readonly Phase[], start = 0): Stage[] {
+  return numericStages(phases, start).map((s) => ({ duration: seconds(s.durationSec), target: s.target }));
 }
 
 /** The config's loadPattern, or the default closed ramp-then-sustain pattern for totalUsers. */

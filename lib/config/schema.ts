@@ -4,6 +4,7 @@
  * docs/config.md is generated from this file (scripts/gen-config-docs.ts).
  */
 import { z } from 'zod';
+import { apiRoot } from './api-root';
 import { parseCondition } from './conditions';
 import { thresholdExpressionProblem, thresholdKeyProblem, thresholdSelector } from './thresholds';
 
@@ -47,6 +48,8 @@ const dnsLabel = z
 // A hand-written check rather than z.url(): that one calls the URL constructor, which k6's JS engine lacks.
 const HTTP_URL = /^https?:\/\/[^\s/?#]+(?:[/?#]\S*)?$/;
 const httpUrl = z.string().regex(HTTP_URL, 'must be an http:// or https:// URL');
+/** A platform API's base URL, with or without the OpenAI SDK's trailing /v1 (lib/config/api-root.ts). */
+const apiBaseUrl = httpUrl.transform(apiRoot);
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, 'must be an environment variable name (letters, digits, "_")');
@@ -163,15 +166,24 @@ const UserBehaviorSchema = strict({
       .default([])
       .describe('HTTP statuses that are recorded but not counted toward stopOnErrors'),
     stopOnErrors: z.number().int().min(1).default(10).describe("errors after which that user's session ends"),
+    failureBackoffMs: z
+      .number()
+      .min(0)
+      .default(500)
+      .describe("pause after a user's request fails (retries spent), doubled for each failure in a row and reset by a success, ms; 0 turns it off"),
+    failureBackoffMaxMs: z.number().min(0).default(30_000).describe('longest of those pauses, ms'),
   })
+    .superRefine((e, ctx) => {
+      if (e.failureBackoffMaxMs < e.failureBackoffMs) issue(ctx, ['failureBackoffMaxMs'], `must be at least failureBackoffMs (${e.failureBackoffMs})`);
+    })
     .prefault({})
     .describe('retries and when a user gives up'),
   sessionsPerUser: z.number().int().min(1).optional().describe('sessions each user runs; unlimited (until the run ends) when absent'),
 });
 
 const TargetsSchema = strict({
-  apiRouterUrl: httpUrl.describe('base URL of the OpenAI-compatible API router'),
-  userOrgUrl: httpUrl.optional().describe('base URL of the user/org admin service (required by the ai-aas adapter)'),
+  apiRouterUrl: apiBaseUrl.describe('base URL of the OpenAI-compatible API router, with or without a trailing /v1 (the harness adds /v1/chat/completions)'),
+  userOrgUrl: apiBaseUrl.optional().describe('base URL of the user/org admin service (required by the ai-aas adapter), with or without a trailing /v1'),
   tlsVerify: z.boolean().default(true).describe('verify TLS certificates'),
   timeout: positive.default(60).describe('whole-request timeout, seconds'),
   idleTimeout: positive.default(30).describe('longest silence between streamed events, seconds'),
@@ -185,6 +197,12 @@ const LimitsSchema = strict({
   maxConcurrentReqs: z.number().int().min(1).optional().describe('most chat requests in flight at once'),
   errorRateWindowSec: z.number().int().min(1).default(30).describe('sliding window for maxErrorRate, seconds'),
   errorRateMinSamples: z.number().int().min(1).default(20).describe('requests in the window before maxErrorRate is judged'),
+  failAboveErrorRate: z
+    .number()
+    .gt(0)
+    .max(1)
+    .default(0.5)
+    .describe('the run fails (k6 exit 99) when more than this share of its chat requests failed, over the whole run; 1 turns the guard off'),
   fleetGuard: strict({
     prometheusUrl: httpUrl.describe('Prometheus that receives this run\'s remote-write metrics'),
     intervalSec: positive.default(5).describe('how often one VU per instance queries the fleet spend, seconds'),
@@ -312,6 +330,10 @@ const PlatformSchema = strict({
   adminPasswordEnv: envName.default('AIAAS_ADMIN_PASSWORD').describe('env var holding the admin password (ai-aas adapter)'),
   staticKeysEnv: envName.default('LOADTEST_API_KEYS').describe('env var holding comma-separated API keys (static adapter)'),
   staticKeysFile: z.string().min(1).optional().describe('file of API keys, one a line (static adapter; instead of staticKeysEnv)'),
+  auth: z
+    .enum(['bearer', 'none'])
+    .default('bearer')
+    .describe('bearer: every chat request carries Authorization: Bearer <API key>, and no key is an error; none (static adapter): a server without auth, no key read, no Authorization header'),
   retry: strict({
     attempts: z.number().int().min(1).default(5).describe('attempts per admin API call'),
     baseDelayMs: z.number().min(0).default(200).describe('first backoff delay, doubled per attempt, ms'),
@@ -420,7 +442,15 @@ const SpecShape = {
   documents: strict({ root: z.string().min(1).default('documents').describe('directory holding document libraries') })
     .prefault({})
     .describe('document library location'),
-  metrics: strict({ perUserTags: z.boolean().default(false).describe('tag metrics with the user (high cardinality)') })
+  metrics: strict({
+    perUserTags: z.boolean().default(false).describe('tag metrics with the user (high cardinality)'),
+    cacheHitMinRatio: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe('a request is a cache hit when cached / prompt tokens reaches this; the cached-token ratio itself is the main cache figure'),
+  })
     .prefault({})
     .describe('metric options'),
   thresholds: ThresholdsSchema.optional().describe(
@@ -544,6 +574,12 @@ function checkLoadPattern(spec: Spec, ctx: Ctx): void {
 function checkPlatform(spec: Spec, ctx: Ctx): void {
   if (spec.platform.adapter === 'ai-aas' && spec.targets.userOrgUrl === undefined) {
     issue(ctx, ['targets', 'userOrgUrl'], 'required when platform.adapter is ai-aas (the admin API provisions tenants)');
+  }
+  if (spec.platform.auth === 'none' && spec.platform.adapter !== 'static') {
+    issue(ctx, ['platform', 'auth'], 'none needs platform.adapter static (the ai-aas adapter issues every user a key)');
+  }
+  if (spec.platform.auth === 'none' && spec.platform.staticKeysFile !== undefined) {
+    issue(ctx, ['platform', 'staticKeysFile'], 'no key is sent with platform.auth none; drop one of the two');
   }
 }
 

@@ -8,6 +8,7 @@
 import { configuredShares, configuredThinkTime, orgCost, ratio } from '../summary/build';
 import { unavailableCalibration } from '../self-calibration';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../summary/model';
+import { runResult } from '../summary/result';
 import type { FinishReason, Histogram, OrgCost, SaltScope, Series, SeriesWindow, Stats, Summary, TestTypeFigures } from '../summary/model';
 import type { TransportKind } from '../transport/types';
 import type { FleetConfig } from './config';
@@ -145,7 +146,7 @@ function testTypes(data: FleetData, requests: number, config: FleetConfig | unde
   return out;
 }
 
-function cache(data: FleetData, testTypeNames: string[]): Summary['cache'] {
+function cache(data: FleetData, testTypeNames: string[], config: FleetConfig | undefined): Summary['cache'] {
   const finiteOr = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
   const hits = byLabel(data.cacheHit.byTestType, 'test_type');
   const byTestType: Record<string, number | null> = {};
@@ -153,7 +154,19 @@ function cache(data: FleetData, testTypeNames: string[]): Summary['cache'] {
   const scopeHits = byLabel(data.cacheHit.bySaltScope, 'salt_scope');
   const bySaltScope = {} as Record<SaltScope, number | null>;
   for (const scope of SALT_SCOPES) bySaltScope[scope] = finiteOr(scopeHits.get(scope));
-  return { hitRatio: finiteOr(data.cacheHit.overall[0]?.value), byTestType, bySaltScope, saltViolations: { rate: null, count: null } };
+  const prompts = byLabel(data.counters.promptByTestType, 'test_type');
+  const cachedByType = byLabel(data.counters.cachedByTestType, 'test_type');
+  const cachedTokenRatioByTestType: Record<string, number | null> = {};
+  for (const t of testTypeNames) cachedTokenRatioByTestType[t] = ratio(cachedByType.get(t) ?? null, prompts.get(t) ?? null);
+  return {
+    cachedTokenRatio: ratio(counter(data, 'cachedTokens'), counter(data, 'promptTokens')),
+    cachedTokenRatioByTestType,
+    hitRatio: finiteOr(data.cacheHit.overall[0]?.value),
+    hitMinRatio: config?.cacheHitMinRatio ?? null,
+    byTestType,
+    bySaltScope,
+    saltViolations: { rate: null, count: null },
+  };
 }
 
 // k6 pushes no series for a reason that never occurred: 0 when the run tracked reasons at all, else not known.
@@ -184,6 +197,17 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
   const hasHistograms = data.trends.ttft !== undefined || data.trends.e2e !== undefined;
   const completionBySource: Record<string, number> = {};
   for (const [k, v] of byLabel(data.counters.completionBySource, 'token_source')) completionBySource[k] = v;
+  const backoff = data.trends.failureBackoff;
+  const errors: Summary['errors'] = {
+    total: errorsTotal,
+    rate: ratio(errorsTotal, requests),
+    byCategory,
+    uncategorized: Math.max(0, errorsTotal - categorized),
+    // The messages are kept by each pod's relay, not in Prometheus: each pod's summary.json has its own.
+    top: null,
+    backoff: backoff === undefined ? { count: 0, totalMs: 0 } : { count: backoff.count, totalMs: backoff.sum * 1000 },
+  };
+  const thresholds: Summary['thresholds'] = [];
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -198,6 +222,11 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
       durationSec,
       instance: null,
       endReason: null,
+      setupError: null,
+      result: runResult({ run: { setupError: null, endReason: null }, thresholds, errors }),
+      streamed: config?.streamed ?? null,
+      droppedIterations: counter(data, 'droppedIterations') ?? 0,
+      schedule: null,
       // Native histograms keep no maximum, which is what a single run reports.
       bootstrapMs: null,
     },
@@ -227,14 +256,16 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
       outputPerRequest: trend(data, 'outputTokens'),
       perChunk: trend(data, 'tokensPerChunk'),
       completionBySource,
+      estimatedShare: ratio(completionBySource.estimate ?? (completion > 0 ? 0 : null), completion),
+      chunks: counter(data, 'chunks'),
     },
-    errors: { total: errorsTotal, rate: ratio(errorsTotal, requests), byCategory, uncategorized: Math.max(0, errorsTotal - categorized) },
+    errors,
     cost: { totalUSD: counter(data, 'cost') ?? 0, byOrg: orgCosts(data, config) },
-    cache: cache(data, Object.keys(types)),
+    cache: cache(data, Object.keys(types), config),
     finishReasons: finishReasons(data),
     testTypes: types,
     thinkTime: { configured: config ? configuredThinkTime(config) : null, actual: trend(data, 'thinkTime') },
-    thresholds: [],
+    thresholds,
     checks: [],
     series,
     histograms:

@@ -1,5 +1,12 @@
+import type { LoadTestConfig } from '../config/schema';
 import { orgsOf, type TenantPlan, type UserPlan } from '../tenants';
-import type { Provisioned } from './types';
+import type { Provisioned, ProvisionedKey } from './types';
+
+/** What the static adapter reads of spec.platform. */
+export type StaticPlatform = Pick<LoadTestConfig['spec']['platform'], 'auth' | 'staticKeysEnv' | 'staticKeysFile'>;
+
+/** Every user's credential against a server without auth: an empty secret, sent as no Authorization header. */
+const NO_KEY: ProvisionedKey = { id: 'no-key', secret: '' };
 
 /** Parses the static adapter's keys: comma- or newline-separated, blanks and `#` comments ignored. */
 export function parseStaticKeys(raw: string): string[] {
@@ -9,12 +16,23 @@ export function parseStaticKeys(raw: string): string[] {
     .filter((s) => s !== '' && s.charAt(0) !== '#');
 }
 
+/** Why a bearer-auth run has no key, naming where keys were looked for and how to say there are none to send. */
+function noKeysError(platform: StaticPlatform): Error {
+  const file = platform.staticKeysFile ? `${platform.staticKeysFile} (spec.platform.staticKeysFile) holds none and ` : '';
+  return new Error(
+    `static adapter: no API keys given: ${file}the env var ${platform.staticKeysEnv} (spec.platform.staticKeysEnv) is unset or empty; ` +
+      'for a server without auth, set spec.platform.auth: none',
+  );
+}
+
 /**
  * For any OpenAI-compatible endpoint: nothing is created; users take the given keys round-robin
- * (by test-wide index, so every instance hands out the same key to the same user).
+ * (by test-wide index, so every instance hands out the same key to the same user), or no key at all
+ * when spec.platform.auth is none. A forgotten key is an error, never an unauthenticated request.
  */
-export function provisionStatic(plan: TenantPlan, share: UserPlan[], keys: string[]): Provisioned {
-  if (keys.length === 0) throw new Error('static adapter: no API keys given (set the env var named by spec.platform.staticKeysEnv, or spec.platform.staticKeysFile)');
+export function provisionStatic(plan: TenantPlan, share: UserPlan[], keys: string[], platform: StaticPlatform): Provisioned {
+  const credentials = platform.auth === 'none' ? [NO_KEY] : keys.map((secret, i) => ({ id: `static-key-${i + 1}`, secret }));
+  if (credentials.length === 0) throw noKeysError(platform);
   return {
     adapter: 'static',
     orgs: orgsOf(share).map((i) => ({ index: i, name: (plan.orgs[i - 1] as { name: string }).name, orgId: `static-${i}`, owned: false })),
@@ -25,7 +43,7 @@ export function provisionStatic(plan: TenantPlan, share: UserPlan[], keys: strin
       orgIndex: u.orgIndex,
       orgId: `static-${u.orgIndex}`,
       userId: `static-${u.index}`,
-      keys: [{ id: `static-key-${((u.index - 1) % keys.length) + 1}`, secret: keys[(u.index - 1) % keys.length] as string }],
+      keys: [credentials[(u.index - 1) % credentials.length] as ProvisionedKey],
     })),
     warnings: [],
   };

@@ -1,4 +1,7 @@
-/** One API key as provisioned; `secret` is the credential and must never leave the VU that uses it. */
+/**
+ * One API key as provisioned; `secret` is the credential and must never leave the VU that uses it. It is empty
+ * against a server without auth (platform.auth none): the request then carries no Authorization header.
+ */
 export interface ProvisionedKey {
   id: string;
   secret: string;

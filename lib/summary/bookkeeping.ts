@@ -20,6 +20,8 @@ export const SUMMARY_SUBMETRICS = {
   completionBySource: { metric: 'llm_completion_tokens', tag: 'token_source', kind: 'counter' },
   finishReasons: { metric: 'llm_finish_reason', tag: 'reason', kind: 'counter' },
   cacheHitBySaltScope: { metric: 'llm_cache_hit', tag: 'salt_scope', kind: 'rate' },
+  promptByTestType: { metric: 'llm_prompt_tokens', tag: 'test_type', kind: 'counter' },
+  cachedByTestType: { metric: 'llm_cached_tokens', tag: 'test_type', kind: 'counter' },
 } as const;
 
 type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
@@ -53,6 +55,8 @@ export function summaryThresholds(
   add(out, SUMMARY_SUBMETRICS.requestsByOrg, orgNames);
   add(out, SUMMARY_SUBMETRICS.requestsByTestType, testTypeNames);
   add(out, SUMMARY_SUBMETRICS.cacheHitByTestType, testTypeNames);
+  add(out, SUMMARY_SUBMETRICS.promptByTestType, testTypeNames);
+  add(out, SUMMARY_SUBMETRICS.cachedByTestType, testTypeNames);
   add(out, SUMMARY_SUBMETRICS.errorsByCategory, errorCategories);
   add(out, SUMMARY_SUBMETRICS.completionBySource, tokenSources);
   add(out, SUMMARY_SUBMETRICS.finishReasons, finishReasons);

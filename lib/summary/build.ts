@@ -9,6 +9,7 @@ import type { K6SummaryData } from './k6-data';
 import { testTypeShares } from '../questions/test-types';
 import { calibrate, unavailableCalibration } from '../self-calibration';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from './model';
+import { overranSec, runResult } from './result';
 import type { FinishReason, OrgCost, RunInfo, SaltScope, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult } from './model';
 
 type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
@@ -112,6 +113,19 @@ function cacheByTestType(data: K6SummaryData, run: RunInfo): Record<string, numb
   return out;
 }
 
+function cachedRatioByTestType(data: K6SummaryData, run: RunInfo): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  for (const t of run.testTypes) out[t.name] = ratio(subCount(data, SUMMARY_SUBMETRICS.cachedByTestType, t.name), subCount(data, SUMMARY_SUBMETRICS.promptByTestType, t.name));
+  return out;
+}
+
+/** Pauses taken after failed requests: how many, and their total (count x mean of the trend). */
+function backoff(data: K6SummaryData): Summary['errors']['backoff'] {
+  const t = readTrend(data, 'llm_failure_backoff');
+  if (t === null || t.count === null) return { count: 0, totalMs: 0 };
+  return { count: t.count, totalMs: t.count * (t.avg ?? 0) };
+}
+
 function cacheBySaltScope(data: K6SummaryData): Record<SaltScope, number | null> {
   const sub = SUMMARY_SUBMETRICS.cacheHitBySaltScope;
   const out = {} as Record<SaltScope, number | null>;
@@ -135,6 +149,20 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
   const cached = readCount(data, 'llm_cached_tokens') ?? 0;
   const salt = readRate(data, 'llm_salt_violation');
   const costByOrg = orgCosts(data, run);
+  const completion = readCount(data, 'llm_completion_tokens') ?? 0;
+  const completionBySource = countsByTag(data, SUMMARY_SUBMETRICS.completionBySource);
+  const durationSec = (data.state?.testRunDurationMs ?? 0) / 1000;
+  const thresholds = thresholdResults(data);
+  const errors: Summary['errors'] = {
+    total: errorsTotal,
+    rate: readRate(data, 'llm_request_failed').ratio ?? ratio(errorsTotal, requests),
+    byCategory,
+    uncategorized: Math.max(0, errorsTotal - categorized),
+    top: run.errorSamples ?? null,
+    backoff: backoff(data),
+  };
+  const setupError = run.setupError ?? null;
+  const endReason = run.endReason ?? null;
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -146,9 +174,14 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
       seed: run.seed,
       transport: run.transport,
       startedAt: run.startedAt,
-      durationSec: (data.state?.testRunDurationMs ?? 0) / 1000,
+      durationSec,
       instance: run.instance === undefined ? null : { index: run.instance.index, count: run.instance.count },
-      endReason: run.endReason ?? null,
+      endReason,
+      setupError,
+      result: runResult({ run: { setupError, endReason }, thresholds, errors }),
+      streamed: run.streamed ?? null,
+      droppedIterations: readCount(data, 'dropped_iterations') ?? 0,
+      schedule: run.schedule === undefined ? null : { ...run.schedule, overranSec: setupError === null ? overranSec(durationSec, run.schedule.plannedSec) : 0 },
       // One setup() per process, so one sample; max is also the right merge across instances (the slowest gates).
       bootstrapMs: readTrend(data, 'llm_bootstrap_duration')?.max ?? null,
     },
@@ -172,22 +205,22 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     },
     tokens: {
       prompt,
-      completion: readCount(data, 'llm_completion_tokens') ?? 0,
+      completion,
       cached,
       cachedShare: ratio(cached, prompt),
       outputPerRequest: readTrend(data, 'llm_output_tokens'),
       perChunk: readTrend(data, 'llm_tokens_per_chunk'),
-      completionBySource: countsByTag(data, SUMMARY_SUBMETRICS.completionBySource),
+      completionBySource,
+      estimatedShare: ratio(completionBySource.estimate ?? (Object.keys(completionBySource).length > 0 ? 0 : null), completion),
+      chunks: readCount(data, 'llm_chunks') ?? 0,
     },
-    errors: {
-      total: errorsTotal,
-      rate: readRate(data, 'llm_request_failed').ratio ?? ratio(errorsTotal, requests),
-      byCategory,
-      uncategorized: Math.max(0, errorsTotal - categorized),
-    },
+    errors,
     cost: { totalUSD: readCount(data, 'llm_cost_usd') ?? 0, byOrg: costByOrg },
     cache: {
+      cachedTokenRatio: ratio(cached, prompt),
+      cachedTokenRatioByTestType: cachedRatioByTestType(data, run),
       hitRatio: readRate(data, 'llm_cache_hit').ratio,
+      hitMinRatio: run.cacheHitMinRatio ?? null,
       byTestType: cacheByTestType(data, run),
       bySaltScope: cacheBySaltScope(data),
       saltViolations: { rate: salt.ratio, count: salt.passes },
@@ -195,7 +228,7 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     finishReasons: finishReasons(data),
     testTypes: testTypeFigures(data, run, requests),
     thinkTime: { configured: configuredThinkTime(run), actual: readTrend(data, 'llm_think_time') },
-    thresholds: thresholdResults(data),
+    thresholds,
     checks: flattenChecks(data.root_group),
     series: series === undefined ? null : series.series,
     histograms: series === undefined ? null : series.histograms,

@@ -6,9 +6,15 @@ import type { LoadTestConfig } from '../config/schema';
 import { expectedThinkTimeMs } from '../distributions';
 import { usesDocuments } from '../questions/test-types';
 import type { OrgPlan } from '../tenants';
-import type { RunInfo } from './model';
+import type { RunInfo, Streamed } from './model';
 
-export type ConfigInfo = Pick<RunInfo, 'scenarioName' | 'labels' | 'seed' | 'orgs' | 'testTypes' | 'scenarioMix' | 'thinkTime'>;
+export type ConfigInfo = Pick<RunInfo, 'scenarioName' | 'labels' | 'seed' | 'orgs' | 'testTypes' | 'scenarioMix' | 'thinkTime' | 'streamed' | 'cacheHitMinRatio'>;
+
+/** Whether the config's test types stream: all, some, or none of them. */
+export function streamedOf(testTypes: readonly { streamingResponse: boolean }[]): Streamed {
+  const n = testTypes.filter((t) => t.streamingResponse).length;
+  return n === 0 ? 'none' : n === testTypes.length ? 'all' : 'some';
+}
 
 function orgInfo(o: OrgPlan): RunInfo['orgs'][number] {
   const org: RunInfo['orgs'][number] = { name: o.name, users: o.userCount };
@@ -29,6 +35,8 @@ export function configInfo(config: LoadTestConfig, orgs: readonly OrgPlan[]): Co
     // Only what the sampler picks by, so the summary can work out each type's configured share as it does.
     testTypes: spec.testTypes.map((t) => ({ name: t.name, weight: t.weight, documentLibrary: { enabled: usesDocuments(t) } })),
     thinkTime: { configuredMeanMs: expectedThinkTimeMs(think), minMs: think.min * 1000, maxMs: think.max * 1000, distribution: think.distribution },
+    streamed: streamedOf(spec.testTypes),
+    cacheHitMinRatio: spec.metrics.cacheHitMinRatio,
   };
   const mix = spec.scenarioMix;
   if (mix) info.scenarioMix = { scenarios: mix.scenarios.map((s) => ({ name: s.name, weight: s.weight })) };

@@ -1,4 +1,5 @@
 /** Number formatting shared by the text, JUnit and HTML renderers; plain ASCII, no Intl (k6 has none). */
+import type { Summary } from './model';
 
 const NO_DATA = '-';
 
@@ -46,4 +47,31 @@ export function fmtDuration(sec: number): string {
 export function checkLabel(c: { name: string; path: string }): string {
   const p = c.path.replace(/^::/, '');
   return p === '' ? c.name : p;
+}
+
+/** The transport as the header names it: the relay, and whether the requests asked for streamed answers. */
+export function describeTransport(sum: Summary): string {
+  if (sum.run.transport === 'buffered') return 'buffered (no relay)';
+  const s = sum.run.streamed;
+  return s === null ? 'relay' : s === 'all' ? 'relay, streamed' : s === 'none' ? 'relay, not streamed' : 'relay, some test types streamed';
+}
+
+/** The run's verdict in one line: passed, or FAILED with every reason. */
+export function describeResult(sum: Summary): string {
+  const r = sum.run.result;
+  return r.passed ? 'passed' : `FAILED: ${r.failures.join('; ')}`;
+}
+
+/** How the run outlasted its planned schedule, or null when it kept to it. */
+export function describeOverrun(sum: Summary): string | null {
+  const s = sum.run.schedule;
+  if (s === null || s.overranSec <= 0) return null;
+  return `planned ${fmtDuration(s.plannedSec)}, overran by ${fmtDuration(s.overranSec)}: sessions still running at the end were given up to gracefulStopSec (${fmtDuration(s.gracefulStopSec)}) to finish`;
+}
+
+/** dropped_iterations with what they mean. */
+export function describeDropped(sum: Summary): string {
+  const n = sum.run.droppedIterations;
+  if (n === null) return 'not known';
+  return n === 0 ? '0' : `${fmtInt(n)}: iterations k6 did not start for want of a free VU; no figure counts their requests (raise maxVUs)`;
 }

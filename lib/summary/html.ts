@@ -3,7 +3,7 @@
  * offline. It embeds the summary itself as JSON so the figures behind the charts travel with it.
  */
 import { escapeMarkup } from './escape';
-import { checkLabel, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
+import { checkLabel, describeDropped, describeOverrun, describeResult, describeTransport, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
 import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
 import { barChart, emptyChart, histogramChart, timeChart } from './svg-charts';
@@ -53,12 +53,17 @@ function header(sum: Summary): string {
   const meta: [string, string][] = [
     ['run', r.id],
     ['seed', r.seed === null ? 'not known' : String(r.seed)],
-    ['transport', r.transport],
+    ['result', describeResult(sum)],
+    ['transport', describeTransport(sum)],
     ['started', r.startedAt],
     ['duration', fmtDuration(r.durationSec)],
   ];
   if (r.instance !== null) meta.push(['instance', `${r.instance.index + 1} of ${r.instance.count}`]);
-  if (r.endReason !== null) meta.push(['ended by', r.endReason]);
+  if (r.setupError !== null) meta.push(['ended by', `setup failed: ${r.setupError}`]);
+  else if (r.endReason !== null) meta.push(['ended by', r.endReason]);
+  const overran = describeOverrun(sum);
+  if (overran !== null) meta.push(['schedule', overran]);
+  meta.push(['dropped iterations', describeDropped(sum)]);
   meta.push(['bootstrap', r.bootstrapMs === null ? 'not measured' : `${fmtMs(r.bootstrapMs)} ms`]);
   const spans = meta.map(([k, v]) => `<span>${escapeMarkup(k)}: <b>${escapeMarkup(v)}</b></span>`).join('');
   return `<header><h1>${escapeMarkup(r.name)}: LLM load test report</h1><div class="meta">${spans}</div></header>`;
@@ -75,7 +80,7 @@ function kpis(sum: Summary): string {
     tile('output tokens/s', fmtNum(sum.throughput.outputTokensPerSec, 1)),
     tile('error rate', fmtPct(sum.errors.rate), sum.errors.total > 0),
     tile('total cost', fmtUSD(sum.cost.totalUSD)),
-    tile('cache hit ratio', fmtPct(sum.cache.hitRatio)),
+    tile('cached tokens', fmtPct(sum.cache.cachedTokenRatio)),
     tile('thresholds', sum.thresholds.length === 0 ? 'none' : failedThresholds === 0 ? 'all passed' : `${failedThresholds} failed`, failedThresholds > 0),
   ].join('')}</div>`;
 }
@@ -157,17 +162,27 @@ function breakdowns(sum: Summary): string {
     .filter((k) => (sum.errors.byCategory[k] ?? 0) > 0)
     .map((k) => [k, fmtInt(sum.errors.byCategory[k] ?? 0)]);
   if (sum.errors.uncategorized > 0) errRows.push(['uncategorized', fmtInt(sum.errors.uncategorized)]);
-  const errors = sum.errors.total === 0 ? '<p class="note">No errors.</p>' : table(['error category', 'requests'], errRows);
+  const top = sum.errors.top ?? [];
+  const messages =
+    top.length === 0
+      ? ''
+      : table(
+          ['requests', 'category', 'status', 'path', 'message'],
+          top.map((e) => [fmtInt(e.count), e.category, e.status === 0 ? 'no response' : String(e.status), e.path, e.message]),
+        );
+  const b = sum.errors.backoff;
+  const backoff = b !== null && b.count > 0 ? `<p class="note">Users paused ${fmtInt(b.count)} time(s) after failed requests, ${fmtDuration(b.totalMs / 1000)} in all.</p>` : '';
+  const errors = sum.errors.total === 0 ? '<p class="note">No errors.</p>' : table(['error category', 'requests'], errRows) + messages + backoff;
 
   const orgs = table(
     ['org', 'cost', 'requests', 'budget', 'utilisation'],
     sum.cost.byOrg.map((o) => [o.org, fmtUSD(o.costUSD), fmtInt(o.requests), fmtUSD(o.budgetUSD), fmtPct(o.utilisation)]),
   );
   const types = table(
-    ['test type', 'requests', 'share', 'configured share', 'cache hit ratio'],
+    ['test type', 'requests', 'share', 'configured share', 'cached tokens', 'cache hit ratio'],
     Object.keys(sum.testTypes).map((n) => {
       const t = sum.testTypes[n];
-      return [n, fmtInt(t?.requests ?? null), fmtPct(t?.share ?? null), fmtPct(t?.configuredShare ?? null), fmtPct(sum.cache.byTestType[n] ?? null)];
+      return [n, fmtInt(t?.requests ?? null), fmtPct(t?.share ?? null), fmtPct(t?.configuredShare ?? null), fmtPct(sum.cache.cachedTokenRatioByTestType[n] ?? null), fmtPct(sum.cache.byTestType[n] ?? null)];
     }),
   );
   const c = sum.thinkTime.configured;
@@ -187,6 +202,9 @@ function breakdowns(sum: Summary): string {
       ['cached prompt', `${fmtInt(tok.cached)} (${fmtPct(tok.cachedShare)})`],
       ['completion', fmtInt(tok.completion)],
       ...Object.keys(tok.completionBySource).map((k) => [`completion from ${k}`, fmtInt(tok.completionBySource[k] ?? 0)]),
+      ['completion estimated from text', fmtPct(tok.estimatedShare)],
+      ['token-bearing chunks', fmtInt(tok.chunks)],
+      ['cache hit: cached share of the prompt at least', fmtPct(sum.cache.hitMinRatio)],
       ['salt violations', fmtInt(sum.cache.saltViolations.count)],
     ],
   );

@@ -3,6 +3,7 @@
  * summary itself (so every run has test cases, even without thresholds or checks); bookkeeping thresholds never appear.
  */
 import { escapeMarkup } from './escape';
+import { isPlannedEnd } from '../limits';
 import { checkLabel, fmtNum, fmtPct, fmtUSD } from './format';
 import type { CheckResult, OrgCost, Summary, ThresholdResult } from './model';
 
@@ -39,14 +40,21 @@ function checkCase(c: CheckResult): Case {
   };
 }
 
-// endReason is set only when a limit (lib/limits.ts END_REASONS) stopped the run early. The case claims no more than
-// that: a run interrupted from outside (Ctrl-C, an abortOnFail threshold) has no end reason and shows as k6's exit code.
+// endReason is set only when a limit (lib/limits.ts END_REASONS) ended the run. A planned cap (maxRequests) is the
+// end the config asked for, so it passes; a guard fails. The case claims no more than that: a run interrupted from
+// outside (Ctrl-C, an abortOnFail threshold) has no end reason and shows as k6's exit code.
 function limitCase(sum: Summary): Case {
   const reason = sum.run.endReason;
-  const c: Case = { classname: 'run', name: 'no limit stopped the run', failure: null };
+  const c: Case = { classname: 'run', name: 'no guard stopped the run', failure: null };
   if (sum.source === 'prometheus') return { ...c, skipped: 'a fleet report cannot tell: Prometheus does not hold why the pods stopped' };
-  if (reason === null) return c;
+  if (reason === null || isPlannedEnd(reason)) return c;
   return { ...c, failure: { message: `run ended early: ${reason}`, body: `the run stopped after ${sum.run.durationSec.toFixed(1)}s because ${reason}` } };
+}
+
+function setupCase(sum: Summary): Case {
+  const c: Case = { classname: 'run', name: 'setup provisioned the run', failure: null };
+  const err = sum.run.setupError;
+  return err === null ? c : { ...c, failure: { message: `setup failed: ${err}`, body: `setup() failed before any load: ${err}` } };
 }
 
 function budgetCase(o: OrgCost & { budgetUSD: number }): Case {
@@ -57,10 +65,10 @@ function budgetCase(o: OrgCost & { budgetUSD: number }): Case {
   return { ...c, failure: { message: `${spent}, beyond the ${fmtPct(BUDGET_OVERSPEND_BOUND - 1)} overspend bound`, body: spent } };
 }
 
-/** The run-level cases: no limit stopped the run, and each org with a budget kept to it. */
+/** The run-level cases: setup worked, no guard stopped the run, and each org with a budget kept to it. */
 function runCases(sum: Summary): Case[] {
   const budgeted = sum.cost.byOrg.filter((o): o is OrgCost & { budgetUSD: number } => o.budgetUSD !== null);
-  return [limitCase(sum), ...budgeted.map(budgetCase)];
+  return [setupCase(sum), limitCase(sum), ...budgeted.map(budgetCase)];
 }
 
 function caseXml(c: Case, suiteName: string): string {

@@ -6,10 +6,14 @@
  */
 import type { PickableTestType, ScenarioMixSpec } from '../questions/test-types';
 import type { SelfCalibration } from '../self-calibration';
+import type { ErrorSample } from '../error-tally';
 import type { SelfCheckSnapshot, TransportKind } from '../transport/types';
 
-/** Bumped whenever a field changes meaning or is removed; adding fields keeps the version. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever a field changes meaning or is removed; adding fields keeps the version. 2: a cache hit is a
+ * request whose cached share of the prompt reached metrics.cacheHitMinRatio (1: any cached token).
+ */
+export const SCHEMA_VERSION = 2;
 
 // One list of error categories for the chat layer, the thresholds and the reports.
 export { ERROR_CATEGORIES, type ErrorCategory } from '../chat/errors';
@@ -44,7 +48,20 @@ export interface RunInfo {
   endReason?: string;
   /** The relay's self-check reading (GET /v1/selfcheck); null on the buffered transport, absent when not read. */
   selfCheck?: SelfCheckSnapshot | null;
+  /** setup()'s error when it failed (then no load ran); absent when it succeeded. */
+  setupError?: string;
+  /** Which of the config's test types stream their answers; absent when not known. */
+  streamed?: Streamed;
+  /** The load pattern's planned length and graceful stop, to tell a run that overran its schedule. */
+  schedule?: { plannedSec: number; gracefulStopSec: number };
+  /** metrics.cacheHitMinRatio: the cached share of a prompt that makes a request a cache hit. */
+  cacheHitMinRatio?: number;
+  /** The most frequent error messages, from the relay's tally; null on the buffered transport, absent when not read. */
+  errorSamples?: ErrorSample[] | null;
 }
+
+/** Whether the run's requests asked for streamed answers: all of them, some test types, or none. */
+export type Streamed = 'all' | 'some' | 'none';
 
 /** Distribution statistics of one k6 Trend; a stat is null when k6 was not asked for it. */
 export interface Stats {
@@ -137,8 +154,8 @@ export interface CheckResult {
 /** The whole of summary.json. */
 export interface Summary {
   schemaVersion: typeof SCHEMA_VERSION;
-  /** Where the figures came from: one k6 process's end-of-test data, or a fleet query. */
-  source: 'k6' | 'prometheus';
+  /** Where the figures came from: one k6 process's end-of-test data, a fleet query, or the local merge of a split run's instances. */
+  source: 'k6' | 'prometheus' | 'k6-merged';
   run: {
     id: string;
     name: string;
@@ -151,6 +168,16 @@ export interface Summary {
     durationSec: number;
     instance: { index: number; count: number } | null;
     endReason: string | null;
+    /** setup()'s error when it failed before any load; null when it succeeded. */
+    setupError: string | null;
+    /** Passed, or failed with every reason: setup, a guard that ended it, a failed threshold, a relay that went away. */
+    result: { passed: boolean; failures: string[] };
+    /** Whether requests asked for streamed answers (all, some test types, none); null when not known. */
+    streamed: Streamed | null;
+    /** k6's dropped_iterations: open-model iterations not started for want of a free VU, so never measured. */
+    droppedIterations: number | null;
+    /** The planned length (phases) and graceful stop, and by how much the run outlasted the plan; null when not known. */
+    schedule: { plannedSec: number; gracefulStopSec: number; overranSec: number } | null;
     /** setup()'s provisioning time (llm_bootstrap_duration), the max over the instances the figures cover. */
     bootstrapMs: number | null;
   };
@@ -182,6 +209,10 @@ export interface Summary {
     perChunk: Stats | null;
     /** Completion tokens by token_source (usage, or the documented fallback); empty when not tracked. */
     completionBySource: Record<string, number>;
+    /** Share of completion tokens that were text estimates, not the platform's usage; null without tokens. */
+    estimatedShare: number | null;
+    /** Token-bearing chunks of answered requests (llm_chunks): the count to read beside estimated tokens. */
+    chunks: number | null;
   };
   errors: {
     total: number;
@@ -191,10 +222,22 @@ export interface Summary {
     byCategory: Record<string, number>;
     /** Errors no tracked category accounts for. */
     uncategorized: number;
+    /** The most frequent messages with their category, status and URL path; null when not tracked (buffered transport). */
+    top: ErrorSample[] | null;
+    /** Pauses users took after failed requests (errorHandling.failureBackoffMs); null when not known. */
+    backoff: { count: number; totalMs: number } | null;
   };
   cost: { totalUSD: number; byOrg: OrgCost[] };
   cache: {
+    /** The main figure: cached / prompt tokens over the run. */
+    cachedTokenRatio: number | null;
+    /** The same per test type; null for a type with no prompt tokens (or not tracked). */
+    cachedTokenRatioByTestType: Record<string, number | null>;
+    /** Share of requests that were hits: their cached share of the prompt reached hitMinRatio. */
     hitRatio: number | null;
+    /** The ratio that makes a request a hit (metrics.cacheHitMinRatio); null when not known. */
+    hitMinRatio: number | null;
+    /** Hit ratio per test type. */
     byTestType: Record<string, number | null>;
     /** Hit ratio per cache_salt scope; null for a scope no request used. */
     bySaltScope: Record<SaltScope, number | null>;

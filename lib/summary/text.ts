@@ -1,11 +1,14 @@
 /** The LLM section k6 prints on stdout at the end of a run: compact, aligned, plain ASCII. */
-import { fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
+import { describeDropped, describeOverrun, describeResult, describeTransport, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
 import { calibrationLine } from '../self-calibration';
+import { isPlannedEnd } from '../limits';
 import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
 
 /** Orgs listed one per line before the rest are folded into "... and N more". */
 const MAX_ORG_LINES = 10;
+/** Error messages listed before the rest are left to summary.json. */
+const MAX_ERROR_LINES = 5;
 const LABEL_WIDTH = 22;
 const COL = 9;
 
@@ -44,6 +47,21 @@ function p95(s: Stats | null): string {
   return s === null || s.p95 === null ? 'no data' : `${fmtMs(s.p95)} ms`;
 }
 
+/** Lines of the most frequent error messages, each with its category, status and URL path. */
+function topErrorLines(sum: Summary): string[] {
+  const top = sum.errors.top;
+  if (top === null || top.length === 0) return [];
+  const shown = top.slice(0, MAX_ERROR_LINES).map((e) => `    ${fmtInt(e.count).padStart(COL - 2)} x ${e.category} ${e.status === 0 ? 'no response' : e.status} ${e.path}: ${e.message}`);
+  if (top.length > MAX_ERROR_LINES) shown.push(`    ... and ${top.length - MAX_ERROR_LINES} more messages (see summary.json)`);
+  return shown;
+}
+
+function backoffLine(sum: Summary): string | null {
+  const b = sum.errors.backoff;
+  if (b === null || b.count === 0) return null;
+  return `${fmtInt(b.count)} pause(s) after failed requests, ${fmtDuration(b.totalMs / 1000)} in all`;
+}
+
 function errorsLine(sum: Summary): string {
   const e = sum.errors;
   const parts: string[] = [];
@@ -72,11 +90,28 @@ function saltScopeParts(sum: Summary): string {
   return parts.length > 0 ? `; by salt scope: ${parts.join(', ')}` : '';
 }
 
+function cachedTokensLine(sum: Summary): string {
+  const c = sum.cache;
+  const parts = Object.keys(c.cachedTokenRatioByTestType).map((t) => `${t} ${fmtPct(c.cachedTokenRatioByTestType[t] ?? null)}`);
+  return `${fmtPct(c.cachedTokenRatio)} of prompt tokens${parts.length > 0 ? `; ${parts.join(', ')}` : ''}`;
+}
+
 function cacheLine(sum: Summary): string {
   const parts = Object.keys(sum.cache.byTestType).map((t) => `${t} ${fmtPct(sum.cache.byTestType[t] ?? null)}`);
   const salt = (sum.cache.saltViolations.count ?? 0) > 0 ? `; SALT VIOLATIONS ${fmtInt(sum.cache.saltViolations.count)}` : '';
-  return `${fmtPct(sum.cache.hitRatio)} overall${parts.length > 0 ? `; ${parts.join(', ')}` : ''}${saltScopeParts(sum)}${salt}`;
+  const rule = sum.cache.hitMinRatio === null ? '' : ` (a hit: ${fmtPct(sum.cache.hitMinRatio)}+ of the prompt cached)`;
+  return `${fmtPct(sum.cache.hitRatio)} of requests${rule}${parts.length > 0 ? `; ${parts.join(', ')}` : ''}${saltScopeParts(sum)}${salt}`;
 }
+
+function tokensLine(sum: Summary): string {
+  const t = sum.tokens;
+  const estimated =
+    t.estimatedShare !== null && t.estimatedShare > 0
+      ? ` (${fmtPct(t.estimatedShare)} ESTIMATED from text, not the platform's usage; ${fmtInt(t.chunks)} token-bearing chunks)`
+      : '';
+  return `prompt ${fmtInt(t.prompt)} (cached ${fmtPct(t.cachedShare)}), completion ${fmtInt(t.completion)}${estimated}`;
+}
+
 
 function finishReasonsLine(sum: Summary): string {
   const tracked = FINISH_REASONS.filter((r) => sum.finishReasons[r] !== null);
@@ -125,10 +160,13 @@ function perRequestTokens(sum: Summary): string {
 /** The LLM section of the end-of-test summary; `reports` adds the line saying where the files went. */
 export function renderText(sum: Summary, opts: { reports?: string } = {}): string {
   const r = sum.run;
-  const head = `LLM summary: ${r.name} (run ${r.id}, seed ${r.seed === null ? 'not known' : String(r.seed)}, ${r.transport}, ${fmtDuration(r.durationSec)})`;
-  const lines = [head];
+  const head = `LLM summary: ${r.name} (run ${r.id}, seed ${r.seed === null ? 'not known' : String(r.seed)}, ${describeTransport(sum)}, ${fmtDuration(r.durationSec)})`;
+  const lines = [head, line('result', describeResult(sum))];
   if (r.instance !== null) lines.push(line('instance', `${r.instance.index + 1} of ${r.instance.count} (figures are this instance's only)`));
-  if (r.endReason !== null) lines.push(line('ended by', r.endReason));
+  if (r.setupError !== null) lines.push(line('ended by', `setup failed: ${r.setupError}`));
+  else if (r.endReason !== null) lines.push(line('ended by', isPlannedEnd(r.endReason) ? `${r.endReason} (a planned cap: no request was sent after it)` : r.endReason));
+  const overran = describeOverrun(sum);
+  if (overran !== null) lines.push(line('schedule', overran));
   if (sum.selfCheck.verdict === 'warn') {
     lines.push(`  WARNING: the load generator neared its own ceiling, so the latencies below are inflated: ${sum.selfCheck.warnings.join('; ')}`);
   }
@@ -138,12 +176,16 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   lines.push(line('E2E p95', p95(sum.latency.e2e)));
   lines.push(line('requests', `${fmtInt(sum.throughput.requests)} (${fmtNum(sum.throughput.requestsPerSec)}/s)`));
   lines.push(line('output tokens/s', `${fmtNum(sum.throughput.outputTokensPerSec, 1)} aggregate${perRequestTokens(sum)}`));
-  lines.push(line('tokens', `prompt ${fmtInt(sum.tokens.prompt)} (cached ${fmtPct(sum.tokens.cachedShare)}), completion ${fmtInt(sum.tokens.completion)}`));
-  lines.push(line('errors', errorsLine(sum)));
+  lines.push(line('dropped iterations', describeDropped(sum)));
+  lines.push(line('tokens', tokensLine(sum)));
+  lines.push(line('errors', errorsLine(sum)), ...topErrorLines(sum));
+  const backoff = backoffLine(sum);
+  if (backoff !== null) lines.push(line('failure backoff', backoff));
   lines.push(line('finish reasons', finishReasonsLine(sum)));
   lines.push(line('total cost', fmtUSD(sum.cost.totalUSD)));
   if (sum.cost.byOrg.length > 0) lines.push(line('cost by org', ''), ...orgLines(sum));
-  lines.push(line('cache hit ratio', cacheLine(sum)));
+  lines.push(line('cached tokens', cachedTokensLine(sum)));
+  lines.push(line('cache hits', cacheLine(sum)));
   lines.push(line('test types', testTypesLine(sum)));
   lines.push(line('think time', thinkTimeLine(sum)));
   lines.push(line('thresholds', thresholdsLine(sum)));

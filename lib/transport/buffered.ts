@@ -4,13 +4,16 @@ import { decodeResponse } from '../chat/decode';
 import { parseSse } from '../sse';
 import { categorizeK6Error } from './k6-errors';
 import { instanceShareOf } from './segments';
-import type { InstanceShareFn, MkdirFn, SelfCheckFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
+import type { InstanceShareFn, MkdirFn, NotesApi, SelfCheckFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
 
 /** Buffered k6/http alone, no relay: sees the body only once it is complete, and reports TTFB, not TTFT. */
 export const transportKind: TransportKind = 'buffered';
 
 /** k6 alone shares nothing between VUs. */
 export const counters: SharedCounters | null = null;
+
+/** No relay, no notes: a setup error is only in k6's own output. */
+export const notes: NotesApi = null;
 
 /** No relay, so no session: the targets are reached directly. */
 export function openSession(_targets: string[]): string | undefined {

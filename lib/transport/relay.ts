@@ -3,7 +3,7 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { RELAY_API_VERSION, RELAY_UNAVAILABLE, type CounterOp, type GroupResult, type SelfCheckSnapshot, type StreamRecord } from './relay-record';
 import { instanceShareOf } from './segments';
-import type { InstanceShareFn, MkdirFn, SelfCheckFn, SendFn, SharedCounters, TransportKind } from './types';
+import type { InstanceShareFn, MkdirFn, NotesApi, SelfCheckFn, SendFn, SharedCounters, TransportKind } from './types';
 
 /** Streams through the stream relay (docs/relay.md): per-event stamps taken in Go, one call per request. */
 export const transportKind: TransportKind = 'streaming';
@@ -143,6 +143,15 @@ export const counters: SharedCounters | null = {
   add: (key, delta) => group([{ op: 'add', key, delta }]).values[0] as number,
   tryAdd: (key, delta, limit) => group([{ op: 'tryAdd', key, delta, limit }]).ok,
   get: (key) => group([{ op: 'get', key }]).values[0] as number,
+  list: (prefix, limit) => call<{ entries: { key: string; value: number }[] }>('/v1/counters/list', { session: requireSession(), prefix, limit }, COUNTER_TIMEOUT_MS).entries,
+};
+
+/** The relay's notes, which need no session: setup() leaves its error there for handleSummary. */
+export const notes: NotesApi = {
+  put: (key, text) => {
+    call<{ ok: boolean }>('/v1/notes', { key, text }, COUNTER_TIMEOUT_MS);
+  },
+  read: (key) => call<{ text: string | null }>('/v1/notes/read', { key }, COUNTER_TIMEOUT_MS).text,
 };
 
 /** This instance's VU ids, by k6's segment striping (lib/transport/segments.ts). */

@@ -82,7 +82,15 @@ export interface SharedCounters {
   add(name: string, delta: number): number;
   tryAdd(name: string, delta: number, limit: number): boolean;
   get(name: string): number;
+  /** The counters whose key starts with prefix, largest first, at most limit of them (POST /v1/counters/list). */
+  list(prefix: string, limit: number): { key: string; value: number }[];
 }
+
+/** Short texts under a key, outside any session (docs/relay.md, /v1/notes); null where there is no relay. */
+export type NotesApi = {
+  put(key: string, text: string): void;
+  read(key: string): string | null;
+} | null;
 
 /** The test-wide VU ids in [1, total] this k6 instance owns (lib/segments.ts). */
 export type InstanceShareFn = (total: number) => number[];

@@ -137,13 +137,26 @@ describe('multi-org run (3 orgs of 10/20/30 users)', () => {
     expect(run.summary, 'handleSummary still wrote the reports').not.toBeNull();
   });
 
-  it('cleans up every key when the run is aborted midway', async () => {
+  it('cleans up every key when a guard aborts the run midway', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
-    const run = await runLoadtest(s, scenarioYaml({ limits: { maxRequests: 12 } }));
+    const run = await runLoadtest(s, scenarioYaml({ limits: { maxCostUSD: 0.002 } }));
     expect(run.code, 'k6 exits 108 when the script aborts the test').toBe(108);
-    expect(summaryOf(run).run.endReason).toBe('maxRequests reached');
-    expect(run.simRequests.length).toBeLessThanOrEqual(12);
+    expect(summaryOf(run).run.endReason).toBe('maxCostUSD reached');
+    expect(summaryOf(run).run.result.passed).toBe(false);
     expect(run.simState.apiKeys.length).toBe(4);
+    expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+  });
+
+  it('maxRequests is a planned cap: the run sends that many, idles out its schedule, exits 0 and passes', async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(s, scenarioYaml({ limits: { maxRequests: 12, maxDurationSec: 4 }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 4, target: 4 }] } }));
+    expect(run.code, run.stderr.slice(-1000)).toBe(0);
+    const sum = summaryOf(run);
+    expect(sum.run.endReason).toBe('maxRequests reached');
+    expect(sum.run.result).toEqual({ passed: true, failures: [] });
+    expect(run.simRequests.length).toBe(12);
+    expect(run.stdout).toMatch(/ended by \.+ maxRequests reached \(a planned cap/);
+    expect(run.files['junit.xml']).not.toContain('<failure');
     expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
   });
 });
@@ -178,7 +191,8 @@ describe('thresholds and per-type request parameters', () => {
 
     const junit = run.files['junit.xml'] as string;
     const thresholdSuite = /<testsuite name="thresholds" tests="(\d+)" failures="(\d+)"/.exec(junit);
-    expect(thresholdSuite?.slice(1)).toEqual(['3', '1']);
+    // The config's three, and the default error guard (limits.failAboveErrorRate), which passed.
+    expect(thresholdSuite?.slice(1)).toEqual(['4', '1']);
     expect(junit).toMatch(/<failure message="threshold max&lt;1 on llm_e2e failed/);
   });
 
@@ -317,7 +331,9 @@ describe('faults', () => {
       scenarioYaml({
         users: { perOrg: { min: 9, max: 9 } },
         targets: { timeout: 1, idleTimeout: 1 },
-        userBehavior: { errorHandling: { retryAttempts: 0, stopOnErrors: 1000 } },
+        // Every fault model fails most requests: the error guard and the failure backoff are other tests' subject.
+        userBehavior: { errorHandling: { retryAttempts: 0, stopOnErrors: 1000, failureBackoffMs: 0 } },
+        limits: { maxDurationSec: 8, failAboveErrorRate: 1 },
         loadPattern: { phases: [{ kind: 'sustain', durationSec: 8, target: 9 }] },
         testTypes: faults.map(([name]) => ({ name, weight: 1, questionStrategy: 'mixed', modelTargeting: { mediumModels: [`m-${name}`] } })),
       }),
@@ -414,7 +430,9 @@ describe('errorHandling', () => {
       s,
       scenarioYaml({
         users: { perOrg: { min: 2, max: 2 } },
-        userBehavior: { questionsPerSession: { min: 6, max: 6 }, errorHandling: { retryAttempts: 0, stopOnErrors: 2, ignoreErrorCodes: [502] } },
+        // Every request fails: the error guard and the failure backoff are other tests' subject.
+        userBehavior: { questionsPerSession: { min: 6, max: 6 }, errorHandling: { retryAttempts: 0, stopOnErrors: 2, ignoreErrorCodes: [502], failureBackoffMs: 0 } },
+        limits: { maxDurationSec: 8, failAboveErrorRate: 1 },
         testTypes: [
           { name: 'counted', weight: 1, questionStrategy: 'mixed' },
           { name: 'ignored', weight: 1, questionStrategy: 'mixed', modelTargeting: { mediumModels: ['m-502'] } },
@@ -511,7 +529,13 @@ describe('cleanup policy', () => {
       try {
         const run = await runLoadtest(
           s,
-          scenarioYaml({ cleanup: { policy }, userBehavior: { errorHandling: { retryAttempts: 0, stopOnErrors: 1000 } }, loadPattern: { phases: [{ kind: 'sustain', durationSec: 2, target: 4 }] } }),
+          scenarioYaml({
+            cleanup: { policy },
+            userBehavior: { errorHandling: { retryAttempts: 0, stopOnErrors: 1000, failureBackoffMs: 0 } },
+            // Half the requests fail by design here: the default error guard would fail the run on a coin toss.
+            limits: { maxDurationSec: 8, failAboveErrorRate: 1 },
+            loadPattern: { phases: [{ kind: 'sustain', durationSec: 2, target: 4 }] },
+          }),
         );
         expect(run.code, run.stderr.slice(-1500)).toBe(0);
         return run.simState.apiKeys.filter((k) => k.status === 'active').length;

@@ -29,7 +29,7 @@ describe('summary selfCheck', () => {
     expect(sum.selfCheck.verdict).toBe('warn');
     expect(sum.selfCheck.warnings).toHaveLength(2);
     const text = renderText(sum);
-    expect(text.split('\n')[1]).toMatch(/^ {2}WARNING: the load generator neared its own ceiling, so the latencies below are inflated: the relay used 95% of its 1 core/);
+    expect(text.split('\n')[2]).toMatch(/^ {2}WARNING: the load generator neared its own ceiling, so the latencies below are inflated: the relay used 95% of its 1 core/);
     expect(text).toMatch(/self-check \.+ WARNING: relay CPU 0\.95 of 1 core\(s\)/);
   });
 

@@ -1,6 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ORG_RANGE_ENV, parseOrgRange } from '../../../lib/slice';
+import { instanceName } from '../../../lib/summary/instance';
 import { startSim, type RunningSim, type SimConfigInput } from '../../../sim/index';
 import type { ChildProcess } from 'node:child_process';
 import { bundle, runK6, type K6Run } from './k6';
@@ -51,6 +54,8 @@ export interface LoggedRequest {
 
 export interface LoadtestRun extends K6Run {
   dir: string;
+  /** Where the reports went: results/<run id>/, or results/<run id>/<instance>/ for an instance of a split run. */
+  reports: string;
   runId: string;
   summary: Record<string, unknown> | null;
   files: Record<string, string>;
@@ -60,6 +65,26 @@ export interface LoadtestRun extends K6Run {
   simState: { orgs: { orgId: string; name: string; slug: string; status: string; budget?: unknown }[]; users: { status: string }[]; apiKeys: { status: string; secret?: string; orgId: string }[] };
 }
 
+/** GETs a JSON document from the sim; `ca` is the certificate to trust when the sim serves HTTPS. */
+export async function simJson<T>(url: string, ca?: string): Promise<T> {
+  if (ca === undefined) return (await (await fetch(url)).json()) as T;
+  // fetch takes no CA of its own; node:https does, so the self-signed sim is trusted here and nowhere else.
+  return new Promise<T>((resolve, reject) => {
+    get(url, { ca }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        try {
+          resolve(JSON.parse(text) as T);
+        } catch (err) {
+          reject(err);
+        }
+      });
+    }).on('error', reject);
+  });
+}
+
 /** Starts a sim for a test; the caller closes it. */
 export function sim(config: SimConfigInput = {}): Promise<RunningSim> {
   return startSim({ config });
@@ -67,12 +92,13 @@ export function sim(config: SimConfigInput = {}): Promise<RunningSim> {
 
 /**
  * Runs dist/loadtest.js with a config (YAML text) against a running sim, in a fresh directory,
- * (or `cwd`, where relative paths such as documents/ resolve) and gathers what the tests check: exit code, reports, the request log and the sim's ground truth.
+ * (or `cwd`, where relative paths such as documents/ resolve) and gathers what the tests check: exit code, reports, the request log and the sim's ground truth
+ * (read trusting `ca` when the sim serves HTTPS).
  */
 export async function runLoadtest(
   s: RunningSim,
   yaml: string,
-  opts: { runId?: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; stock?: boolean; cwd?: string; onSpawn?: (child: ChildProcess) => void } = {},
+  opts: { runId?: string; env?: Record<string, string>; args?: string[]; timeoutMs?: number; stock?: boolean; cwd?: string; onSpawn?: (child: ChildProcess) => void; ca?: string } = {},
 ): Promise<LoadtestRun> {
   const dir = mkdtempSync(join(tmpdir(), 'loadtest-e2e-'));
   const cwd = opts.cwd ?? dir;
@@ -98,9 +124,14 @@ export async function runLoadtest(
       },
     },
   );
+  // The instance's folder name, from the same flags and env k6 got (k6 already checked the org range against the plan).
+  const segment = opts.args?.indexOf('--execution-segment') ?? -1;
+  const orgs = opts.env?.[ORG_RANGE_ENV];
+  const instance = instanceName(orgs ? parseOrgRange(orgs, Number.MAX_SAFE_INTEGER) : null, segment >= 0 ? opts.args?.[segment + 1] : undefined);
+  const reports = join(cwd, 'results', runId, instance ?? '');
   const files: Record<string, string> = {};
   for (const name of ['summary.json', 'junit.xml', 'report.html']) {
-    const p = join(cwd, 'results', runId, name);
+    const p = join(reports, name);
     if (existsSync(p)) files[name] = readFileSync(p, 'utf8');
   }
   const lines = existsSync(consoleFile) ? readFileSync(consoleFile, 'utf8').split('\n') : [];
@@ -110,11 +141,12 @@ export async function runLoadtest(
     if (line.startsWith('{"request"')) log.push((JSON.parse(line) as { request: LoggedRequest }).request);
     if (line.startsWith('{"think"')) thinks.push((JSON.parse(line) as { think: number }).think);
   }
-  const simRequests = ((await (await fetch(`${s.routerUrl}/_sim/requests`)).json()) as { requests: SimRequest[] }).requests;
-  const simState = (await (await fetch(`${s.adminUrl}/_sim/state`)).json()) as LoadtestRun['simState'];
+  const simRequests = (await simJson<{ requests: SimRequest[] }>(`${s.routerUrl}/_sim/requests`, opts.ca)).requests;
+  const simState = await simJson<LoadtestRun['simState']>(`${s.adminUrl}/_sim/state`, opts.ca);
   return {
     ...res,
     dir,
+    reports,
     runId,
     summary: files['summary.json'] ? (JSON.parse(files['summary.json']) as Record<string, unknown>) : null,
     files,

@@ -6,6 +6,8 @@ export interface ServedRequest {
   requestId: string;
   socketId: number;
   vu: string | undefined;
+  /** The Authorization header as it arrived; undefined when the request had none. */
+  authorization: string | undefined;
   /** hrtime (ns) right after each event was handed to the socket. */
   writtenAt: bigint[];
   sent: { event: string; id: string; data: string }[];
@@ -35,6 +37,7 @@ export async function startSseServer(gapsMs: number[]): Promise<SseTestServer> {
       requestId,
       socketId: socketIds.get(req.socket) ?? -1,
       vu: req.headers['x-probe-vu'] as string | undefined,
+      authorization: req.headers.authorization,
       writtenAt: [],
       sent: [],
     };

@@ -171,3 +171,15 @@ describe('request body', () => {
     expect(body.cache_salt).toBeUndefined();
   });
 });
+
+describe('a cache hit', () => {
+  it('is a request whose cached share of the prompt reached the configured ratio, not any cached token', async () => {
+    const { isCacheHit } = await import('../../../lib/chat/analyze');
+    // A shared 100-token system prompt on a 2,000-token prompt: cached, but no hit at the default 0.5.
+    expect(isCacheHit({ ok: true, promptTokens: 2000, cachedTokens: 100 }, 0.5)).toBe(false);
+    expect(isCacheHit({ ok: true, promptTokens: 2000, cachedTokens: 1000 }, 0.5)).toBe(true);
+    expect(isCacheHit({ ok: true, promptTokens: 2000, cachedTokens: 100 }, 0.05)).toBe(true);
+    expect(isCacheHit({ ok: true, promptTokens: 0, cachedTokens: 0 }, 0.5)).toBe(false);
+    expect(isCacheHit({ ok: false, promptTokens: 10, cachedTokens: 10 }, 0.5)).toBe(false);
+  });
+});

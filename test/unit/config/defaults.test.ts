@@ -24,6 +24,7 @@ describe('defaults are applied', () => {
       adminEmailEnv: 'AIAAS_ADMIN_EMAIL',
       adminPasswordEnv: 'AIAAS_ADMIN_PASSWORD',
       staticKeysEnv: 'LOADTEST_API_KEYS',
+      auth: 'bearer',
       retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 5000 },
     });
     expect(spec.models.default).toBe('gpt-4o');
@@ -44,7 +45,7 @@ describe('defaults are applied', () => {
       thinkTimeSeconds: { base: 5, variance: 2, distribution: 'uniform', min: 1, max: 10 },
       questionsPerSession: { min: 3, max: 5 },
       conversationStyle: { multiTurnProbability: 0.2, turnsPerConversation: { min: 2, max: 4 }, contextRetention: true },
-      errorHandling: { retryAttempts: 2, retryBackoffMs: 1000, ignoreErrorCodes: [], stopOnErrors: 10 },
+      errorHandling: { retryAttempts: 2, retryBackoffMs: 1000, ignoreErrorCodes: [], stopOnErrors: 10, failureBackoffMs: 500, failureBackoffMaxMs: 30_000 },
     });
     expect(spec.organizations.namePrefix).toBe('loadtest-org');
     expect(spec.users.apiKeys).toEqual({ perUser: 1 });
@@ -74,5 +75,21 @@ describe('defaults are applied', () => {
     const doc = baseConfig();
     doc.spec.loadPattern = { phases: [{ kind: 'ramp', durationSec: 60, target: 4 }] };
     expect(mustParse(doc).spec.loadPattern).toMatchObject({ model: 'closed', gracefulStopSec: 30, gracefulRampDownSec: 30 });
+  });
+});
+
+describe('platform URLs', () => {
+  it('take the OpenAI SDK base URL with its /v1, so requests never go to /v1/v1/chat/completions', () => {
+    for (const [given, root] of [
+      ['http://127.0.0.1:8080/v1', 'http://127.0.0.1:8080'],
+      ['http://127.0.0.1:8080/v1/', 'http://127.0.0.1:8080'],
+      ['https://gw.example.com/openai/v1', 'https://gw.example.com/openai'],
+      ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
+      ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ]) {
+      const doc = baseConfig();
+      doc.spec.targets = { apiRouterUrl: given, userOrgUrl: given };
+      expect(mustParse(doc).spec.targets).toMatchObject({ apiRouterUrl: root, userOrgUrl: root });
+    }
   });
 });

@@ -137,6 +137,19 @@ const CASES: Case[] = [
     path: 'spec.targets.userOrgUrl',
     reason: 'required when platform.adapter is ai-aas',
   },
+  {
+    what: 'a target without auth on the ai-aas adapter, which issues keys',
+    mutate: (d) => (d.spec.platform = { auth: 'none' }),
+    path: 'spec.platform.auth',
+    reason: 'none needs platform.adapter static',
+  },
+  {
+    what: 'a keys file for a target without auth',
+    mutate: (d) => (d.spec.platform = { adapter: 'static', auth: 'none', staticKeysFile: 'keys.txt' }),
+    path: 'spec.platform.staticKeysFile',
+    reason: 'no key is sent with platform.auth none',
+  },
+  { what: 'an auth scheme the harness does not send', mutate: (d) => (d.spec.platform = { adapter: 'static', auth: 'basic' }), path: 'spec.platform.auth', reason: '"bearer"' },
   { what: 'a test type of weight 0', mutate: (d) => (d.spec.testTypes = [{ name: 'a', weight: 0 }]), path: 'spec.testTypes[0].weight', reason: '>0' },
   {
     what: 'two test types with one name',

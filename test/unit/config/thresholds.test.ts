@@ -51,3 +51,12 @@ describe('spec.thresholds', () => {
     expect(thresholdKeyProblem('llm_requests{test_type:"cached"}')).toMatch(/without spaces or quotes/);
   });
 });
+
+describe('the default error guard', () => {
+  it('fails a run in which more than limits.failAboveErrorRate of the requests failed, and is off at 1', async () => {
+    const { errorGuardThresholds } = await import('../../../lib/options');
+    expect(errorGuardThresholds(0.5)).toEqual({ llm_request_failed: ['rate<=0.5'] });
+    expect(errorGuardThresholds(1)).toEqual({});
+    expect(thresholdExpressionProblem('llm_request_failed', 'rate<=0.5')).toBeNull();
+  });
+});

@@ -101,7 +101,7 @@ describe('fleetSummary', () => {
       long: { requests: 50, share: 0.25, configuredWeight: null, configuredShare: null },
       short: { requests: 150, share: 0.75, configuredWeight: null, configuredShare: null },
     });
-    expect(s.cache).toEqual({ hitRatio: 0.25, byTestType: { long: 0.9, short: null }, bySaltScope: { none: null, org: null, user: 0.5, fixed: null }, saltViolations: { rate: null, count: null } });
+    expect(s.cache).toMatchObject({ hitRatio: 0.25, hitMinRatio: null, byTestType: { long: 0.9, short: null }, bySaltScope: { none: null, org: null, user: 0.5, fixed: null }, saltViolations: { rate: null, count: null } });
   });
 
   it('turns running totals into per-window figures and the native buckets into ms histograms', () => {
@@ -131,7 +131,7 @@ describe('fleetSummary', () => {
   it('tolerates every missing series: zeros for totals, null for what was not measured, no charts', () => {
     const s = fleetSummary(data({ trends: {}, counters: {}, cacheHit: { overall: [], byTestType: [], bySaltScope: [] }, series: null }));
     expect(s.throughput.requests).toBe(0);
-    expect(s.errors).toEqual({ total: 0, rate: null, byCategory: {}, uncategorized: 0 });
+    expect(s.errors).toEqual({ total: 0, rate: null, byCategory: {}, uncategorized: 0, top: null, backoff: { count: 0, totalMs: 0 } });
     expect(s.cost).toEqual({ totalUSD: 0, byOrg: [] });
     expect(Object.values(s.latency).every((v) => v === null)).toBe(true);
     expect(s.cache.hitRatio).toBeNull();

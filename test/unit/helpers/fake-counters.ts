@@ -54,4 +54,9 @@ export class FakeCounters implements SharedCounters {
   get(name: string): number {
     return this.values.get(name) ?? 0;
   }
+
+  list(prefix: string, limit: number): { key: string; value: number }[] {
+    const all = [...this.values].filter(([k]) => k.startsWith(prefix)).map(([key, value]) => ({ key, value }));
+    return all.sort((a, b) => b.value - a.value || (a.key < b.key ? -1 : 1)).slice(0, limit);
+  }
 }

@@ -15,7 +15,7 @@ const total = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 describe('buildSummary', () => {
   it('stamps the schema version and the run description', () => {
     expect(sum.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(sum.schemaVersion).toBe(1);
+    expect(sum.schemaVersion).toBe(2);
     expect(sum.run).toEqual({
       id: 'run-20261127-0001',
       name: 'smoke',
@@ -26,6 +26,11 @@ describe('buildSummary', () => {
       durationSec: 120,
       instance: null,
       endReason: null,
+      setupError: null,
+      result: { passed: false, failures: ['threshold llm_ttft p(95)<60 failed'] },
+      streamed: 'all',
+      droppedIterations: 0,
+      schedule: { plannedSec: 120, gracefulStopSec: 30, overranSec: 0 },
       bootstrapMs: BOOTSTRAP_MS,
     });
   });
@@ -211,6 +216,8 @@ describe('the sub-metric thresholds and the builder cannot drift', () => {
       'llm_requests{org:a}',
       'llm_requests{test_type:t}',
       'llm_cache_hit{test_type:t}',
+      'llm_prompt_tokens{test_type:t}',
+      'llm_cached_tokens{test_type:t}',
       'llm_finish_reason{reason:stop}',
       'llm_cache_hit{salt_scope:org}',
     ]);

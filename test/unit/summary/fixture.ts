@@ -102,6 +102,9 @@ export function runInfo(overrides: Partial<RunInfo> = {}): RunInfo {
       { name: 'long_context', weight: 20 },
     ],
     thinkTime: { configuredMeanMs: 2000, minMs: 500, maxMs: 8000, distribution: 'exponential' },
+    streamed: 'all',
+    schedule: { plannedSec: 120, gracefulStopSec: 30 },
+    cacheHitMinRatio: 0.5,
     ...overrides,
   };
 }
@@ -201,6 +204,10 @@ export function k6Data(reqs: FakeRequest[], durationSec: number, thinkSamples: n
             ? counter(sel.filter((q) => !q.ok).length, durationSec)
             : metric === 'llm_completion_tokens'
               ? counter(sum(sel.map((q) => q.outputTokens)), durationSec)
+              : metric === 'llm_prompt_tokens'
+                ? counter(sum(selOk.map((q) => q.promptTokens)), durationSec)
+                : metric === 'llm_cached_tokens'
+                  ? counter(sum(selOk.map((q) => q.cachedTokens)), durationSec)
               : metric === 'llm_finish_reason'
                 ? counter(sel.length, durationSec)
                 : rate(selOk.filter((q) => q.cachedTokens > 0).length, selOk.filter((q) => q.cachedTokens === 0).length);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readSeries, recordRequest } from '../../../lib/series';
-import { END_REASONS } from '../../../lib/limits';
+import { END_REASONS, isPlannedEnd } from '../../../lib/limits';
 import { buildSummary } from '../../../lib/summary/build';
 import { fmtMs, fmtUSD } from '../../../lib/summary/format';
 import { renderHtml } from '../../../lib/summary/html';
@@ -57,7 +57,9 @@ describe('renderText', () => {
     expect(text).toMatch(/requests \.+ 800 \(13\.33\/s\)/);
     expect(text).toMatch(/errors \.+ \d+ \(\d+\.\d%\): .*timeout \d+/);
     expect(text).toMatch(/^ {4}acme-1 +\$\d\.\d{4} +\d+ req {2}\d+\.\d% of \$2\.00 budget$/m);
-    expect(text).toMatch(/cache hit ratio \.+ \d+\.\d% overall; cached \d+\.\d%/);
+    expect(text).toMatch(/cached tokens \.+ \d+\.\d% of prompt tokens; cached \d+\.\d%/);
+    expect(text).toMatch(/cache hits \.+ \d+\.\d% of requests \(a hit: 50\.0%\+ of the prompt cached\); cached \d+\.\d%/);
+    expect(text.split('\n')[1]).toBe('  result ............... FAILED: threshold llm_ttft p(95)<60 failed');
     expect(text).toMatch(/think time \.+ configured mean 2000 ms \(exponential, 500\.\.8000\); actual mean 1825 ms/);
     expect(text).toMatch(/thresholds \.+ 2 of 3 passed; FAILED: llm_ttft p\(95\)<60 \(was \d+\.\d\d\)/);
   });
@@ -65,7 +67,7 @@ describe('renderText', () => {
   it('shows the bootstrap time, finish reasons and the cache hit ratio per salt scope used', () => {
     expect(text).toMatch(new RegExp(`^ {2}bootstrap \\.+ ${fmtMs(BOOTSTRAP_MS)} ms \\(setup: orgs, users, keys\\)$`, 'm'));
     expect(text).toMatch(new RegExp(`^ {2}finish reasons \\.+ stop ${full.finishReasons.stop}, length ${full.finishReasons.length}$`, 'm'));
-    expect(text).toMatch(/cache hit ratio \.+ .*; by salt scope: none \d+\.\d%, org \d+\.\d%, user \d+\.\d%$/m);
+    expect(text).toMatch(/cache hits \.+ .*; by salt scope: none \d+\.\d%, org \d+\.\d%, user \d+\.\d%$/m);
     expect(text).not.toMatch(/fixed \d/);
     const bare = renderText(buildSummary({ metrics: {} }, runInfo()));
     expect(bare).toMatch(/bootstrap \.+ not measured/);
@@ -101,8 +103,8 @@ describe('renderJUnit', () => {
   it('is well-formed XML with suites for thresholds, checks and the run', () => {
     expect(doc.name).toBe('testsuites');
     expect(findAll(doc, 'testsuite').map((s) => s.attrs.name)).toEqual(['thresholds', 'checks', 'run']);
-    // 3 thresholds + 2 checks + schedule + the two orgs with a budget.
-    expect(doc.attrs.tests).toBe('8');
+    // 3 thresholds + 2 checks + setup + guard + the two orgs with a budget.
+    expect(doc.attrs.tests).toBe('9');
     expect(doc.attrs.failures).toBe('2');
   });
 
@@ -131,7 +133,8 @@ describe('renderJUnit', () => {
     const d = parseXml(renderJUnit(empty));
     expect(Number(d.attrs.tests)).toBeGreaterThan(0);
     expect(findAll(d, 'testcase').map((c) => c.attrs.name)).toEqual([
-      'no limit stopped the run',
+      'setup provisioned the run',
+      'no guard stopped the run',
       'org acme-1 stayed within its budget',
       'org globex-2 stayed within its budget',
     ]);
@@ -143,17 +146,25 @@ describe('renderJUnit', () => {
     return suite === undefined ? [] : findAll(suite, 'testcase');
   }
 
-  it('fails "no limit stopped the run" for every limit that can end a run, naming it', () => {
+  it('fails "no guard stopped the run" for every guard that can end a run, naming it, and passes a planned cap', () => {
     for (const reason of END_REASONS.filter((r) => r !== '')) {
-      const schedule = runSuite({ ...full, run: { ...full.run, endReason: reason } })[0];
-      expect(schedule?.attrs.name).toBe('no limit stopped the run');
-      expect(findAll(schedule ?? parseXml('<x/>'), 'failure')[0]?.attrs.message).toBe(`run ended early: ${reason}`);
+      const limit = runSuite({ ...full, run: { ...full.run, endReason: reason } })[1];
+      expect(limit?.attrs.name).toBe('no guard stopped the run');
+      const failure = findAll(limit ?? parseXml('<x/>'), 'failure')[0]?.attrs.message;
+      expect(failure).toBe(isPlannedEnd(reason) ? undefined : `run ended early: ${reason}`);
     }
-    expect(findAll(runSuite(full)[0] ?? parseXml('<x/>'), 'failure')).toHaveLength(0);
+    expect(isPlannedEnd('maxRequests reached')).toBe(true);
+    expect(findAll(runSuite(full)[1] ?? parseXml('<x/>'), 'failure')).toHaveLength(0);
   });
 
-  it('skips "no limit stopped the run" in a fleet report, which cannot know why the pods stopped', () => {
-    const limit = runSuite({ ...full, source: 'prometheus' })[0] ?? parseXml('<x/>');
+  it('fails "setup provisioned the run" with setup\'s error when setup failed', () => {
+    const setup = runSuite({ ...full, run: { ...full.run, setupError: 'log in to the admin API: HTTP 401' } })[0];
+    expect(setup?.attrs.name).toBe('setup provisioned the run');
+    expect(findAll(setup ?? parseXml('<x/>'), 'failure')[0]?.attrs.message).toBe('setup failed: log in to the admin API: HTTP 401');
+  });
+
+  it('skips "no guard stopped the run" in a fleet report, which cannot know why the pods stopped', () => {
+    const limit = runSuite({ ...full, source: 'prometheus' })[1] ?? parseXml('<x/>');
     expect(findAll(limit, 'failure')).toHaveLength(0);
     expect(findAll(limit, 'skipped')[0]?.attrs.message).toMatch(/fleet report cannot tell/);
   });
@@ -170,14 +181,15 @@ describe('renderJUnit', () => {
     });
     const cases = runSuite(withOrgs([org('at-bound', 1.05, 1), org('over', 1.06, 1), org('unknown', null, 1), org('free', 5, null)]));
     expect(cases.map((c) => c.attrs.name)).toEqual([
-      'no limit stopped the run',
+      'setup provisioned the run',
+      'no guard stopped the run',
       'org at-bound stayed within its budget',
       'org over stayed within its budget',
       'org unknown stayed within its budget',
     ]);
     const failures = cases.map((c) => findAll(c, 'failure')[0]?.attrs.message ?? null);
-    expect(failures).toEqual([null, null, 'org over spent $1.06 of its $1.00 budget (106.0%), beyond the 5.0% overspend bound', null]);
-    expect(findAll(cases[3] ?? parseXml('<x/>'), 'skipped')[0]?.attrs.message).toBe('no cost figure for org unknown');
+    expect(failures).toEqual([null, null, null, 'org over spent $1.06 of its $1.00 budget (106.0%), beyond the 5.0% overspend bound', null]);
+    expect(findAll(cases[4] ?? parseXml('<x/>'), 'skipped')[0]?.attrs.message).toBe('no cost figure for org unknown');
     const d = parseXml(renderJUnit(withOrgs([org('over', 1.06, 1), org('unknown', null, 1)])));
     // The failed threshold and check of `full`, plus the overspent org; the skipped org counts as skipped only.
     expect([d.attrs.failures, d.attrs.skipped]).toEqual(['3', '1']);
