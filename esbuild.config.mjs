@@ -1,4 +1,4 @@
-// Bundles every scenarios/**/*.ts entry into one ESM file for the official k6, in two flavours:
+// Bundles every src/entry/**/*.ts entry into one ESM file for the official k6, in two flavours:
 //   dist/<entry>.js        streams through the stream relay beside k6 (docs/relay.md);
 //   dist/stock/<entry>.js  uses buffered k6/http alone, with no relay (TTFB only, no shared limits).
 import * as esbuild from 'esbuild';
@@ -7,11 +7,11 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = dirname(fileURLToPath(import.meta.url));
-const scenariosDir = join(root, 'scenarios');
+const scenariosDir = join(root, 'src', 'entry');
 
 const flavours = {
-  default: { outdir: join(root, 'dist'), transport: join(root, 'lib/transport/relay.ts') },
-  stock: { outdir: join(root, 'dist/stock'), transport: join(root, 'lib/transport/buffered.ts') },
+  default: { outdir: join(root, 'dist'), transport: join(root, 'src/llm/transport/relay.ts') },
+  stock: { outdir: join(root, 'dist/stock'), transport: join(root, 'src/llm/transport/buffered.ts') },
 };
 
 function entries() {
@@ -24,14 +24,14 @@ function entries() {
 
 /**
  * Resolves the `#transport` import to the flavour's transport module, and `#schema-loader` to the lazy
- * loader every k6 bundle uses (lib/config/schema-module.ts says why).
+ * loader every k6 bundle uses (src/config/schema-module.ts says why).
  */
 function transportPlugin(path) {
   return {
     name: 'transport-flavour',
     setup(build) {
       build.onResolve({ filter: /^#transport$/ }, () => ({ path }));
-      build.onResolve({ filter: /^#schema-loader$/ }, () => ({ path: join(root, 'lib/config/schema-loader.k6.ts') }));
+      build.onResolve({ filter: /^#schema-loader$/ }, () => ({ path: join(root, 'src/config/schema-loader.k6.ts') }));
     },
   };
 }
@@ -39,7 +39,7 @@ function transportPlugin(path) {
 /** Builds both flavours; throws if a bundle would import a k6 extension module (k6 runs unmodified). */
 export async function buildAll({ log = console.log } = {}) {
   const points = entries();
-  if (points.length === 0) throw new Error('no scenarios/**/*.ts entry to bundle');
+  if (points.length === 0) throw new Error('no src/entry/**/*.ts entry to bundle');
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   for (const [name, f] of Object.entries(flavours)) {
     const result = await esbuild.build({

@@ -213,7 +213,7 @@ interface RunSpec {
   sustainSec: number;
   /** CPU profile of k6: over the steady window, or over VU init. */
   profile: 'steady' | 'init' | null;
-  /** scenarios/bench.ts (the streaming engine alone) or the config-driven dist/loadtest.js. */
+  /** src/entry/bench.ts (the streaming engine alone) or the config-driven dist/loadtest.js. */
   script: 'bench' | 'loadtest';
   /** The sim model and its shape; default: gpt-4o with --tokens and --gap-ms. */
   workload?: Workload;
@@ -528,7 +528,7 @@ async function main(argv: string[]): Promise<number> {
       tokensPerChunk: 1,
       thinkTimeMs: 0,
       script:
-        'dist/bench.js (scenarios/bench.ts: one stream-relay call per request, the record\'s analysis, llm_* metrics, one log line per request; one relay per k6 run on k6\'s core); dist/stock/bench.js (buffered k6/http, no relay); dist/loadtest.js (with a relay) for its own per-VU figures',
+        'dist/bench.js (src/entry/bench.ts: one stream-relay call per request, the record\'s analysis, llm_* metrics, one log line per request; one relay per k6 run on k6\'s core); dist/stock/bench.js (buffered k6/http, no relay); dist/loadtest.js (with a relay) for its own per-VU figures',
     },
     accuracy: [],
     capacity: null,

@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// The decoding rules follow lib/chat/analyze.ts; relay/testdata/chat_vectors.json holds both sides to them.
+// The decoding rules follow src/llm/chat/analyze.ts; relay/testdata/chat_vectors.json holds both sides to them.
 
 // optNumber is a count the platform may omit or send as something else than a number: either way
 // it stays unset, as the reference ignores it (a *float64 would turn a string into a present 0).

@@ -52,7 +52,7 @@ func decodeCase(sse bool, times []float64, data []string, body string, endMs flo
 	return rec
 }
 
-// The TypeScript reference runs the same vectors, so the relay and lib/chat/analyze.ts agree case for case.
+// The TypeScript reference runs the same vectors, so the relay and src/llm/chat/analyze.ts agree case for case.
 func TestDecoderMatchesSharedChatVectors(t *testing.T) {
 	vf := loadChatVectors(t)
 	if len(vf.Cases) < 20 {
@@ -128,7 +128,7 @@ func TestMidStreamErrorMessages(t *testing.T) {
 	}
 }
 
-// The record's JSON names are the typings' (lib/transport/relay-record.ts), optional fields absent when empty.
+// The record's JSON names are the typings' (src/llm/transport/relay-record.ts), optional fields absent when empty.
 func TestRecordJSONShape(t *testing.T) {
 	b, err := json.Marshal(newRecord())
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// refFields reads a chunk the way lib/chat/analyze.ts does, from a generic encoding/json parse:
+// refFields reads a chunk the way src/llm/chat/analyze.ts does, from a generic encoding/json parse:
 // the reference the scanner must agree with.
 func refFields(data []byte, msgKey string) (errPresent, usageObj bool, finish, content, reasoning string, tool bool) {
 	var top map[string]any

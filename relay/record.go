@@ -1,6 +1,6 @@
 package main
 
-// Record is one chat request's StreamRecord (lib/transport/relay-record.ts): times are ms since the
+// Record is one chat request's StreamRecord (src/llm/transport/relay-record.ts): times are ms since the
 // request was written, on the relay's monotonic clock, and -1 where the request never got there.
 type Record struct {
 	V            int               `json:"v"`

@@ -148,7 +148,7 @@ func (s *SelfCheck) lagQuantile(q float64) float64 {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// SelfCheckSnapshot is the body of GET /v1/selfcheck (lib/transport/relay-record.ts).
+// SelfCheckSnapshot is the body of GET /v1/selfcheck (src/llm/transport/relay-record.ts).
 type SelfCheckSnapshot struct {
 	Started     bool    `json:"started"`
 	WallSeconds float64 `json:"wallSeconds"`

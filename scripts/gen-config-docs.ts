@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderConfigDocs } from '../lib/config/docs';
+import { renderConfigDocs } from '../src/config/docs';
 
 const target = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'config.md');
 mkdirSync(dirname(target), { recursive: true });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { generatedRunId } from '../lib/run-id.mjs';
+import { generatedRunId } from '../src/config/run-id.mjs';
 import { wantsHelp } from './cli.mjs';
 
 /** What `npm run k6 -- --help` prints: the wrapper's own part, and where k6's help is. */
@@ -47,11 +47,11 @@ export function envArgs(args) {
   return out;
 }
 
-/** `<name>-<UTC yyyymmdd-hhmmss>`, lower case: the id lib/run.ts chooseRunId() makes when none is given. */
+/** `<name>-<UTC yyyymmdd-hhmmss>`, lower case: the id src/runtime/run.ts chooseRunId() makes when none is given. */
 /** Reads a config's metadata.name and spec.run.id; null when it cannot (k6 will report why). */
 function configIdentity(k6env, readText) {
   if (!k6env.CONFIG) return null;
-  // Resolved as lib/run.ts resolveUserPath() does inside k6.
+  // Resolved as src/runtime/run.ts resolveUserPath() does inside k6.
   const base = k6env.LOADTEST_BASE_DIR || k6env.PWD || process.cwd();
   const path = isAbsolute(k6env.CONFIG) ? k6env.CONFIG : resolve(base, k6env.CONFIG);
   try {

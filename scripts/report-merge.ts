@@ -1,12 +1,12 @@
 /**
  * The files of the local merge (`npm run report -- --from DIR`): reads the summary.json of every instance folder
  * of a split run (DIR/<instance>/summary.json), and writes the merged summary.json, junit.xml and report.html.
- * The merging itself is lib/merge/summaries.ts.
+ * The merging itself is src/report/merge/summaries.ts.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MergeError, mergeSummaries, type MergePart } from '../lib/merge/summaries';
-import { renderHtml, renderJUnit, renderText, type Summary } from '../lib/summary/index';
+import { MergeError, mergeSummaries, type MergePart } from '../src/report/merge/summaries';
+import { renderHtml, renderJUnit, renderText, type Summary } from '../src/report/index';
 
 function readSummary(file: string): Summary {
   try {

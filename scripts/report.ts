@@ -10,12 +10,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../lib/fleet-report/collect';
-import { configMismatch, fleetConfig, type FleetConfig } from '../lib/fleet-report/config';
-import { fleetSummary, notInPrometheus } from '../lib/fleet-report/map';
-import { ConfigError, loadConfigFile } from '../lib/k8s/prepare';
-import { MergeError } from '../lib/merge/summaries';
-import { renderHtml, renderJUnit, renderText, runDirName } from '../lib/summary/index';
+import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../tools/fleet-report/collect';
+import { configMismatch, fleetConfig, type FleetConfig } from '../tools/fleet-report/config';
+import { fleetSummary, notInPrometheus } from '../tools/fleet-report/map';
+import { ConfigError, loadConfigFile } from '../tools/k8s/prepare';
+import { MergeError } from '../src/report/merge/summaries';
+import { renderHtml, renderJUnit, renderText, runDirName } from '../src/report/index';
 import { parseFlags, runCli, UsageError } from './cli.mjs';
 import { mergeRunFolders } from './report-merge';
 

@@ -3,8 +3,8 @@
  * Prints `<file>: ok (summary)` or the problems for each file. Exit 0 all valid, 1 any invalid, 2 usage error.
  */
 import { readFileSync } from 'node:fs';
-import { formatErrors, parseConfig } from '../lib/config/load';
-import { summarizeConfig } from '../lib/config/summary';
+import { formatErrors, parseConfig } from '../src/config/load';
+import { summarizeConfig } from '../src/config/describe';
 import { parseFlags, runCli, UsageError } from './cli.mjs';
 
 const USAGE = 'usage: npm run validate -- <config.yaml> [...more]';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { MONITORING_DIR, RENDERED } from '../../k8s/monitoring/render-configmap';
-import { METRICS } from '../../lib/metric-catalog';
+import { METRICS } from '../../src/metrics/catalog';
 import type { RunningSim } from '../../sim/index';
 import { runLoadtest, sim, type LoadtestRun } from './helpers/loadtest';
 import { startPrometheus, type TestPrometheus } from './helpers/prometheus';

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim/index';
-import type { Summary } from '../../lib/summary/model';
+import type { Summary } from '../../src/report/model';
 import { repoRoot } from './helpers/k6';
 import { percentile, runReport } from './helpers/report-cli';
 import { runLoadtest, sim, type LoadtestRun } from './helpers/loadtest';

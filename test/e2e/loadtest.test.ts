@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { expectedThinkTimeMs } from '../../lib/distributions';
+import { expectedThinkTimeMs } from '../../src/behaviour/distributions';
 import type { RunningSim } from '../../sim/index';
 import { bundle, repoRoot, runK6 } from './helpers/k6';
 import { runLoadtest, sim, type LoadtestRun, type LoggedRequest, type SimRequest } from './helpers/loadtest';
@@ -551,7 +551,7 @@ describe('cleanup policy', () => {
 });
 
 describe('custom scenario from the library', () => {
-  it('scenarios/examples/fixed-prompt.ts streams with a given key and records llm_* metrics', async () => {
+  it('src/entry/examples/fixed-prompt.ts streams with a given key and records llm_* metrics', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
     const key = await issueKey(s);
     const out = join(mkdtempSync(join(tmpdir(), 'fixed-prompt-')), 'summary.json');
@@ -626,7 +626,7 @@ describe('several k6 instances (execution segments, as the k6-operator runs them
 
 
 describe('self-check', () => {
-  it('the summary carries the self-calibration block: the relay CPU and lag, and the k6 CPU seen by the relay, with a verdict', async () => {
+  it('the summary carries the self-check block: the relay CPU and lag, and the k6 CPU seen by the relay, with a verdict', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel() } } as Parameters<typeof sim>[0]);
     const run = await runLoadtest(s, scenarioYaml({ loadPattern: { phases: [{ kind: 'sustain', durationSec: 3, target: 4 }] }, limits: { maxDurationSec: 3 } }));
     expect(run.code, run.stderr.slice(-2000)).toBe(0);

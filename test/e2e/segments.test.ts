@@ -1,10 +1,10 @@
 // Test-wide VU ids come from stock k6: setup() provisions exactly the users an instance's VUs will play, so the
-// ids lib/transport/segments.ts predicts for a segment must be the ids the official k6 hands its VUs.
+// ids src/llm/transport/segments.ts predicts for a segment must be the ids the official k6 hands its VUs.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { instanceShareOf } from '../../lib/transport/segments';
+import { instanceShareOf } from '../../src/llm/transport/segments';
 import { runK6 } from './helpers/k6';
 
 const VUS = 20;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetLedger, segmentFraction, worstCaseCostUSD, type BudgetScope } from '../../lib/budget';
+import { BudgetLedger, segmentFraction, worstCaseCostUSD, type BudgetScope } from '../../src/spend/budget';
 import { FakeCounters } from './helpers/fake-counters';
 
 const test: BudgetScope = { kind: 'test', key: 'test', limitUSD: 1 };

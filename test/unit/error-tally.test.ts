@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorSamples, errorTallyKey, normaliseMessage, urlPath } from '../../lib/error-tally';
+import { errorSamples, errorTallyKey, normaliseMessage, urlPath } from '../../src/metrics/error-tally';
 
 describe('the error tally', () => {
   it('keeps the URL path, which shows a doubled /v1, and never the host or query', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FleetGuard, type SpendReading } from '../../lib/fleet-guard';
-import { fleetSpendQuery, parseInstantValue } from '../../lib/fleet-query';
+import { FleetGuard, type SpendReading } from '../../src/spend/fleet-guard';
+import { fleetSpendQuery, parseInstantValue } from '../../src/spend/fleet-query';
 import { FakeCounters } from './helpers/fake-counters';
 
 const spec = { prometheusUrl: 'http://127.0.0.1:9090', intervalSec: 5 };

@@ -58,7 +58,7 @@ const envOf = (r: ReturnType<typeof rewriteArgs>) => ('env' in r ? r.env : r.err
 describe('--prometheus tags every series, k6 built-ins included, with the run id k6 will choose', () => {
   const run = (...extra: string[]) => ['run', '--prometheus', 'http://p:9090', ...extra, 'dist/loadtest.js'];
 
-  it('RUN_ID from the environment or -e wins, as in lib/run.ts', () => {
+  it('RUN_ID from the environment or -e wins, as in src/runtime/run.ts', () => {
     expect(argsOf(rewriteArgs(run(), { RUN_ID: 'from-env' }, io({})))).toEqual(['run', '-o', 'experimental-prometheus-rw', '--tag', 'testid=from-env', 'dist/loadtest.js']);
     const r = rewriteArgs(run('-e', 'RUN_ID=from-arg', '--env=CONFIG=/c.yaml'), { RUN_ID: 'from-env' }, io({ '/c.yaml': config('    id: from-config\n') }));
     expect(argsOf(r)).toContain('testid=from-arg');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { categorizeK6Error } from '../../lib/transport/k6-errors';
+import { categorizeK6Error } from '../../src/llm/transport/k6-errors';
 
 describe('k6/http errors map onto the streaming transport’s categories', () => {
   const cases: [number, string, string][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunLimits, shareOfLimits } from '../../lib/limits';
+import { RunLimits, shareOfLimits } from '../../src/spend/limits';
 import { FakeCounters } from './helpers/fake-counters';
 
 const counters = () => new FakeCounters();

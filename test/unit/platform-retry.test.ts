@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, isRetryable } from '../../lib/platform/retry';
+import { backoffMs, isRetryable } from '../../src/platform/retry';
 
 describe('admin API retries during provisioning and cleanup', () => {
   it('retry connection errors, 429 and 5xx; never another 4xx, which would fail the same way again', () => {

@@ -2,8 +2,8 @@
 // and only when the config says so, no key at all. A forgotten key stops the run with an error naming where
 // the keys were looked for; it never turns into unauthenticated requests.
 import { describe, expect, it } from 'vitest';
-import { provisionStatic, type StaticPlatform } from '../../lib/platform/static';
-import { planTenants } from '../../lib/tenants';
+import { provisionStatic, type StaticPlatform } from '../../src/platform/static';
+import { planTenants } from '../../src/platform/tenants';
 
 const plan = planTenants(
   { runTag: 'r', organizations: { count: 2, namePrefix: 'org' }, users: { perOrg: { min: 2, max: 2 }, namePrefix: 'user', emailDomain: 'loadtest.invalid' } },

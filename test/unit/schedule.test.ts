@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArrivalSchedule } from '../../lib/schedule';
+import { ArrivalSchedule } from '../../src/runtime/schedule';
 
 describe('the open model schedule', () => {
   it('a constant 20/s plan is due every 50 ms from the start', () => {

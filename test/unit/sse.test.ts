@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SseParser, type SseEvent } from '../../lib/sse';
+import { SseParser, type SseEvent } from '../../src/llm/sse';
 
 interface Vector {
   name: string;

@@ -1,7 +1,7 @@
 // The summary carries the load generator's self-check, and the text warns when the relay or k6 neared its ceiling.
 import { describe, expect, it } from 'vitest';
-import { buildSummary, renderText } from '../../lib/summary/index';
-import type { SelfCheckSnapshot } from '../../lib/transport/types';
+import { buildSummary, renderText } from '../../src/report/index';
+import type { SelfCheckSnapshot } from '../../src/llm/transport/types';
 import { runInfo } from './summary/fixture';
 
 const data = { metrics: {}, state: { testRunDurationMs: 10_000 } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rngFrom } from '../../lib/random';
-import { chooseModel } from '../../lib/targeting';
+import { rngFrom } from '../../src/behaviour/random';
+import { chooseModel } from '../../src/behaviour/targeting';
 
 const facts = (query_length: number, turn = 1) => ({ query_length, prompt_tokens: query_length / 4, turn, has_document: 0 });
 const seed = () => rngFrom(1, 'targeting');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ownsOrg, planTenants, slugify, usersInShare, type TenantSpec } from '../../lib/tenants';
+import { ownsOrg, planTenants, slugify, usersInShare, type TenantSpec } from '../../src/platform/tenants';
 
 const counting = { int: (min: number, max: number) => Math.floor((min + max) / 2) };
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureK6 } from '../../../build/k6-binary.mjs';
 import { startRelay } from '../../../build/relay-process.mjs';
-import { RELAY_URL_ENV, RUNNER_WORKDIR, SCRIPT_MOUNT, type K8sObject } from '../../../lib/k8s/render';
+import { RELAY_URL_ENV, RUNNER_WORKDIR, SCRIPT_MOUNT, type K8sObject } from '../../../tools/k8s/render';
 
 interface EnvVar {
   name: string;

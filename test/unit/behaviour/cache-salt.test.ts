@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cacheSaltFor, LEDGER_BLOCK_CHARS, MemoryLedgerStore, prefixHash, SaltLedger, type LedgerStore } from '../../../lib/cache-salt';
+import { cacheSaltFor, LEDGER_BLOCK_CHARS, MemoryLedgerStore, prefixHash, SaltLedger, type LedgerStore } from '../../../src/behaviour/cache-salt';
 
 const WHO = { runId: 'run-7', org: 'perf-test-org-1', user: 'perf-test-user-3' };
 

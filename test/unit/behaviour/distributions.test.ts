@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectedThinkTimeMs, sampleDist, sampleIntDist, sampleRange, sampleThinkTimeMs, sampleUniform, type ThinkTimeSpec } from '../../../lib/distributions';
-import { rngFrom } from '../../../lib/random';
+import { expectedThinkTimeMs, sampleDist, sampleIntDist, sampleRange, sampleThinkTimeMs, sampleUniform, type ThinkTimeSpec } from '../../../src/behaviour/distributions';
+import { rngFrom } from '../../../src/behaviour/random';
 
 const CASES: { label: string; spec: ThinkTimeSpec }[] = [
   { label: 'smoke-test uniform 5 ± 2 in [1, 10]', spec: { base: 5, variance: 2, distribution: 'uniform', min: 1, max: 10 } },

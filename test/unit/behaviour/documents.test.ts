@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { documentFileNames, loadDocumentLibrary, missingDocumentError, selectDocument } from '../../../lib/documents';
-import { rngFrom } from '../../../lib/random';
+import { documentFileNames, loadDocumentLibrary, missingDocumentError, selectDocument } from '../../../src/behaviour/documents';
+import { rngFrom } from '../../../src/behaviour/random';
 import { seedType } from './fixtures';
 
 const REPO = new URL('../../../', import.meta.url).pathname;

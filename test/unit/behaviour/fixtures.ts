@@ -1,5 +1,5 @@
-import type { TestTypeSpec } from '../../../lib/questions/test-types';
-import type { SessionBehaviour } from '../../../lib/session-plan';
+import type { TestTypeSpec } from '../../../src/behaviour/questions/test-types';
+import type { SessionBehaviour } from '../../../src/behaviour/session-plan';
 
 /** The test types of configs/single-org-50-users.yaml. */
 export const SEED_TEST_TYPES: TestTypeSpec[] = [

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PrefixCache } from '../../../sim/kvcache';
 import { tokenizeChat } from '../../../sim/tokenizer';
-import { cacheSaltFor, SaltLedger } from '../../../lib/cache-salt';
-import { Conversation } from '../../../lib/questions/conversation';
-import type { TestTypeSpec } from '../../../lib/questions/test-types';
-import { rngFrom } from '../../../lib/random';
-import { planSession } from '../../../lib/session-plan';
+import { cacheSaltFor, SaltLedger } from '../../../src/behaviour/cache-salt';
+import { Conversation } from '../../../src/behaviour/questions/conversation';
+import type { TestTypeSpec } from '../../../src/behaviour/questions/test-types';
+import { rngFrom } from '../../../src/behaviour/random';
+import { planSession } from '../../../src/behaviour/session-plan';
 import { SEED_BEHAVIOUR, seedType } from './fixtures';
 
 interface RunResult {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { DocumentLibrary } from '../../../lib/documents';
-import { Conversation, type BuiltTurn } from '../../../lib/questions/conversation';
-import { estimatePromptTokens, estimateTokens, MAX_PROMPT_BYTES, promptBytes, TRUNCATION_NOTE, truncateDocument, utf8Length } from '../../../lib/questions/prompt-size';
-import { SHARED_POOL_SIZE, SHARED_SYSTEM_PROMPT } from '../../../lib/questions/shared-pool';
-import { generateQuestion, QUESTION_BANKS, QUESTION_STRATEGIES } from '../../../lib/questions/strategies';
-import { fillTemplate } from '../../../lib/questions/template';
-import type { TestTypeSpec } from '../../../lib/questions/test-types';
-import { rngFrom } from '../../../lib/random';
-import { planSession, type SessionBehaviour } from '../../../lib/session-plan';
+import type { DocumentLibrary } from '../../../src/behaviour/documents';
+import { Conversation, type BuiltTurn } from '../../../src/behaviour/questions/conversation';
+import { estimatePromptTokens, estimateTokens, MAX_PROMPT_BYTES, promptBytes, TRUNCATION_NOTE, truncateDocument, utf8Length } from '../../../src/behaviour/questions/prompt-size';
+import { SHARED_POOL_SIZE, SHARED_SYSTEM_PROMPT } from '../../../src/behaviour/questions/shared-pool';
+import { generateQuestion, QUESTION_BANKS, QUESTION_STRATEGIES } from '../../../src/behaviour/questions/strategies';
+import { fillTemplate } from '../../../src/behaviour/questions/template';
+import type { TestTypeSpec } from '../../../src/behaviour/questions/test-types';
+import { rngFrom } from '../../../src/behaviour/random';
+import { planSession, type SessionBehaviour } from '../../../src/behaviour/session-plan';
 import { SEED_BEHAVIOUR, seedType } from './fixtures';
 
 const RUN_SEED = 1;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, hash32, rngFrom, seedFrom } from '../../../lib/random';
+import { createRng, hash32, rngFrom, seedFrom } from '../../../src/behaviour/random';
 
 function draws(rng: { next(): number }, n: number): number[] {
   return Array.from({ length: n }, () => rng.next());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expectedThinkTimeMs } from '../../../lib/distributions';
-import { rngFrom } from '../../../lib/random';
-import { planSession, type SessionBehaviour } from '../../../lib/session-plan';
+import { expectedThinkTimeMs } from '../../../src/behaviour/distributions';
+import { rngFrom } from '../../../src/behaviour/random';
+import { planSession, type SessionBehaviour } from '../../../src/behaviour/session-plan';
 import { SEED_BEHAVIOUR, SEED_TEST_TYPES } from './fixtures';
 
 const MIX = { testTypes: SEED_TEST_TYPES };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pickTestType, scenarioMixProblems, testTypeShares, type ScenarioMixSpec, type TestTypeSpec } from '../../../lib/questions/test-types';
-import { rngFrom } from '../../../lib/random';
+import { pickTestType, scenarioMixProblems, testTypeShares, type ScenarioMixSpec, type TestTypeSpec } from '../../../src/behaviour/questions/test-types';
+import { rngFrom } from '../../../src/behaviour/random';
 import { SEED_TEST_TYPES } from './fixtures';
 
 const N = 100_000;

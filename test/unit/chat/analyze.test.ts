@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeResponse } from '../../../lib/chat/analyze';
-import { estimateTokens } from '../../../lib/questions/prompt-size';
-import { chatRequestBody } from '../../../lib/chat/request';
-import type { StreamResponse } from '../../../lib/transport/types';
+import { analyzeResponse } from '../../../src/llm/chat/analyze';
+import { estimateTokens } from '../../../src/behaviour/questions/prompt-size';
+import { chatRequestBody } from '../../../src/llm/chat/request';
+import type { StreamResponse } from '../../../src/llm/transport/types';
 
 const MS = 1e6;
 
@@ -174,7 +174,7 @@ describe('request body', () => {
 
 describe('a cache hit', () => {
   it('is a request whose cached share of the prompt reached the configured ratio, not any cached token', async () => {
-    const { isCacheHit } = await import('../../../lib/chat/analyze');
+    const { isCacheHit } = await import('../../../src/llm/chat/analyze');
     // A shared 100-token system prompt on a 2,000-token prompt: cached, but no hit at the default 0.5.
     expect(isCacheHit({ ok: true, promptTokens: 2000, cachedTokens: 100 }, 0.5)).toBe(false);
     expect(isCacheHit({ ok: true, promptTokens: 2000, cachedTokens: 1000 }, 0.5)).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requestCostUSD, resolvePrice } from '../../../lib/cost';
+import { requestCostUSD, resolvePrice } from '../../../src/spend/cost';
 
 describe('cost from token usage and the price table', () => {
   it('uses the platform prices per 1K tokens', () => {

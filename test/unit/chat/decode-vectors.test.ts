@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeResponse } from '../../../lib/chat/decode';
-import type { StreamResponse } from '../../../lib/transport/types';
+import { decodeResponse } from '../../../src/llm/chat/decode';
+import type { StreamResponse } from '../../../src/llm/transport/types';
 
 interface Vector {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsTowardStop, failureBackoffDelayMs, MAX_RETRY_AFTER_MS, retryDelayMs, shouldRetry } from '../../../lib/chat/retry-policy';
+import { countsTowardStop, failureBackoffDelayMs, MAX_RETRY_AFTER_MS, retryDelayMs, shouldRetry } from '../../../src/llm/chat/retry-policy';
 
 const policy = { retryAttempts: 3, retryBackoffMs: 1000, ignoreErrorCodes: [429, 503], stopOnErrors: 5, failureBackoffMs: 500, failureBackoffMaxMs: 30_000 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileCondition, evaluateCondition, parseCondition } from '../../../lib/config/conditions';
-import type { ConditionFacts } from '../../../lib/config/conditions';
+import { compileCondition, evaluateCondition, parseCondition } from '../../../src/config/conditions';
+import type { ConditionFacts } from '../../../src/config/conditions';
 
 const facts = (over: Partial<ConditionFacts> = {}): ConditionFacts => ({ query_length: 80, prompt_tokens: 20, turn: 1, has_document: 0, ...over });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderConfigDocs } from '../../../lib/config/docs';
+import { renderConfigDocs } from '../../../src/config/docs';
 import { repoRoot } from './helpers';
 
 describe('docs/config.md', () => {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { parseConfig } from '../../../lib/config/load';
-import type { LoadTestConfig } from '../../../lib/config/schema';
+import { parseConfig } from '../../../src/config/load';
+import type { LoadTestConfig } from '../../../src/config/schema';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 

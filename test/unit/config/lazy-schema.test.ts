@@ -17,7 +17,7 @@ describe('the config schema in k6 bundles', () => {
   for (const flavour of ['loadtest.js', 'stock/loadtest.js']) {
     it(`${flavour}: zod and the schema are built on first use, not when a VU starts`, () => {
       const source = readFileSync(bundle(flavour), 'utf8');
-      for (const mod of ['lib/config/schema.ts', 'node_modules/zod/v4/classic/external.js']) {
+      for (const mod of ['src/config/schema.ts', 'node_modules/zod/v4/classic/external.js']) {
         const init = initialiserOf(source, mod);
         // A call at column 0 runs when the bundle is evaluated, that is in every VU's init.
         expect(source.split('\n').filter((l) => l.startsWith(`${init}()`)), `${mod} is initialised at the top level`).toEqual([]);

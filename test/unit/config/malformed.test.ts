@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatErrors, parseConfig } from '../../../lib/config/load';
+import { formatErrors, parseConfig } from '../../../src/config/load';
 import { baseConfig, parseObject, repoRoot } from './helpers';
 
 type Doc = Record<string, any>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildScenarios, describeLoadPattern, phaseStages, totalDurationSec } from '../../../lib/config/options';
+import { buildScenarios, describeLoadPattern, phaseStages, totalDurationSec } from '../../../src/config/load-pattern';
 import { baseConfig, mustParse, parseRepoFile } from './helpers';
 
 function withPattern(loadPattern: unknown, maxDurationSec = 600) {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lib/config/load';
+import { parseConfig } from '../../../src/config/load';
 import { parseRepoFile, repoRoot } from './helpers';
 
 const SEEDS = ['smoke-test.yaml', 'single-org-50-users.yaml'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { thresholdExpressionProblem, thresholdKeyProblem } from '../../../lib/config/thresholds';
+import { thresholdExpressionProblem, thresholdKeyProblem } from '../../../src/config/thresholds';
 
 describe('spec.thresholds', () => {
   it('accepts catalogue and k6 built-in metrics, with or without a tag selector', () => {
@@ -54,7 +54,7 @@ describe('spec.thresholds', () => {
 
 describe('the default error guard', () => {
   it('fails a run in which more than limits.failAboveErrorRate of the requests failed, and is off at 1', async () => {
-    const { errorGuardThresholds } = await import('../../../lib/options');
+    const { errorGuardThresholds } = await import('../../../src/runtime/k6-options');
     expect(errorGuardThresholds(0.5)).toEqual({ llm_request_failed: ['rate<=0.5'] });
     expect(errorGuardThresholds(1)).toEqual({});
     expect(thresholdExpressionProblem('llm_request_failed', 'rate<=0.5')).toBeNull();

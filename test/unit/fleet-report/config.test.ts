@@ -1,8 +1,8 @@
 // The run's config as the fleet report reads it (--config): the same figures a single run's report gets.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fleetConfig } from '../../../lib/fleet-report/config';
-import { loadConfigFile } from '../../../lib/k8s/prepare';
+import { fleetConfig } from '../../../tools/fleet-report/config';
+import { loadConfigFile } from '../../../tools/k8s/prepare';
 
 describe('fleetConfig', () => {
   it('takes org budgets (overrides included), test-type weights, seed and think time from a config', () => {

@@ -1,8 +1,8 @@
 // The fleet report's mapping of Prometheus query results onto the summary.json model.
 import { describe, expect, it } from 'vitest';
-import { configMismatch, type FleetConfig } from '../../../lib/fleet-report/config';
-import { fleetSummary, notInPrometheus, toMsHistogram, trendStats } from '../../../lib/fleet-report/map';
-import type { FleetData, MergedTrend } from '../../../lib/fleet-report/model';
+import { configMismatch, type FleetConfig } from '../../../tools/fleet-report/config';
+import { fleetSummary, notInPrometheus, toMsHistogram, trendStats } from '../../../tools/fleet-report/map';
+import type { FleetData, MergedTrend } from '../../../tools/fleet-report/model';
 
 const ttft: MergedTrend = {
   count: 200,

@@ -1,7 +1,7 @@
 // The PromQL the fleet report sends, and how it finds (or fails to find) a run, against a fake Prometheus.
 import { describe, expect, it } from 'vitest';
-import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../../../lib/fleet-report/collect';
-import { counterTotal, histogramQuantileQuery, quoteLabel, weightedRate } from '../../../lib/fleet-report/queries';
+import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../../../tools/fleet-report/collect';
+import { counterTotal, histogramQuantileQuery, quoteLabel, weightedRate } from '../../../tools/fleet-report/queries';
 
 describe('PromQL builders', () => {
   it('sum each series last sample of the run, split by the requested labels', () => {

@@ -1,4 +1,4 @@
-import type { CounterOp, GroupResult, SharedCounters } from '../../../lib/transport/types';
+import type { CounterOp, GroupResult, SharedCounters } from '../../../src/llm/transport/types';
 
 /**
  * In-memory SharedCounters with the relay's atomic-group semantics (docs/relay.md): ops run in order; a refused

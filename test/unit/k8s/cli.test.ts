@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseK8sArgs } from '../../../lib/k8s/cli-args';
+import { parseK8sArgs } from '../../../tools/k8s/cli-args';
 import { repoRoot } from '../config/helpers';
 
 function k8s(...args: string[]) {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DEFAULT_IMAGE, DEFAULT_RELAY_IMAGE, K6_UID, RELAY_LISTEN, RELAY_URL, RELAY_URL_ENV } from '../../../lib/k8s/render';
+import { DEFAULT_IMAGE, DEFAULT_RELAY_IMAGE, K6_UID, RELAY_LISTEN, RELAY_URL, RELAY_URL_ENV } from '../../../tools/k8s/render';
 import { repoRoot } from '../config/helpers';
 
 interface Service {

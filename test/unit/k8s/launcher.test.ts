@@ -1,9 +1,9 @@
 // The launcher's logic against a scripted fake cluster: pre-flight, apply, follow, exit codes, Ctrl-C.
 import { describe, expect, it } from 'vitest';
-import type { Cluster, RunnerPod, TestRunInfo } from '../../../lib/k8s/cluster';
-import { EXIT, launch, summaryFromLog, type LaunchOptions } from '../../../lib/k8s/launcher';
-import { DEFAULT_NAMESPACE, render, type K8sObject, type Rendered } from '../../../lib/k8s/render';
-import { LoadTestConfigSchema } from '../../../lib/config/schema';
+import type { Cluster, RunnerPod, TestRunInfo } from '../../../tools/k8s/cluster';
+import { EXIT, launch, summaryFromLog, type LaunchOptions } from '../../../tools/k8s/launcher';
+import { DEFAULT_NAMESPACE, render, type K8sObject, type Rendered } from '../../../tools/k8s/render';
+import { LoadTestConfigSchema } from '../../../src/config/schema';
 
 class FakeCluster implements Cluster {
   calls: string[] = [];

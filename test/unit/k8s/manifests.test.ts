@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { DEFAULT_NAMESPACE, DEFAULT_SECRET, MANAGED_BY, RUNNER_SERVICE_ACCOUNT } from '../../../lib/k8s/render';
+import { DEFAULT_NAMESPACE, DEFAULT_SECRET, MANAGED_BY, RUNNER_SERVICE_ACCOUNT } from '../../../tools/k8s/render';
 import { repoRoot } from '../config/helpers';
 
 interface Obj {

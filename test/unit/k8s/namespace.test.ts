@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { DEFAULT_NAMESPACE } from '../../../lib/k8s/render';
+import { DEFAULT_NAMESPACE } from '../../../tools/k8s/render';
 import { namespacesIn, readmeKubernetesCommands, words } from '../../e2e/helpers/readme';
 import { repoRoot } from '../config/helpers';
 

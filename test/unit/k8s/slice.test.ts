@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOrgRange, parseOrgRange, scalePattern, splitOrgs, usersInRange } from '../../../lib/slice';
+import { formatOrgRange, parseOrgRange, scalePattern, splitOrgs, usersInRange } from '../../../src/platform/slice';
 
 describe('org ranges (LOADTEST_ORGS)', () => {
   it('reads "a-b" and "a", and says what is wrong otherwise', () => {

@@ -1,13 +1,13 @@
 // The rules by which single figures of several instances combine, each against the figure of the pooled samples.
 import { describe, expect, it } from 'vitest';
-import { ERROR_TALLY_LIMIT, type ErrorSample } from '../../../lib/error-tally';
-import { mergeErrorTops } from '../../../lib/merge/error-top';
-import { mergeRatio, samplesFromPasses } from '../../../lib/merge/rates';
-import { mergeSelfChecks } from '../../../lib/merge/self-check';
-import { mergeSeries } from '../../../lib/merge/series';
-import { mergeHistograms, mergeStats } from '../../../lib/merge/stats';
-import { unavailableCalibration, type SelfCalibration, type SelfCalibrationCpu } from '../../../lib/self-calibration';
-import type { Histogram, SeriesWindow, Stats } from '../../../lib/summary/model';
+import { ERROR_TALLY_LIMIT, type ErrorSample } from '../../../src/metrics/error-tally';
+import { mergeErrorTops } from '../../../src/report/merge/error-top';
+import { mergeRatio, samplesFromPasses } from '../../../src/report/merge/rates';
+import { mergeSelfChecks } from '../../../src/report/merge/self-check';
+import { mergeSeries } from '../../../src/report/merge/series';
+import { mergeHistograms, mergeStats } from '../../../src/report/merge/stats';
+import { unavailableCalibration, type SelfCalibration, type SelfCalibrationCpu } from '../../../src/metrics/self-check';
+import type { Histogram, SeriesWindow, Stats } from '../../../src/report/model';
 
 const stats = (count: number, avg: number, min: number, max: number, p95: number): Stats => ({ count, avg, min, med: p95, p90: p95, p95, p99: p95, max });
 

@@ -1,9 +1,9 @@
 // The local merge against ground truth: two instances' summaries, each built from its own synthetic requests, must
 // merge into the figures a single k6 process would have reported for all the requests together.
 import { describe, expect, it } from 'vitest';
-import { MergeError, mergeSummaries, type MergePart } from '../../../lib/merge/summaries';
-import { readSeries, recordRequest } from '../../../lib/series';
-import { buildSummary, histogramQuantile, type RunInfo, type Summary } from '../../../lib/summary/index';
+import { MergeError, mergeSummaries, type MergePart } from '../../../src/report/merge/summaries';
+import { readSeries, recordRequest } from '../../../src/metrics/series';
+import { buildSummary, histogramQuantile, type RunInfo, type Summary } from '../../../src/report/index';
 import { FakeCounters } from '../helpers/fake-counters';
 import { fakeRequests, k6Data, runInfo, type FakeRequest } from '../summary/fixture';
 

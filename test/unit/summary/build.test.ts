@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isBookkeepingThreshold, summaryThresholds } from '../../../lib/summary/bookkeeping';
-import { buildSummary } from '../../../lib/summary/build';
-import type { K6SummaryData } from '../../../lib/summary/k6-data';
-import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../../../lib/summary/model';
-import type { RunInfo } from '../../../lib/summary/model';
+import { isBookkeepingThreshold, summaryThresholds } from '../../../src/report/bookkeeping';
+import { buildSummary } from '../../../src/report/build';
+import type { K6SummaryData } from '../../../src/report/k6-data';
+import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../../../src/report/model';
+import type { RunInfo } from '../../../src/report/model';
 import { BOOTSTRAP_MS, fakeRequests, k6Data, k6Percentile, ORGS, runInfo, TEST_TYPES } from './fixture';
 
 const durationSec = 120;

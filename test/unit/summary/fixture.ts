@@ -3,10 +3,10 @@
  * project's k6), aggregated from a seeded list of synthetic requests so tests can derive every
  * expected figure independently of the code under test.
  */
-import { summaryThresholds } from '../../../lib/summary/bookkeeping';
-import type { K6Group, K6Metric, K6SummaryData } from '../../../lib/summary/k6-data';
-import { ERROR_CATEGORIES } from '../../../lib/summary/model';
-import type { RunInfo } from '../../../lib/summary/model';
+import { summaryThresholds } from '../../../src/report/bookkeeping';
+import type { K6Group, K6Metric, K6SummaryData } from '../../../src/report/k6-data';
+import { ERROR_CATEGORIES } from '../../../src/report/model';
+import type { RunInfo } from '../../../src/report/model';
 
 export interface FakeRequest {
   tMs: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeShare, instanceName, parseInstanceName, sharesOverlap, uncoveredOrgs, type InstanceShare } from '../../../lib/summary/instance';
+import { describeShare, instanceName, parseInstanceName, sharesOverlap, uncoveredOrgs, type InstanceShare } from '../../../src/report/instance';
 
 const share = (name: string): InstanceShare => {
   const s = parseInstanceName(name);

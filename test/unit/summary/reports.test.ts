@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReports, runDirName, SCHEMA_VERSION } from '../../../lib/summary/index';
+import { buildReports, runDirName, SCHEMA_VERSION } from '../../../src/report/index';
 import { fakeRequests, k6Data, runInfo } from './fixture';
 
 const data = k6Data(fakeRequests(200, 30), 30);

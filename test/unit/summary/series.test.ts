@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bucketBounds, bucketIndex, DEFAULT_WINDOW_SEC, LOG_BUCKET_BASE_MS, readSeries, recordRequest } from '../../../lib/series';
-import { histogramQuantile } from '../../../lib/summary/histogram';
+import { bucketBounds, bucketIndex, DEFAULT_WINDOW_SEC, LOG_BUCKET_BASE_MS, readSeries, recordRequest } from '../../../src/metrics/series';
+import { histogramQuantile } from '../../../src/report/histogram';
 import { FakeCounters } from '../helpers/fake-counters';
 import { fakeRequests, rng } from './fixture';
 

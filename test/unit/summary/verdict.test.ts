@@ -1,10 +1,10 @@
 // The summary never lets a failed run look like a passed one, and says where each figure came from.
 import { describe, expect, it } from 'vitest';
-import { errorTallyKey, errorSamples } from '../../../lib/error-tally';
-import { buildSummary } from '../../../lib/summary/build';
-import { renderHtml } from '../../../lib/summary/html';
-import type { K6SummaryData } from '../../../lib/summary/k6-data';
-import { renderText } from '../../../lib/summary/text';
+import { errorTallyKey, errorSamples } from '../../../src/metrics/error-tally';
+import { buildSummary } from '../../../src/report/build';
+import { renderHtml } from '../../../src/report/html';
+import type { K6SummaryData } from '../../../src/report/k6-data';
+import { renderText } from '../../../src/report/text';
 import { counter, fakeRequests, k6Data, runInfo, trend } from './fixture';
 
 const ok = k6Data(fakeRequests(200, 20), 20);

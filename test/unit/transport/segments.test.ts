@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fullSequence, instanceShareOf, parsePoint } from '../../../lib/transport/segments';
+import { fullSequence, instanceShareOf, parsePoint } from '../../../src/llm/transport/segments';
 
 // What k6 v1.1.0 handed out as exec.vu.idInTest to 20 VUs of each segment (recorded by test/e2e/segments.test.ts,
 // which checks the same cases against the real binary).
