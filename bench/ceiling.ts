@@ -25,7 +25,7 @@ export interface StepFigures {
   errorRate: number;
   /** Sim CPU over the steady window, cores. */
   simCores: number | null;
-  /** Chunks/s delivered, and the most the sim wrote alone (sim/bench.ts), when measured. */
+  /** Chunks/s delivered, and the most the sim wrote alone (bench/sim-ceiling.ts), when measured. */
   chunksPerSec: number;
   simCeilingChunksPerSec: number | null;
 }

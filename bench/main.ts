@@ -12,12 +12,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
-import { ensureRelay } from '../build/build-relay.mjs';
-import { ensureK6, k6Version } from '../build/k6-binary.mjs';
+import { ensureRelay } from '../tools/build/build-relay.mjs';
+import { ensureK6, k6Version } from '../tools/build/k6-binary.mjs';
 import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, TARGET_LIMITS, type StepVerdict } from './ceiling';
-import { parseFlags, runCli, UsageError } from '../scripts/cli.mjs';
-import { freePort } from '../scripts/ports';
-import { startRelay, type RunningRelay } from '../build/relay-process.mjs';
+import { parseFlags, runCli, UsageError } from '../tools/cli.mjs';
+import { freePort } from '../tools/ports';
+import { startRelay, type RunningRelay } from '../tools/build/relay-process.mjs';
 import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
 import { chunksInWindow, compareRequests, countFailures, rampStartMs, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
 import { renderTable, targetsOf, type BenchResult, type RunFigures } from './report';
@@ -42,7 +42,7 @@ export interface BenchOptions {
   stock: boolean;
   capacity: boolean;
   simCeiling: boolean;
-  /** Raw-socket streams and measured seconds of the sim's own ceiling run (sim/bench.ts). */
+  /** Raw-socket streams and measured seconds of the sim's own ceiling run (bench/sim-ceiling.ts). */
   simStreams: number;
   simSeconds: number;
   profile: boolean;
@@ -440,13 +440,13 @@ interface Ctx {
   k6Core: string | null;
 }
 
-/** sim/bench.ts flat out: the most chunks/s the sim writes with raw-socket clients, on one core. */
+/** bench/sim-ceiling.ts flat out: the most chunks/s the sim writes with raw-socket clients, on one core. */
 async function simCeiling(opts: BenchOptions): Promise<Record<string, unknown> | null> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-simceiling-'));
   const out = join(dir, 'sim.json');
   const streams = opts.simStreams;
-  const args = ['--import', 'tsx', 'sim/bench.ts', '--streams', String(streams), '--seconds', String(opts.simSeconds), '--warmup', '2', '--gap-ms', String(opts.gapMs), '--tokens', String(opts.tokens), '--json', out];
-  log(`sim ceiling: sim/bench.ts with ${streams} raw-socket streams`);
+  const args = ['--import', 'tsx', 'bench/sim-ceiling.ts', '--streams', String(streams), '--seconds', String(opts.simSeconds), '--warmup', '2', '--gap-ms', String(opts.gapMs), '--tokens', String(opts.tokens), '--json', out];
+  log(`sim ceiling: bench/sim-ceiling.ts with ${streams} raw-socket streams`);
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     const t = setTimeout(() => child.kill('SIGKILL'), 120_000);

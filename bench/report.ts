@@ -298,7 +298,7 @@ export function targetsOf(r: BenchResult): { targets: TargetResult[]; notes: str
   const profiled = [...steps].reverse().find((s) => s.profileTop !== null) ?? null;
   const sim = r.simCeiling as { chunksPerSecond?: number; simCpuCoreFraction?: number } | null;
   if (sim?.chunksPerSecond !== undefined) {
-    notes.push(`the sim alone (sim/bench.ts, raw sockets) wrote ${Math.round(sim.chunksPerSecond)} chunks/s on its core at ${f(sim.simCpuCoreFraction, 2)} core: k6 figures near that are sim-limited`);
+    notes.push(`the sim alone (bench/sim-ceiling.ts, raw sockets) wrote ${Math.round(sim.chunksPerSecond)} chunks/s on its core at ${f(sim.simCpuCoreFraction, 2)} core: k6 figures near that are sim-limited`);
   }
   for (const s of failed) {
     const who = s.verdict.simLimited

@@ -1,7 +1,7 @@
 /**
  * The LoadTestScenario config: the single source of its types, defaults and field documentation.
  * Every object is strict, so a misspelt or unsupported field is an error rather than silently ignored.
- * docs/config.md is generated from this file (scripts/gen-config-docs.ts).
+ * docs/config.md is generated from this file (tools/gen-config-docs.ts).
  */
 import { z } from 'zod';
 import { apiRoot } from './api-root';

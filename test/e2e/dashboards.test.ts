@@ -1,12 +1,12 @@
 // Dashboards and alert rules against a real Prometheus fed by a real k6 run: every query must parse and
 // return data, the native-histogram TTFT must agree with k6's own summary, and the committed manifests must be
-// what k8s/monitoring/render-configmap.ts renders.
+// what tools/k8s/dashboards-configmap.ts renders.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { MONITORING_DIR, RENDERED } from '../../k8s/monitoring/render-configmap';
+import { MONITORING_DIR, RENDERED } from '../../tools/k8s/dashboards-configmap';
 import { METRICS } from '../../src/metrics/catalog';
 import type { RunningSim } from '../../sim/index';
 import { runLoadtest, sim, type LoadtestRun } from './helpers/loadtest';
@@ -16,7 +16,7 @@ import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
 const DASHBOARDS = join(MONITORING_DIR, 'dashboards');
 const RULES = join(MONITORING_DIR, 'prometheus-rules.yml');
-const METRICS_DOC = readFileSync(join(MONITORING_DIR, '..', '..', 'docs', 'metrics.md'), 'utf8');
+const METRICS_DOC = readFileSync(join(MONITORING_DIR, '..', '..', '..', 'docs', 'metrics.md'), 'utf8');
 const panelQueries = dashboardQueries(DASHBOARDS);
 const alerts = alertQueries(RULES);
 const variables = variableQueries(DASHBOARDS);
@@ -28,9 +28,9 @@ function unscopedSelectors(expr: string): string[] {
 }
 
 describe('monitoring manifests', () => {
-  it('the committed ConfigMap and PrometheusRule are what render-configmap.ts renders', () => {
+  it('the committed ConfigMap and PrometheusRule are what dashboards-configmap.ts renders', () => {
     for (const [file, render] of Object.entries(RENDERED)) {
-      expect(readFileSync(join(MONITORING_DIR, file), 'utf8'), `${file} is stale: run npx tsx k8s/monitoring/render-configmap.ts`).toBe(render());
+      expect(readFileSync(join(MONITORING_DIR, file), 'utf8'), `${file} is stale: run npx tsx tools/k8s/dashboards-configmap.ts`).toBe(render());
     }
   });
 
@@ -68,7 +68,7 @@ describe('monitoring manifests', () => {
   });
 
   it("the README's catalogue lists every catalogue metric with the Prometheus name docs/metrics.md gives it", () => {
-    const readme = readFileSync(join(MONITORING_DIR, '..', '..', 'README.md'), 'utf8');
+    const readme = readFileSync(join(MONITORING_DIR, '..', '..', '..', 'README.md'), 'utf8');
     const promName = (text: string, metric: string) => text.split('\n').find((l) => l.startsWith(`| \`${metric}\` |`))?.split('|')[5]?.trim();
     for (const m of METRICS) {
       expect(promName(readme, m.name), m.name).toBeTruthy();

@@ -1,5 +1,5 @@
 // The fleet report end to end: two k6 processes as two pods of one run remote-write to a real Prometheus,
-// and `scripts/report.ts` must rebuild the run's totals and percentiles from it; both the fleet's and a
+// and `tools/report.ts` must rebuild the run's totals and percentiles from it; both the fleet's and a
 // single pod's report.html must render their charts in a real browser without errors.
 import { createServer } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,5 +1,5 @@
 // The launcher against a real Kubernetes API server (kube-apiserver + etcd on loopback, test/e2e/helpers/kube.ts),
-// running as the loadtest-launcher ServiceAccount under k8s/rbac.yaml. There is no operator or kubelet here, so the
+// running as the loadtest-launcher ServiceAccount under deploy/k8s/rbac.yaml. There is no operator or kubelet here, so the
 // test plays the operator: it moves the TestRun's status.stage and stores runner Pods, built from the stored TestRun
 // as the operator builds them (the official k6 beside the relay as a native sidecar), with their exit codes.
 import { spawn } from 'node:child_process';
@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, loadAllYaml, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForCluster } from '../../esbuild.config.mjs';
+import { bundleForCluster } from '../../tools/build/bundle.mjs';
 import { KubeCluster, loadKubeConfig } from '../../tools/k8s/kube-client';
 import { EXIT, launch, type LaunchOptions } from '../../tools/k8s/launcher';
 import { loadConfigFile, renderLoaded } from '../../tools/k8s/prepare';
@@ -113,9 +113,9 @@ describe('k8s launcher against a real API server', () => {
     expect(r.logged.join('\n')).toContain(`namespace ${ns} does not exist`);
   });
 
-  it('after installing the CRD and k8s/ manifests, pre-flight as the launcher ServiceAccount finds the missing Secret', async () => {
+  it('after installing the CRD and deploy/k8s/ manifests, pre-flight as the launcher ServiceAccount finds the missing Secret', async () => {
     await applyYaml(readFileSync(crdPath, 'utf8'));
-    for (const f of ['namespace.yaml', 'rbac.yaml', 'networkpolicy.yaml']) await applyYaml(readFileSync(join(repoRoot, 'k8s', f), 'utf8'));
+    for (const f of ['namespace.yaml', 'rbac.yaml', 'networkpolicy.yaml']) await applyYaml(readFileSync(join(repoRoot, 'deploy', 'k8s', f), 'utf8'));
     const cluster = new KubeCluster(await launcherConfig());
     await until('the CRD to be established', async () => ((await cluster.hasTestRunCrd()) ? true : undefined));
     const r = options();
@@ -123,7 +123,7 @@ describe('k8s launcher against a real API server', () => {
     expect(res.code).toBe(EXIT.preflight);
     expect(r.logged.join('\n')).toContain(`Secret loadtest-admin is missing in ${ns}`);
     // The Secret template is a valid Secret; applied with its placeholders, pre-flight passes.
-    await applyYaml(readFileSync(join(repoRoot, 'k8s', 'admin-secret.example.yaml'), 'utf8'));
+    await applyYaml(readFileSync(join(repoRoot, 'deploy', 'k8s', 'admin-secret.example.yaml'), 'utf8'));
     expect(await cluster.secretExists(ns, 'loadtest-admin')).toBe(true);
   });
 
@@ -190,7 +190,7 @@ describe('k8s launcher against a real API server', () => {
     await operator.setStage(r.name, 'started');
     const cli = (...args: string[]) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/k8s.ts', ...args], { cwd: repoRoot, env: { ...process.env, KUBECONFIG: kube.kubeconfigPath } });
+        const p = spawn(process.execPath, ['--import', 'tsx', 'tools/k8s.ts', ...args], { cwd: repoRoot, env: { ...process.env, KUBECONFIG: kube.kubeconfigPath } });
         let out = '';
         p.stdout.on('data', (d) => (out += d));
         p.stderr.on('data', (d) => (out += d));

@@ -1,6 +1,6 @@
 // The README's "Running on Kubernetes" steps, followed as written against a real Kubernetes API server
 // (kube-apiserver + etcd on loopback, test/e2e/helpers/kube.ts) with shipped configs: whoever copies them gets
-// past pre-flight, and the TestRun lands in the namespace k8s/namespace.yaml creates. There is no helm, docker,
+// past pre-flight, and the TestRun lands in the namespace deploy/k8s/namespace.yaml creates. There is no helm, docker,
 // kubectl, operator or kubelet here, so each README command is carried out through the API as it would be.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { startKube, type TestKube } from './helpers/kube';
 import { until } from './helpers/wait';
 import { readmeKubernetesCommands, words } from './helpers/readme';
 
-const NAMESPACE = (loadAllYaml(readFileSync(join(repoRoot, 'k8s', 'namespace.yaml'), 'utf8'))[0] as KubernetesObject).metadata?.name as string;
+const NAMESPACE = (loadAllYaml(readFileSync(join(repoRoot, 'deploy', 'k8s', 'namespace.yaml'), 'utf8'))[0] as KubernetesObject).metadata?.name as string;
 const T = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns' };
 /** What the reader's shell would expand `$NAME` to in the Secret step. */
 const SHELL_ENV: Record<string, string> = { AIAAS_ADMIN_EMAIL: 'admin@example.test', AIAAS_ADMIN_PASSWORD: 'placeholder' };

@@ -77,9 +77,9 @@ afterAll(async () => {
 });
 
 describe('official k6 with the stream relay, end to end', () => {
-  it('npm run k6 -- version (node scripts/k6.mjs version) runs the official k6 v1.1.0, no extension', () => {
+  it('npm run k6 -- version (node tools/k6.mjs version) runs the official k6 v1.1.0, no extension', () => {
     // Through the npm script's own entry point, not the test helper, so its find-and-run path is what is proven.
-    const res = spawnSync(process.execPath, [join(repoRoot, 'scripts', 'k6.mjs'), 'version'], {
+    const res = spawnSync(process.execPath, [join(repoRoot, 'tools', 'k6.mjs'), 'version'], {
       cwd: repoRoot,
       encoding: 'utf8',
       env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },

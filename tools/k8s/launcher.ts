@@ -70,7 +70,7 @@ export async function preflight(t: LaunchTarget, o: Pick<LaunchOptions, 'needsSe
   try {
     await checkCluster(t, o, problems);
   } catch (e) {
-    // A 403 here means the kubeconfig's identity lacks a read the launcher needs (k8s/rbac.yaml lists them).
+    // A 403 here means the kubeconfig's identity lacks a read the launcher needs (deploy/k8s/rbac.yaml lists them).
     problems.push(`${where}: pre-flight could not finish: ${(e as Error).message.split('\n')[0]?.slice(0, 300)}`);
   }
   return problems;
@@ -81,9 +81,9 @@ async function checkCluster(t: LaunchTarget, o: Pick<LaunchOptions, 'needsSecret
   const where = `context ${cluster.context}`;
   if (!(await cluster.hasTestRunCrd())) problems.push(`${where}: the k6-operator's TestRun CRD (testruns.k6.io) is not installed; install the operator (README "Running on Kubernetes")`);
   if (!(await cluster.namespaceExists(rendered.namespace))) {
-    problems.push(`${where}: namespace ${rendered.namespace} does not exist; kubectl apply -f k8s/namespace.yaml (or pass --namespace)`);
+    problems.push(`${where}: namespace ${rendered.namespace} does not exist; kubectl apply -f deploy/k8s/namespace.yaml (or pass --namespace)`);
   } else if (o.needsSecret && !(await cluster.secretExists(rendered.namespace, o.secretName))) {
-    problems.push(`${where}: Secret ${o.secretName} is missing in ${rendered.namespace}; create it from k8s/admin-secret.example.yaml (credentials live only there)`);
+    problems.push(`${where}: Secret ${o.secretName} is missing in ${rendered.namespace}; create it from deploy/k8s/admin-secret.example.yaml (credentials live only there)`);
   }
 }
 

@@ -4,7 +4,7 @@
  * YAML is byte-for-byte stable and can be reviewed or committed.
  */
 import type { LoadTestConfig } from '../../src/config/schema';
-import { PROMETHEUS_DEFAULTS, prometheusWriteUrl, testidTag } from '../../scripts/k6-args.mjs';
+import { PROMETHEUS_DEFAULTS, prometheusWriteUrl, testidTag } from '../k6-args.mjs';
 import { formatOrgRange, ORG_RANGE_ENV, type OrgRange } from '../../src/platform/slice';
 
 /** ConfigMap data is limited to 1 MiB by the API server (etcd's object size). */
@@ -21,7 +21,7 @@ export const DEFAULT_IMAGE = `grafana/k6:${K6_VERSION}`;
 export const RELAY_IMAGE_VERSION = '0.1.0';
 /**
  * The stream relay's image (relay/Dockerfile). No registry serves it: users build and push it themselves
- * and pass --relay-image (k8s/README.md).
+ * and pass --relay-image (deploy/k8s/README.md).
  */
 export const DEFAULT_RELAY_IMAGE = `ghcr.io/otherjamesbrown/ai-aas-loadtest-relay:${RELAY_IMAGE_VERSION}`;
 /** The relay sidecar's name and its loopback address: a pod's containers share one network namespace. */

@@ -2,7 +2,7 @@
  * The local merge: the summaries of the k6 instances that split one run (results/<run id>/<instance>/summary.json)
  * made into the run's one summary, source "k6-merged". Counts and costs are summed; ratios and per-second rates are
  * recomputed from the summed counts; distributions merge as src/report/merge/stats.ts says. A figure the instances' summaries
- * cannot give exactly is null, and the notes say why. Pure: scripts/report-merge.ts reads and writes the files.
+ * cannot give exactly is null, and the notes say why. Pure: tools/report-merge.ts reads and writes the files.
  */
 import { orgCost, ratio } from '../build';
 import { FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../model';

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureK6 } from '../../../build/k6-binary.mjs';
-import { startRelay } from '../../../build/relay-process.mjs';
-import { rewriteArgs, wrapperPlan } from '../../../scripts/k6-args.mjs';
+import { ensureK6 } from '../../../tools/build/k6-binary.mjs';
+import { startRelay } from '../../../tools/build/relay-process.mjs';
+import { rewriteArgs, wrapperPlan } from '../../../tools/k6-args.mjs';
 
 export { startRelay };
 
@@ -37,7 +37,7 @@ export interface K6Options {
 }
 
 /**
- * Runs the official k6 with args (`--prometheus URL` included, as `npm run k6` takes it), as scripts/k6.mjs
+ * Runs the official k6 with args (`--prometheus URL` included, as `npm run k6` takes it), as tools/k6.mjs
  * does: for `k6 run`, a stream relay of its own (unless env.LLM_RELAY_URL is given) whose URL k6 gets as
  * LLM_RELAY_URL, stopped after k6 exits, and a REST API port of its own. Kills k6 if it outlives the timeout.
  * The relay's output comes back as relayLog.

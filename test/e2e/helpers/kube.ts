@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKube } from '../../../build/build-kube.mjs';
-import { freePorts } from '../../../scripts/ports';
+import { ensureKube } from '../../infra/build-kube.mjs';
+import { freePorts } from '../../../tools/ports';
 
 /**
- * A real Kubernetes API server started for one test: kube-apiserver (build/kube, built on first use) over an
+ * A real Kubernetes API server started for one test: kube-apiserver (test/infra/kube, built on first use) over an
  * embedded etcd, both on free loopback ports with a throwaway data dir. Only the API: no scheduler,
  * controller-manager or kubelet, so Pods are stored but never run, no ServiceAccount "default" appears in new
  * namespaces and deleted namespaces stay Terminating.

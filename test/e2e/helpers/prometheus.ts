@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../scripts/ports';
+import { freePort } from '../../../tools/ports';
 
 /** A Prometheus started for one test: Debian's binary, on a free loopback port, with a throwaway TSDB. */
 export interface TestPrometheus {

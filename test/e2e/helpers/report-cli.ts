@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './k6';
 
-/** Runs `npm run report` (scripts/report.ts) with args, from the repository root. */
+/** Runs `npm run report` (tools/report.ts) with args, from the repository root. */
 export function runReport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'report.ts'), ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', 'tsx', join(repoRoot, 'tools', 'report.ts'), ...args], { cwd: repoRoot, timeout: 60_000 }, (err, stdout, stderr) =>
       resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr }),
     );
   });

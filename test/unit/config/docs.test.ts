@@ -5,7 +5,7 @@ import { renderConfigDocs } from '../../../src/config/docs';
 import { repoRoot } from './helpers';
 
 describe('docs/config.md', () => {
-  it('is up to date with the schema (regenerate: npx tsx scripts/gen-config-docs.ts)', () => {
+  it('is up to date with the schema (regenerate: npx tsx tools/gen-config-docs.ts)', () => {
     expect(readFileSync(join(repoRoot, 'docs/config.md'), 'utf8')).toBe(renderConfigDocs());
   });
 

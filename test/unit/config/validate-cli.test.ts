@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from './helpers';
 
 function validate(...files: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/validate.ts', ...files], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/validate.ts', ...files], { cwd: repoRoot, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

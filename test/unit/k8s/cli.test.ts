@@ -9,7 +9,7 @@ import { parseK8sArgs } from '../../../tools/k8s/cli-args';
 import { repoRoot } from '../config/helpers';
 
 function k8s(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/k8s.ts', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'tools/k8s.ts', ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

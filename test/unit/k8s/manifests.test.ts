@@ -1,4 +1,4 @@
-// k8s/*.yaml agree with what the renderer and launcher assume: names, labels, and the verbs the launcher uses.
+// deploy/k8s/*.yaml agree with what the renderer and launcher assume: names, labels, and the verbs the launcher uses.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ interface Obj {
   metadata: { name: string; namespace?: string };
   [k: string]: unknown;
 }
-const load = (file: string): Obj[] => parseAllDocuments(readFileSync(join(repoRoot, 'k8s', file), 'utf8')).map((d) => d.toJS() as Obj);
+const load = (file: string): Obj[] => parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'k8s', file), 'utf8')).map((d) => d.toJS() as Obj);
 const find = (objs: Obj[], kind: string, name: string) => {
   const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
   if (!o) throw new Error(`no ${kind}/${name}`);
@@ -60,6 +60,6 @@ describe('the vendored TestRun CRD', () => {
   // The published file, kept as a fixture (test/fixtures/k6-operator/README.md) so this runs on every clone.
   const published = join(repoRoot, 'test', 'fixtures', 'k6-operator', 'k6.io_testruns.yaml');
   it('is the published file, unedited', () => {
-    expect(readFileSync(join(repoRoot, 'k8s', 'k6-operator', 'k6.io_testruns.yaml'), 'utf8')).toBe(readFileSync(published, 'utf8'));
+    expect(readFileSync(join(repoRoot, 'deploy', 'k8s', 'k6-operator', 'k6.io_testruns.yaml'), 'utf8')).toBe(readFileSync(published, 'utf8'));
   });
 });

@@ -31,11 +31,11 @@ function namespacesOf(node: unknown, out: string[] = []): string[] {
   return out;
 }
 
-const namespaceFile = parse(readFileSync(join(repoRoot, 'k8s', 'namespace.yaml'), 'utf8')) as { kind: string; metadata: { name: string } };
+const namespaceFile = parse(readFileSync(join(repoRoot, 'deploy', 'k8s', 'namespace.yaml'), 'utf8')) as { kind: string; metadata: { name: string } };
 const NAMESPACE = namespaceFile.metadata.name;
 
 describe('one namespace for load tests', () => {
-  it('is the one k8s/namespace.yaml creates and the k8s:* commands default to', () => {
+  it('is the one deploy/k8s/namespace.yaml creates and the k8s:* commands default to', () => {
     expect(namespaceFile.kind).toBe('Namespace');
     expect(DEFAULT_NAMESPACE).toBe(NAMESPACE);
   });
@@ -49,16 +49,16 @@ describe('one namespace for load tests', () => {
   });
 
   // The vendored CRD is the operator's, cluster-scoped and not ours to name anything in.
-  const manifests = yamlFiles(join(repoRoot, 'k8s')).filter((p) => !p.includes(join('k8s', 'k6-operator'))).map(rel);
+  const manifests = yamlFiles(join(repoRoot, 'deploy', 'k8s')).filter((p) => !p.includes(join('k8s', 'k6-operator'))).map(rel);
   it.each(manifests)('%s names only it', (file) => {
     const named = parseAllDocuments(readFileSync(join(repoRoot, file), 'utf8')).flatMap((d) => namespacesOf(d.toJS()));
     expect(new Set(named)).toEqual(new Set(named.length ? [NAMESPACE] : []));
   });
 
-  it("the README's Kubernetes commands and k8s/README.md name only it", () => {
+  it("the README's Kubernetes commands and deploy/k8s/README.md name only it", () => {
     // helm installs the operator into a namespace of its own, which the load tests never use.
     const readme = readmeKubernetesCommands().filter((c) => words(c)[0] !== 'helm');
-    const k8sReadme = readFileSync(join(repoRoot, 'k8s', 'README.md'), 'utf8').split('\n').filter((l) => /\bkubectl\b/.test(l));
+    const k8sReadme = readFileSync(join(repoRoot, 'deploy', 'k8s', 'README.md'), 'utf8').split('\n').filter((l) => /\bkubectl\b/.test(l));
     const named = [...readme, ...k8sReadme].flatMap(namespacesIn);
     expect(named.length).toBeGreaterThan(0);
     expect(new Set(named)).toEqual(new Set([NAMESPACE]));

@@ -6,14 +6,14 @@
  *
  * npm run report -- --from results/<run id> [--from DIR...] [--out DIR]
  * The local merge: the reports the instances of a split run wrote to results/<run id>/<instance>/, merged into
- * one (source: "k6-merged"), written to results/<run id>/ unless --out says otherwise (scripts/report-merge.ts).
+ * one (source: "k6-merged"), written to results/<run id>/ unless --out says otherwise (tools/report-merge.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from '../tools/fleet-report/collect';
-import { configMismatch, fleetConfig, type FleetConfig } from '../tools/fleet-report/config';
-import { fleetSummary, notInPrometheus } from '../tools/fleet-report/map';
-import { ConfigError, loadConfigFile } from '../tools/k8s/prepare';
+import { collectFleetData, UnknownRunError, type ApiSeries, type PromApi } from './fleet-report/collect';
+import { configMismatch, fleetConfig, type FleetConfig } from './fleet-report/config';
+import { fleetSummary, notInPrometheus } from './fleet-report/map';
+import { ConfigError, loadConfigFile } from './k8s/prepare';
 import { MergeError } from '../src/report/merge/summaries';
 import { renderHtml, renderJUnit, renderText, runDirName } from '../src/report/index';
 import { parseFlags, runCli, UsageError } from './cli.mjs';

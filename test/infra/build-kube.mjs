@@ -1,14 +1,14 @@
-// Builds a real Kubernetes API server for the tests (build/kube: kube-apiserver from k8s.io/kubernetes, plus an
+// Builds a real Kubernetes API server for the tests (test/infra/kube: kube-apiserver from k8s.io/kubernetes, plus an
 // embedded etcd) with the machine's Go and caches it under .cache/kube/. Like build-relay.mjs, the cache key covers
-// the Go version and every input of the build (build/kube and this script), so nothing else rebuilds it.
+// the Go version and every input of the build (test/infra/kube and this script), so nothing else rebuilds it.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { goBinary, mainIfRun, requiredVersion, root } from './go-cache.mjs';
+import { goBinary, mainIfRun, requiredVersion, root } from '../../tools/build/go-cache.mjs';
 
-const mainDir = join(root, 'build', 'kube');
+const mainDir = join(root, 'test', 'infra', 'kube');
 
-/** The Kubernetes version pinned in build/kube/go.mod. */
+/** The Kubernetes version pinned in test/infra/kube/go.mod. */
 export function pinnedKubeVersion() {
   return requiredVersion(join(mainDir, 'go.mod'), /^\s*k8s\.io\/kubernetes (v\S+)/m, 'k8s.io/kubernetes');
 }

@@ -128,7 +128,7 @@ export function wrapperHelp(args) {
 const hasAddress = (args) => args.some((a) => a === '-a' || a === '--address' || a.startsWith('--address=') || /^-a[=:\w[]/.test(a));
 
 /**
- * What the wrappers (scripts/k6.mjs, the tests' runK6) add to k6 arguments that are already rewritten:
+ * What the wrappers (tools/k6.mjs, the tests' runK6) add to k6 arguments that are already rewritten:
  * - for `k6 run`, a REST API address of its own (`--address 127.0.0.1:0`: the OS picks a free port), unless
  *   the user gave one, so that k6 processes side by side never fight over the default localhost:6565;
  * - whether a stream relay must be started: for `k6 run`, unless LLM_RELAY_URL is already set in the

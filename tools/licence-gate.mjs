@@ -7,7 +7,7 @@
 //
 // The pure part (SPDX expressions, recognising licence texts, judging a package) is separate from the I/O
 // part (finding go.mod files, running `go list`, reading node_modules), so that tests can plant packages.
-// `node scripts/licence-gate.mjs` runs it on the repository and prints the verdict.
+// `node tools/licence-gate.mjs` runs it on the repository and prints the verdict.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +39,7 @@ export const EXCEPTIONS = {
   // Read 2026-12-06 in the module cache: LICENSE is the Apache License 2.0, and covers the code; LICENSE.docs
   // is CC-BY-SA-4.0 ("Attribution-ShareAlike 4.0 International"), and README.md ("Copyright and license")
   // says it covers README.md and CONTRIBUTING.md only: "Code is released under the Apache 2.0 license".
-  // Only the code is compiled into the tests' kube-apiserver (build/kube).
+  // Only the code is compiled into the tests' kube-apiserver (test/infra/kube).
   'go:github.com/opencontainers/go-digest': { version: 'v1.0.0', licence: 'Apache-2.0' },
 };
 

@@ -167,7 +167,7 @@ export function k6Version(bin) {
   return r.status === 0 ? r.stdout.trim().split('\n')[0] : null;
 }
 
-// `node build/k6-binary.mjs` prints the path of the k6 the wrappers run (installing the pinned one if needed).
+// `node tools/build/k6-binary.mjs` prints the path of the k6 the wrappers run (installing the pinned one if needed).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   ensureK6()
     .then((bin) => console.log(bin))

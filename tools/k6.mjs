@@ -1,8 +1,8 @@
 // `npm run k6 -- <args>`: runs the official k6 (K6_BINARY, else `k6` on PATH, else the pinned v1.1.0 installed
-// under .cache/k6/ on first use; see build/k6-binary.mjs). For `k6 run` it also starts the stream relay on a
+// under .cache/k6/ on first use; see tools/build/k6-binary.mjs). For `k6 run` it also starts the stream relay on a
 // free loopback port, hands its URL to k6 as LLM_RELAY_URL (unless one is given), gives k6 a REST API port of
 // its own, stops the relay when k6 exits and exits with k6's code.
-// `--prometheus URL` is the one switch for sending metrics to Prometheus (see scripts/k6-args.mjs); `--help`
+// `--prometheus URL` is the one switch for sending metrics to Prometheus (see tools/k6-args.mjs); `--help`
 // before any k6 command prints the wrapper's usage (K6_USAGE), every other flag is k6's.
 //
 // Signals. A terminal's Ctrl-C sends SIGINT to the whole foreground process group, so k6 gets it already:
@@ -12,8 +12,8 @@
 // not send to the group, are passed on to k6, each once.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ensureK6 } from '../build/k6-binary.mjs';
-import { startRelay } from '../build/relay-process.mjs';
+import { ensureK6 } from './build/k6-binary.mjs';
+import { startRelay } from './build/relay-process.mjs';
 import { runCli, UsageError } from './cli.mjs';
 import { K6_USAGE, rewriteArgs, wrapperHelp, wrapperPlan } from './k6-args.mjs';
 

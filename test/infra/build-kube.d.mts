@@ -1,4 +1,4 @@
-/** The Kubernetes version pinned in build/kube/go.mod. */
+/** The Kubernetes version pinned in test/infra/kube/go.mod. */
 export function pinnedKubeVersion(): string;
 /** Path of the cached binary for the current inputs (it may not exist yet). */
 export function kubeBinaryPath(): string;

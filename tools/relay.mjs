@@ -3,7 +3,7 @@
 // For `k6 run dist/loadtest.js -e LLM_RELAY_URL=http://127.0.0.1:8391` by hand.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ensureRelay } from '../build/build-relay.mjs';
+import { ensureRelay } from './build/build-relay.mjs';
 
 const args = process.argv.slice(2);
 const listens = args.some((a) => /^--?listen(=|$)/.test(a));

@@ -1,4 +1,4 @@
-/** Writes docs/config.md from the config schema: `npx tsx scripts/gen-config-docs.ts`. */
+/** Writes docs/config.md from the config schema: `npx tsx tools/gen-config-docs.ts`. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

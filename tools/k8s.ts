@@ -5,10 +5,10 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { defaultRunId, parseK8sArgs, type K8sArgs } from '../tools/k8s/cli-args';
-import { EXIT, launch, type LaunchTarget } from '../tools/k8s/launcher';
-import { ConfigError, loadConfigFile, planSplit, renderLoaded, scriptPayload, toYaml, type LoadedConfig } from '../tools/k8s/prepare';
-import { DEFAULT_NAMESPACE, DEFAULT_SECRET, objectName, type Rendered, type RenderOptions } from '../tools/k8s/render';
+import { defaultRunId, parseK8sArgs, type K8sArgs } from './k8s/cli-args';
+import { EXIT, launch, type LaunchTarget } from './k8s/launcher';
+import { ConfigError, loadConfigFile, planSplit, renderLoaded, scriptPayload, toYaml, type LoadedConfig } from './k8s/prepare';
+import { DEFAULT_NAMESPACE, DEFAULT_SECRET, objectName, type Rendered, type RenderOptions } from './k8s/render';
 import { formatOrgRange, type OrgRange } from '../src/platform/slice';
 import { runCli, UsageError } from './cli.mjs';
 
@@ -173,7 +173,7 @@ async function cmdDelete(argv: string[]): Promise<number> {
 
 /** The API client loads only for commands that talk to a cluster: it takes a second to import. */
 async function cluster(context: string | undefined) {
-  const { KubeCluster, loadKubeConfig } = await import('../tools/k8s/kube-client');
+  const { KubeCluster, loadKubeConfig } = await import('./k8s/kube-client');
   return new KubeCluster(loadKubeConfig(context));
 }
 

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRelay } from '../build/build-relay.mjs';
-import { ensureK6, k6Version } from '../build/k6-binary.mjs';
+import { ensureRelay } from './build/build-relay.mjs';
+import { ensureK6, k6Version } from './build/k6-binary.mjs';
 import { downloadBuildList, findGoMods } from './licence-gate.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,7 +92,7 @@ if (goTest) {
   }
 }
 
-const built = await must('bundle scenarios (esbuild, both flavours)', 'node', ['esbuild.config.mjs']);
+const built = await must('bundle scenarios (esbuild, both flavours)', 'node', ['tools/build/bundle.mjs']);
 step('the official k6 (installed on first use) and the stream relay (built on first use)');
 let tools = true;
 try {
@@ -114,7 +114,7 @@ try {
 }
 
 step('kube-apiserver for the Kubernetes tests (built on first use)');
-const kube = await run('node', ['build/build-kube.mjs']);
+const kube = await run('node', ['test/infra/build-kube.mjs']);
 if (kube.code !== 0) {
   tally.failed++;
   failures.push('kube-apiserver build');
