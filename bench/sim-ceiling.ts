@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { parseFlags, runCli, UsageError } from '../tools/cli.mjs';
+import { parseFlags, runCli, UsageError } from '../tools/cli';
 import { provisionBenchKey, spawnSimCli } from '../sim/cli-process';
 
 const USAGE = 'usage: npm run bench:sim -- [--streams 2000] [--seconds 10] [--warmup 3] [--gap-ms 38] [--tokens 64] [--spin-ms 0] [--wake alarm|timer] [--json out.json]';

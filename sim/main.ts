@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { parseFlags as parseStrict, runCli, UsageError } from '../tools/cli.mjs';
+import { parseFlags as parseStrict, runCli, UsageError } from '../tools/cli';
 import { loadConfigFile, parseConfig } from './config';
 import { startSim } from './index';
 

@@ -1,14 +1,14 @@
 // The demo: builds the bundles, finds the official k6 (installing the pinned one on first use, see
-// tools/build/k6-binary.mjs), builds and starts the stream relay and the reference platform (sim) on free loopback
+// tools/build/k6-binary.ts), builds and starts the stream relay and the reference platform (sim) on free loopback
 // ports, runs configs/demo.yaml against it (about 40 s), prints the summary and where the reports are,
 // checks that cleanup left no active key, and stops the sim and the relay.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureK6 } from './build/k6-binary.mjs';
-import { startRelay } from './build/relay-process.mjs';
-import { buildAll } from './build/bundle.mjs';
+import { ensureK6 } from './build/k6-binary';
+import { startRelay } from './build/relay-process';
+import { buildAll } from './build/bundle';
 import { startSim } from '../sim/index';
-import { parseFlags, runCli, UsageError } from './cli.mjs';
+import { parseFlags, runCli, UsageError } from './cli';
 
 const USAGE = 'usage: npm run demo -- [config.yaml]   (default configs/demo.yaml; run against the sim it starts)';
 const root = join(import.meta.dirname, '..');

@@ -10,7 +10,7 @@ import { EXIT, launch, type LaunchTarget } from './k8s/launcher';
 import { ConfigError, loadConfigFile, planSplit, renderLoaded, scriptPayload, toYaml, type LoadedConfig } from './k8s/prepare';
 import { DEFAULT_NAMESPACE, DEFAULT_SECRET, objectName, type Rendered, type RenderOptions } from './k8s/render';
 import { formatOrgRange, type OrgRange } from '../src/platform/slice';
-import { runCli, UsageError } from './cli.mjs';
+import { runCli, UsageError } from './cli';
 
 const RENDER_FLAGS = ['config', 'run-id', 'namespace', 'image', 'relay-image', 'parallelism', 'users-per-pod', 'secret', 'prometheus', 'archive', 'separate', 'keep', 'split', 'out'];
 const USAGE = `usage:

@@ -16,7 +16,7 @@ import { fleetSummary, notInPrometheus } from './fleet-report/map';
 import { ConfigError, loadConfigFile } from './k8s/prepare';
 import { MergeError } from '../src/report/merge/summaries';
 import { renderHtml, renderJUnit, renderText, runDirName } from '../src/report/index';
-import { parseFlags, runCli, UsageError } from './cli.mjs';
+import { parseFlags, runCli, UsageError } from './cli';
 import { mergeRunFolders } from './report-merge';
 
 const USAGE = 'usage: npm run report -- --prometheus URL --testid ID [--config FILE] [--out DIR] [--name NAME]\n       npm run report -- --from results/<run id> [--from DIR...] [--out DIR]';

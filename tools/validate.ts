@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { formatErrors, parseConfig } from '../src/config/load';
 import { summarizeConfig } from '../src/config/describe';
-import { parseFlags, runCli, UsageError } from './cli.mjs';
+import { parseFlags, runCli, UsageError } from './cli';
 
 const USAGE = 'usage: npm run validate -- <config.yaml> [...more]';
 

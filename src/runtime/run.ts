@@ -4,7 +4,7 @@ import { apiRoot } from '../config/api-root';
 import { effectiveLoadPattern } from '../config/load-pattern';
 import type { LoadPattern, LoadTestConfig } from '../config/schema';
 import { hash32, rngFrom } from '../behaviour/random';
-import { generatedRunId } from '../config/run-id.mjs';
+import { generatedRunId } from '../config/run-id';
 import { ORG_RANGE_ENV, parseOrgRange, scalePattern, usersInRange, type OrgRange } from '../platform/slice';
 import { planTenants, type OrgPlan, type UserPlan } from '../platform/tenants';
 

@@ -6,7 +6,7 @@ import { repoRoot } from './helpers/k6';
 
 it('npm run demo exits 0 and prints TTFT p95, the total cost and a clean cleanup', async () => {
   const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'tools', 'demo.mjs')], { cwd: repoRoot, env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
+    const child = spawn(process.execPath, [join(repoRoot, 'tools', 'bootstrap.mjs'), 'tools/demo.ts'], { cwd: repoRoot, env: { ...process.env, K6_NO_USAGE_REPORT: 'true' } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { ensureK6 } from '../../tools/build/k6-binary.mjs';
-import { ensureRelay } from '../../tools/build/build-relay.mjs';
-import { repoRoot } from './helpers/k6';
+import { ensureK6 } from '../../tools/build/k6-binary';
+import { ensureRelay } from '../../tools/build/build-relay';
+import { repoRoot, withTsx } from './helpers/k6';
 
 /** k6's exit code when a signal stopped the run (exitcodes.ExternalAbort). */
 const K6_INTERRUPTED = 105;
@@ -50,7 +50,7 @@ it('one Ctrl-C to the wrapper’s process group: k6 stops gracefully, runs teard
   const env: NodeJS.ProcessEnv = { ...process.env, K6_NO_USAGE_REPORT: 'true' };
   delete env.LLM_RELAY_URL;
   // detached: its own process group, as a terminal's foreground job.
-  const child = spawn(process.execPath, [join(repoRoot, 'tools', 'k6.mjs'), 'run', '--log-format', 'raw', '--no-color', script], { cwd: dir, env, detached: true });
+  const child = spawn(process.execPath, [...withTsx, join(repoRoot, 'tools', 'k6.ts'), 'run', '--log-format', 'raw', '--no-color', script], { cwd: dir, env, detached: true });
   const pgid = child.pid!;
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -83,7 +83,7 @@ it('one Ctrl-C to the wrapper’s process group: k6 stops gracefully, runs teard
 it('passes k6’s exit code through and starts no relay for other subcommands', async () => {
   const env = { ...process.env };
   const r = await new Promise<{ code: number | null; out: string }>((resolve) => {
-    const c = spawn(process.execPath, [join(repoRoot, 'tools', 'k6.mjs'), 'version'], { cwd: dir, env });
+    const c = spawn(process.execPath, [...withTsx, join(repoRoot, 'tools', 'k6.ts'), 'version'], { cwd: dir, env });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.stderr.on('data', (d) => (out += d));

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, KubernetesObjectApi, PatchStrategy, loadAllYaml, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForCluster } from '../../tools/build/bundle.mjs';
+import { bundleForCluster } from '../../tools/build/bundle';
 import { KubeCluster, loadKubeConfig } from '../../tools/k8s/kube-client';
 import { EXIT, launch, type LaunchOptions } from '../../tools/k8s/launcher';
 import { loadConfigFile, renderLoaded } from '../../tools/k8s/prepare';

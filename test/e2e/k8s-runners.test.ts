@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForCluster } from '../../tools/build/bundle.mjs';
+import { bundleForCluster } from '../../tools/build/bundle';
 import { loadConfigFile, packArchive, planSplit, renderLoaded, type LoadedConfig } from '../../tools/k8s/prepare';
 import type { ScriptPayload } from '../../tools/k8s/render';
 import type { RunningSim } from '../../sim/index';

@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForCluster } from '../../tools/build/bundle.mjs';
+import { bundleForCluster } from '../../tools/build/bundle';
 import { loadConfigFile, renderLoaded } from '../../tools/k8s/prepare';
 import type { K8sObject } from '../../tools/k8s/render';
 import { crdPath } from './helpers/crd.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundle, repoRoot, runK6 } from './helpers/k6';
+import { bundle, repoRoot, runK6, withTsx } from './helpers/k6';
 import { startSseServer, type ServedRequest, type SseTestServer } from './helpers/sse-server';
 
 interface ProbeLine {
@@ -77,9 +77,9 @@ afterAll(async () => {
 });
 
 describe('official k6 with the stream relay, end to end', () => {
-  it('npm run k6 -- version (node tools/k6.mjs version) runs the official k6 v1.1.0, no extension', () => {
+  it('npm run k6 -- version (node --import tsx tools/k6.ts version) runs the official k6 v1.1.0, no extension', () => {
     // Through the npm script's own entry point, not the test helper, so its find-and-run path is what is proven.
-    const res = spawnSync(process.execPath, [join(repoRoot, 'tools', 'k6.mjs'), 'version'], {
+    const res = spawnSync(process.execPath, [...withTsx, join(repoRoot, 'tools', 'k6.ts'), 'version'], {
       cwd: repoRoot,
       encoding: 'utf8',
       env: { ...process.env, K6_NO_USAGE_REPORT: 'true' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PROMETHEUS_DEFAULTS, rewriteArgs, wrapperHelp, wrapperPlan } from '../../tools/k6-args.mjs';
+import { PROMETHEUS_DEFAULTS, rewriteArgs, wrapperHelp, wrapperPlan } from '../../tools/k6-args';
 
 describe('npm run k6 -- run --prometheus URL', () => {
   it('turns on remote-write with native histograms, trend stats and a push interval', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectLicences, judgePackage, parseSpdx, runLicenceGate, spdxAllowed, type GatePackage } from '../../tools/licence-gate.mjs';
+import { detectLicences, judgePackage, parseSpdx, runLicenceGate, spdxAllowed, type GatePackage } from '../../tools/licence-gate';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 

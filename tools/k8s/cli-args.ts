@@ -2,7 +2,7 @@
  * Flags of the k8s:* commands, parsed strictly: an unknown flag or a missing value is a usage error
  * naming the flag, never a silent default.
  */
-import { UsageError } from '../cli.mjs';
+import { UsageError } from '../cli';
 import { parseSplit, type SplitPart } from './prepare';
 
 export interface K8sArgs {

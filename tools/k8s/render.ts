@@ -4,7 +4,7 @@
  * YAML is byte-for-byte stable and can be reviewed or committed.
  */
 import type { LoadTestConfig } from '../../src/config/schema';
-import { PROMETHEUS_DEFAULTS, prometheusWriteUrl, testidTag } from '../k6-args.mjs';
+import { PROMETHEUS_DEFAULTS, prometheusWriteUrl, testidTag } from '../k6-args';
 import { formatOrgRange, ORG_RANGE_ENV, type OrgRange } from '../../src/platform/slice';
 
 /** ConfigMap data is limited to 1 MiB by the API server (etcd's object size). */

@@ -1,14 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ensureK6 } from '../../../tools/build/k6-binary.mjs';
-import { startRelay } from '../../../tools/build/relay-process.mjs';
-import { rewriteArgs, wrapperPlan } from '../../../tools/k6-args.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureK6 } from '../../../tools/build/k6-binary';
+import { startRelay } from '../../../tools/build/relay-process';
+import { rewriteArgs, wrapperPlan } from '../../../tools/k6-args';
 
 export { startRelay };
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/**
+ * Node flags that run a tools/*.ts CLI as package.json does (`node --import tsx ...`), from any working
+ * directory: the loader by path, since `--import tsx` resolves from the cwd.
+ */
+export const withTsx = ['--import', pathToFileURL(join(repoRoot, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href];
 
 export interface K6Run {
   code: number | null;
@@ -37,7 +43,7 @@ export interface K6Options {
 }
 
 /**
- * Runs the official k6 with args (`--prometheus URL` included, as `npm run k6` takes it), as tools/k6.mjs
+ * Runs the official k6 with args (`--prometheus URL` included, as `npm run k6` takes it), as tools/k6.ts
  * does: for `k6 run`, a stream relay of its own (unless env.LLM_RELAY_URL is given) whose URL k6 gets as
  * LLM_RELAY_URL, stopped after k6 exits, and a REST API port of its own. Kills k6 if it outlives the timeout.
  * The relay's output comes back as relayLog.

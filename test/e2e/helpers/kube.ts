@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureKube } from '../../infra/build-kube.mjs';
+import { ensureKube } from '../../infra/build-kube';
 import { freePorts } from '../../../tools/ports';
 
 /**

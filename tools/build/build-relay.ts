@@ -3,13 +3,13 @@
 // so editing the relay rebuilds, and nothing else does. A build takes seconds.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { goBinary, mainIfRun, root } from './go-cache.mjs';
+import { goBinary, mainIfRun, root } from './go-cache';
 
 const mainDir = join(root, 'relay');
 
-function buildInputs() {
-  const files = [];
-  const walk = (dir) => {
+function buildInputs(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) {

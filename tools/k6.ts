@@ -1,8 +1,8 @@
 // `npm run k6 -- <args>`: runs the official k6 (K6_BINARY, else `k6` on PATH, else the pinned v1.1.0 installed
-// under .cache/k6/ on first use; see tools/build/k6-binary.mjs). For `k6 run` it also starts the stream relay on a
+// under .cache/k6/ on first use; see tools/build/k6-binary.ts). For `k6 run` it also starts the stream relay on a
 // free loopback port, hands its URL to k6 as LLM_RELAY_URL (unless one is given), gives k6 a REST API port of
 // its own, stops the relay when k6 exits and exits with k6's code.
-// `--prometheus URL` is the one switch for sending metrics to Prometheus (see tools/k6-args.mjs); `--help`
+// `--prometheus URL` is the one switch for sending metrics to Prometheus (see tools/k6-args.ts); `--help`
 // before any k6 command prints the wrapper's usage (K6_USAGE), every other flag is k6's.
 //
 // Signals. A terminal's Ctrl-C sends SIGINT to the whole foreground process group, so k6 gets it already:
@@ -12,43 +12,44 @@
 // not send to the group, are passed on to k6, each once.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { ensureK6 } from './build/k6-binary.mjs';
-import { startRelay } from './build/relay-process.mjs';
-import { runCli, UsageError } from './cli.mjs';
-import { K6_USAGE, rewriteArgs, wrapperHelp, wrapperPlan } from './k6-args.mjs';
+import { ensureK6 } from './build/k6-binary';
+import { startRelay } from './build/relay-process';
+import type { RunningRelay } from './build/relay-process';
+import { runCli, UsageError } from './cli';
+import { K6_USAGE, rewriteArgs, wrapperHelp, wrapperPlan } from './k6-args';
 
 /** Runs k6 (for `k6 run` beside a relay of its own) and resolves with k6's exit code. */
-async function runK6(args) {
+async function runK6(args: string[]): Promise<number> {
   const rewritten = rewriteArgs(args, process.env);
   if ('error' in rewritten) throw new UsageError(rewritten.error);
   const plan = wrapperPlan(rewritten.args, process.env);
 
-  let relay = null;
+  let relay: RunningRelay | null = null;
   // Before k6 runs (installing k6, building the relay), Ctrl-C stops the wrapper.
-  const early = async (sig) => {
+  const early = async (sig: NodeJS.Signals) => {
     await relay?.stop();
     process.exit(128 + (constants.signals[sig] ?? 0));
   };
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, early);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, early);
 
-  let bin;
+  let bin: string;
   try {
     bin = await ensureK6();
     if (plan.relay) relay = await startRelay({ cwd: process.cwd() });
   } catch (err) {
-    console.error(`Cannot run k6: ${err.message}`);
+    console.error(`Cannot run k6: ${(err as Error).message}`);
     await relay?.stop();
     return 1;
   }
 
   const env = { ...process.env, ...rewritten.env, ...(relay ? { LLM_RELAY_URL: relay.url } : {}) };
   const child = spawn(bin, plan.args, { stdio: 'inherit', env });
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.off(sig, early);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(sig, early);
   // k6 got the terminal's SIGINT itself; keep waiting for its graceful stop and teardown.
   process.on('SIGINT', () => {});
-  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) process.on(sig, () => child.kill(sig));
 
-  return new Promise((resolve) => {
+  return new Promise<number>((resolve) => {
     child.on('error', async (err) => {
       console.error(`Cannot run ${bin}: ${err.message}`);
       await relay?.stop();

@@ -1,4 +1,4 @@
-// The cached Go build behind build-relay.mjs and build-kube.mjs: a binary is named by a hash of the Go
+// The cached Go build behind tools/build/build-relay.ts and test/infra/build-kube.ts: a binary is named by a hash of the Go
 // version and every input of its build, built once with progress on stderr, and older builds are removed.
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,14 +9,14 @@ import { fileURLToPath } from 'node:url';
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The version a go.mod requires of a module (`pattern` matches `<module> (v...)`), or an error naming it. */
-export function requiredVersion(goMod, pattern, what) {
+export function requiredVersion(goMod: string, pattern: RegExp, what: string): string {
   const m = readFileSync(goMod, 'utf8').match(pattern);
   if (!m) throw new Error(`${relative(root, goMod)} does not require ${what}`);
-  return m[1];
+  return m[1] as string;
 }
 
 /** `go version`, or an error saying Go is needed and for what. */
-function goVersion(needFor) {
+function goVersion(needFor: string): string {
   const r = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) throw new Error(`Go is needed ${needFor}`);
   return r.stdout.trim();
@@ -27,7 +27,21 @@ function goVersion(needFor) {
  * (every file whose change must rebuild), goArgs (after `go build -trimpath`), nice, needGoFor, label and
  * coldHint (progress messages).
  */
-export function goBinary(spec) {
+/** What goBinary builds, and how. */
+interface GoBinarySpec {
+  name: string;
+  version: () => string;
+  cacheDir: string;
+  mainDir: string;
+  inputs: () => string[];
+  goArgs: () => string[];
+  nice: boolean;
+  needGoFor: string;
+  label: string;
+  coldHint: string;
+}
+
+export function goBinary(spec: GoBinarySpec): { path: () => string; ensure: (opts?: { quiet?: boolean }) => Promise<string> } {
   const path = () => {
     const h = createHash('sha256').update(goVersion(spec.needGoFor));
     for (const f of spec.inputs()) h.update(relative(root, f)).update('\0').update(readFileSync(f));
@@ -37,14 +51,14 @@ export function goBinary(spec) {
     const bin = path();
     if (existsSync(bin)) return bin;
     mkdirSync(spec.cacheDir, { recursive: true });
-    const log = (msg) => quiet || process.stderr.write(msg);
+    const log = (msg: string) => quiet || process.stderr.write(msg);
     log(`Building ${spec.label} into ${relative(root, bin)}\n  (${spec.coldHint}; later runs reuse it)\n`);
     const started = Date.now();
     const tick = setInterval(() => log(`  still building... ${Math.round((Date.now() - started) / 1000)}s\n`), 15_000);
     const tmp = `${bin}.tmp-${process.pid}`;
     const goBuild = ['go', 'build', '-trimpath', ...spec.goArgs(), '-o', tmp, '.'];
     // nice: the build takes what other work on the machine leaves.
-    const [cmd, ...args] = spec.nice ? ['nice', '-n', '10', ...goBuild] : goBuild;
+    const [cmd, ...args] = (spec.nice ? ['nice', '-n', '10', ...goBuild] : goBuild) as [string, ...string[]];
     try {
       await run(cmd, args, spec.mainDir);
       renameSync(tmp, bin);
@@ -61,8 +75,8 @@ export function goBinary(spec) {
   return { path, ensure };
 }
 
-function run(cmd, args, cwd) {
-  return new Promise((resolve, reject) => {
+function run(cmd: string, args: string[], cwd: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, CGO_ENABLED: '0' } });
     child.on('error', reject);
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go build in ${relative(root, cwd)} failed with exit code ${code}`))));
@@ -70,11 +84,11 @@ function run(cmd, args, cwd) {
 }
 
 /** Runs ensure() when the calling script is executed directly, printing the binary's path. */
-export function mainIfRun(scriptUrl, ensure, what) {
+export function mainIfRun(scriptUrl: string, ensure: () => Promise<string>, what: string): void {
   if (process.argv[1] && fileURLToPath(scriptUrl) === process.argv[1]) {
     ensure()
       .then((bin) => console.log(bin))
-      .catch((err) => {
+      .catch((err: Error) => {
         console.error(`${what} build failed: ${err.message}`);
         process.exit(1);
       });

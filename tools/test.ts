@@ -1,5 +1,5 @@
-// `npm test`: the whole suite from a fresh clone. Installs what is missing (npm packages, the official k6
-// binary, the relay build), then runs the type checks, the Go tests of the stream relay, the bundles and vitest
+// `npm test`: the whole suite from a fresh clone (tools/bootstrap.mjs has installed the npm packages first, since
+// this file needs tsx). Installs what else is missing (the official k6 binary, the relay build), then runs the type checks, the Go tests of the stream relay, the bundles and vitest
 // (unit, including the licence gate, and e2e). Ends with one line "tests: N passed, M failed" over Go and
 // vitest together.
 import { spawn, spawnSync } from 'node:child_process';
@@ -7,30 +7,35 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRelay } from './build/build-relay.mjs';
-import { ensureK6, k6Version } from './build/k6-binary.mjs';
-import { downloadBuildList, findGoMods } from './licence-gate.mjs';
+import { ensureRelay } from './build/build-relay';
+import { ensureK6, k6Version } from './build/k6-binary';
+import { downloadBuildList, findGoMods } from './licence-gate';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const started = Date.now();
 const tally = { passed: 0, failed: 0 };
-const failures = [];
+const failures: string[] = [];
 
-function step(title) {
+function step(title: string): void {
   console.log(`\n== ${title} (${Math.round((Date.now() - started) / 1000)}s)`);
 }
 
-function run(cmd, args, { cwd = root, capture = false } = {}) {
+interface RunOptions {
+  cwd?: string;
+  capture?: boolean;
+}
+
+function run(cmd: string, args: string[], { cwd = root, capture = false }: RunOptions = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
     let out = '';
-    if (capture) child.stdout.on('data', (d) => (out += d));
+    if (capture) child.stdout?.on('data', (d: Buffer) => (out += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out }));
   });
 }
 
-async function must(title, cmd, args, opts) {
+async function must(title: string, cmd: string, args: string[], opts?: RunOptions): Promise<boolean> {
   step(title);
   const { code } = await run(cmd, args, opts);
   if (code !== 0) {
@@ -40,16 +45,10 @@ async function must(title, cmd, args, opts) {
   return code === 0;
 }
 
-// node_modules/.package-lock.json is npm's record of what is installed; missing means never installed.
-if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
-  step('installing npm packages (npm ci)');
-  if (spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
-}
-
 // The e2e tests start Debian's Prometheus and open reports in Debian's Chromium; install them where that is
 // possible (root with apt-get), else say what is missing.
-const onPath = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const missing = [['prometheus', 'prometheus'], ['chromium', 'chromium']].filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg);
+const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+const missing = ([['prometheus', 'prometheus'], ['chromium', 'chromium']] as const).filter(([cmd]) => !onPath(cmd)).map(([, pkg]) => pkg);
 if (missing.length > 0) {
   if (process.getuid?.() === 0 && onPath('apt-get')) {
     step(`installing ${missing.join(', ')} (apt-get)`);
@@ -59,13 +58,13 @@ if (missing.length > 0) {
   }
 }
 
-const npx = (bin, ...args) => [join(root, 'node_modules', '.bin', bin), args];
+const npx = (bin: string, ...args: string[]): [string, string[]] => [join(root, 'node_modules', '.bin', bin), args];
 
 await must('type check (k6 side, no Node types)', ...npx('tsc', '-p', 'tsconfig.k6.json'));
 await must('type check (Node side)', ...npx('tsc', '-p', 'tsconfig.json'));
 
 step('go test ./... in relay/');
-const goTest = await run('go', ['test', '-json', './...'], { cwd: join(root, 'relay'), capture: true }).catch((err) => {
+const goTest = await run('go', ['test', '-json', './...'], { cwd: join(root, 'relay'), capture: true }).catch((err: NodeJS.ErrnoException) => {
   if (err.code !== 'ENOENT') throw err;
   // Without Go the rest still runs: it is one failure to report, not a reason to stop.
   console.log('Go is needed: install Go 1.25 or newer (https://go.dev/dl/) to run the relay tests and build the relay.');
@@ -88,18 +87,18 @@ if (goTest) {
   if (code !== 0 && !failures.some((f) => f.startsWith('go:'))) {
     tally.failed++;
     failures.push('go test (build or setup failure)');
-    process.stdout.write(out.split('\n').filter((l) => !l.startsWith('{')).join('\n'));
+    process.stdout.write(out.split('\n').filter((l: string) => !l.startsWith('{')).join('\n'));
   }
 }
 
-const built = await must('bundle scenarios (esbuild, both flavours)', 'node', ['tools/build/bundle.mjs']);
+const built = await must('bundle scenarios (esbuild, both flavours)', process.execPath, ['--import', 'tsx', 'tools/build/bundle.ts']);
 step('the official k6 (installed on first use) and the stream relay (built on first use)');
 let tools = true;
 try {
   const k6 = await ensureK6();
   console.log(`k6: ${k6} (${k6Version(k6) ?? 'k6 version failed'})`);
 } catch (err) {
-  console.log(`k6: ${err.message}`);
+  console.log(`k6: ${(err as Error).message}`);
   tally.failed++;
   failures.push('k6 install');
   tools = false;
@@ -107,14 +106,14 @@ try {
 try {
   console.log(`relay: ${await ensureRelay()}`);
 } catch (err) {
-  console.log(`relay build: ${err.message}`);
+  console.log(`relay build: ${(err as Error).message}`);
   tally.failed++;
   failures.push('relay build');
   tools = false;
 }
 
 step('kube-apiserver for the Kubernetes tests (built on first use)');
-const kube = await run('node', ['test/infra/build-kube.mjs']);
+const kube = await run(process.execPath, ['--import', 'tsx', 'test/infra/build-kube.ts']);
 if (kube.code !== 0) {
   tally.failed++;
   failures.push('kube-apiserver build');

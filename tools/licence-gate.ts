@@ -7,7 +7,7 @@
 //
 // The pure part (SPDX expressions, recognising licence texts, judging a package) is separate from the I/O
 // part (finding go.mod files, running `go list`, reading node_modules), so that tests can plant packages.
-// `node tools/licence-gate.mjs` runs it on the repository and prints the verdict.
+// `npx tsx tools/licence-gate.ts` runs it on the repository and prints the verdict.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +35,36 @@ export const FORBIDDEN_GO_MODULE = 'go.k6.io/k6';
  * files. Keyed "go:<module path>" or "npm:<package name>", for the version that was read (another version
  * is judged afresh and must be read again).
  */
-export const EXCEPTIONS = {
+export interface LicenceException {
+  /** The version that was read; another version is judged afresh. */
+  version?: string;
+  /** The SPDX expression read in the package's files. */
+  licence: string;
+}
+
+export type SpdxTree = { id: string; with?: string } | { and: [SpdxTree, SpdxTree] } | { or: [SpdxTree, SpdxTree] };
+
+export interface GatePackage {
+  ecosystem: 'go' | 'npm';
+  name: string;
+  version: string;
+  /** Where it was found: the go.mod, or the package-lock.json key. */
+  where: string;
+  /** npm's package.json `license`. */
+  declared?: string | undefined;
+  files: { name: string; text: string }[];
+}
+
+export interface LicenceVerdict {
+  checked: number;
+  byEcosystem: Record<string, number>;
+  /** One line per failure, naming the package and its licence. */
+  failures: string[];
+}
+
+type Judgement = { ok: boolean; licence: string; reason?: string; exception?: boolean };
+
+export const EXCEPTIONS: Record<string, LicenceException> = {
   // Read 2026-12-06 in the module cache: LICENSE is the Apache License 2.0, and covers the code; LICENSE.docs
   // is CC-BY-SA-4.0 ("Attribution-ShareAlike 4.0 International"), and README.md ("Copyright and license")
   // says it covers README.md and CONTRIBUTING.md only: "Code is released under the Apache 2.0 license".
@@ -51,7 +80,7 @@ const ALIASES = new Map(
 );
 
 /** An SPDX id in its canonical case when it is one the gate knows; `+` and -only/-or-later kept. */
-export function canonicalId(id) {
+export function canonicalId(id: string): string {
   const t = id.trim();
   const alias = ALIASES.get(t.toLowerCase());
   if (alias) return alias;
@@ -63,12 +92,12 @@ export function canonicalId(id) {
  * Parses an SPDX licence expression (`MIT`, `(MIT OR Apache-2.0)`, `A AND (B OR C)`, `Apache-2.0 WITH
  * LLVM-exception`) into a tree: {id} | {and: [a, b]} | {or: [a, b]}. Null when it is not one.
  */
-export function parseSpdx(expr) {
+export function parseSpdx(expr: unknown): SpdxTree | null {
   if (typeof expr !== 'string' || !expr.trim()) return null;
   const tokens = expr.match(/\(|\)|[^\s()]+/g) ?? [];
   let i = 0;
   const peek = () => tokens[i];
-  const primary = () => {
+  const primary = (): SpdxTree => {
     const t = tokens[i++];
     if (t === undefined) throw new Error('end');
     if (t === '(') {
@@ -77,7 +106,7 @@ export function parseSpdx(expr) {
       return e;
     }
     if (/^(AND|OR|WITH|\))$/i.test(t) || !/^[A-Za-z0-9.+:-]+$/.test(t)) throw new Error(t);
-    let node = { id: canonicalId(t) };
+    let node: { id: string; with?: string } = { id: canonicalId(t) };
     if (peek()?.toUpperCase() === 'WITH') {
       i++;
       const exc = tokens[i++];
@@ -86,16 +115,16 @@ export function parseSpdx(expr) {
     }
     return node;
   };
-  const andExpr = () => {
-    let left = primary();
+  const andExpr = (): SpdxTree => {
+    let left: SpdxTree = primary();
     while (peek()?.toUpperCase() === 'AND') {
       i++;
       left = { and: [left, primary()] };
     }
     return left;
   };
-  const orExpr = () => {
-    let left = andExpr();
+  const orExpr = (): SpdxTree => {
+    let left: SpdxTree = andExpr();
     while (peek()?.toUpperCase() === 'OR') {
       i++;
       left = { or: [left, andExpr()] };
@@ -111,30 +140,30 @@ export function parseSpdx(expr) {
 }
 
 /** Whether an SPDX tree is satisfiable with allowed licences: OR needs one side, AND both. */
-export function spdxAllowed(tree, isAllowed) {
+export function spdxAllowed(tree: SpdxTree, isAllowed: (id: string) => boolean): boolean {
   if ('or' in tree) return tree.or.some((t) => spdxAllowed(t, isAllowed));
   if ('and' in tree) return tree.and.every((t) => spdxAllowed(t, isAllowed));
   return isAllowed(tree.id);
 }
 
 /** Every id in an SPDX tree. */
-export function spdxIds(tree) {
+export function spdxIds(tree: SpdxTree): string[] {
   if ('or' in tree) return tree.or.flatMap(spdxIds);
   if ('and' in tree) return tree.and.flatMap(spdxIds);
   return [tree.id];
 }
 
-const squash = (text) => text.replace(/[\s#*>|]+/g, ' ').replace(/\/\//g, ' ').replace(/ +/g, ' ');
+const squash = (text: string) => text.replace(/[\s#*>|]+/g, ' ').replace(/\/\//g, ' ').replace(/ +/g, ' ');
 
 /**
  * The licences a licence file's text shows, recognised by phrases of their texts (SPDX ids, in the order of
  * the rules below); empty when none is recognised. A file that holds several texts (a project's licence and
  * notices of code it includes) shows them all.
  */
-export function detectLicences(text) {
+export function detectLicences(text: string): string[] {
   const t = squash(text);
-  const found = [];
-  const add = (id) => found.includes(id) || found.push(id);
+  const found: string[] = [];
+  const add = (id: string) => found.includes(id) || found.push(id);
   // The GNU licences by their titles, in capitals as their texts have them (other licences, such as the
   // MPL-2.0, name them in running text, which must not count).
   if (/GNU AFFERO GENERAL PUBLIC LICENSE/.test(t)) add('AGPL-3.0');
@@ -167,18 +196,18 @@ export function detectLicences(text) {
 }
 
 /** Whether a file name is a licence file (LICENSE, LICENCE.md, COPYING, LICENSE-MIT, UNLICENSE, ...). */
-export function isLicenceFile(name) {
+export function isLicenceFile(name: string): boolean {
   return /^(un)?licen[cs]e([-._ ].*)?$|^copying([-._].*)?$/i.test(name);
 }
 
-const idAllowed = (pkgName) => (id) => ALLOWED.has(id) || (DATA_ONLY.has(id) && DATA_PACKAGES.has(pkgName));
+const idAllowed = (pkgName: string) => (id: string) => ALLOWED.has(id) || (DATA_ONLY.has(id) && DATA_PACKAGES.has(pkgName));
 
 /**
  * Judges one package. pkg: {ecosystem: 'go'|'npm', name, version, where, declared?: string (npm's
  * `license`), files: [{name, text}]}. Returns {ok, licence, reason?}: licence is what the gate read (an SPDX
  * expression, or ids from the files joined with AND), reason says why it fails.
  */
-export function judgePackage(pkg, exceptions = EXCEPTIONS) {
+export function judgePackage(pkg: GatePackage, exceptions: Record<string, LicenceException> = EXCEPTIONS): Judgement {
   const exception = exceptions[`${pkg.ecosystem}:${pkg.name}`];
   if (exception && (exception.version === undefined || exception.version === pkg.version)) {
     const tree = parseSpdx(exception.licence);
@@ -211,9 +240,9 @@ export function judgePackage(pkg, exceptions = EXCEPTIONS) {
   return { ok: true, licence };
 }
 
-const baseId = (id) => id.replace(/(-only|-or-later|\+)$/, '').replace(/^(A?GPL|LGPL)-[\d.]+$/, '$1');
+const baseId = (id: string) => id.replace(/(-only|-or-later|\+)$/, '').replace(/^(A?GPL|LGPL)-[\d.]+$/, '$1');
 
-function notAllowedReason(ids, name) {
+function notAllowedReason(ids: string[], name: string): string {
   const bad = ids.filter((id) => !ALLOWED.has(id));
   const dataOnly = bad.filter((id) => DATA_ONLY.has(id));
   if (dataOnly.length > 0 && !DATA_PACKAGES.has(name)) return `${dataOnly.join(', ')} is allowed for data packages only`;
@@ -224,9 +253,9 @@ function notAllowedReason(ids, name) {
  * The gate's verdict over every package, plus problems found before any package (a go.mod that builds
  * go.k6.io/k6, a `go list` that failed): {checked, byEcosystem, failures: [message]}.
  */
-export function licenceVerdict(packages, problems = [], exceptions = EXCEPTIONS) {
+export function licenceVerdict(packages: GatePackage[], problems: string[] = [], exceptions: Record<string, LicenceException> = EXCEPTIONS): LicenceVerdict {
   const failures = [...problems];
-  const byEcosystem = {};
+  const byEcosystem: Record<string, number> = {};
   for (const p of packages) {
     byEcosystem[p.ecosystem] = (byEcosystem[p.ecosystem] ?? 0) + 1;
     const v = judgePackage(p, exceptions);
@@ -241,9 +270,9 @@ export function licenceVerdict(packages, problems = [], exceptions = EXCEPTIONS)
 const SKIP_DIRS = new Set(['node_modules', '.git', '.cache', 'testdata', 'dist', 'results', 'coverage']);
 
 /** Every go.mod under root (not in node_modules, .cache, testdata, ...). */
-export function findGoMods(root) {
-  const out = [];
-  const walk = (dir) => {
+export function findGoMods(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) walk(join(dir, e.name));
@@ -254,8 +283,8 @@ export function findGoMods(root) {
   return out.sort();
 }
 
-function licenceFiles(dir) {
-  let names;
+function licenceFiles(dir: string): { name: string; text: string }[] | null {
+  let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
@@ -268,8 +297,11 @@ function licenceFiles(dir) {
     .map((n) => ({ name: n, text: readFileSync(join(dir, n), 'utf8') }));
 }
 
-function parseJsonStream(text) {
-  const out = [];
+/** The fields of `go list -m -json` the gate reads. */
+type GoListModule = { Main?: boolean; Path: string; Version?: string; Dir?: string; Error?: { Err: string }; Replace?: { Path?: string; Version?: string; Dir?: string } };
+
+function parseJsonStream(text: string): GoListModule[] {
+  const out: GoListModule[] = [];
   let depth = 0;
   let start = -1;
   let inString = false;
@@ -289,7 +321,7 @@ function parseJsonStream(text) {
 const OFFLINE_GO_ENV = { GOFLAGS: '-mod=mod', GOPROXY: 'off', GOSUMDB: 'off', GOWORK: 'off', GOTOOLCHAIN: 'local' };
 
 /** Runs fn with the path of a temporary copy of dir's go.mod (go.sum beside it), for go's -modfile flag. */
-function withModfileCopy(dir, fn) {
+function withModfileCopy<T>(dir: string, fn: (modfile: string) => T): T {
   const tmp = mkdtempSync(join(tmpdir(), 'licence-gate-'));
   try {
     copyFileSync(join(dir, 'go.mod'), join(tmp, 'go.mod'));
@@ -305,12 +337,12 @@ function withModfileCopy(dir, fn) {
  * that the gate can read their licences offline. Builds fetch only what they compile. Works on a copy of
  * go.mod and go.sum: the repository's files are not touched. Resolves with go's exit code.
  */
-export async function downloadBuildList(goModDir) {
+export async function downloadBuildList(goModDir: string): Promise<number> {
   const tmp = mkdtempSync(join(tmpdir(), 'licence-gate-'));
   copyFileSync(join(goModDir, 'go.mod'), join(tmp, 'go.mod'));
   if (existsSync(join(goModDir, 'go.sum'))) copyFileSync(join(goModDir, 'go.sum'), join(tmp, 'go.sum'));
   try {
-    return await new Promise((resolve) => {
+    return await new Promise<number>((resolve) => {
       const child = spawn('go', ['mod', 'download', '-modfile', join(tmp, 'go.mod'), 'all'], { cwd: goModDir, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, GOWORK: 'off' } });
       child.on('error', () => resolve(-1));
       child.on('close', (code) => resolve(code ?? -1));
@@ -324,11 +356,11 @@ export async function downloadBuildList(goModDir) {
  * The modules of one go.mod's build list (`go list -m -e -json all`, offline), as packages to judge, and
  * problems: go.k6.io/k6 in the build list, a module whose source is not in the module cache, `go list` failing.
  */
-export function goModules(goMod, { root, env = process.env } = {}) {
+export function goModules(goMod: string, { root, env = process.env }: { root?: string; env?: NodeJS.ProcessEnv } = {}): { packages: GatePackage[]; problems: string[] } {
   const dir = dirname(goMod);
   const where = relative(root ?? dir, goMod) || 'go.mod';
-  const problems = [];
-  const packages = [];
+  const problems: string[] = [];
+  const packages: GatePackage[] = [];
   if (/^\s*(require\s+)?go\.k6\.io\/k6\s+v/m.test(readFileSync(goMod, 'utf8'))) {
     problems.push(`${where} requires ${FORBIDDEN_GO_MODULE} (AGPL-3.0): the project runs k6 as a tool, it must not build or link it`);
   }
@@ -364,17 +396,19 @@ export function goModules(goMod, { root, env = process.env } = {}) {
 }
 
 /** Every package in package-lock.json, with its declared licence and licence files from node_modules. */
-export function npmPackages(root) {
+type LockEntry = { link?: boolean; name?: string; license?: string; optional?: boolean; version?: string };
+
+export function npmPackages(root: string): { packages: GatePackage[]; problems: string[] } {
   const lockPath = join(root, 'package-lock.json');
   const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
-  const packages = [];
-  const problems = [];
-  for (const [key, entry] of Object.entries(lock.packages ?? {})) {
+  const packages: GatePackage[] = [];
+  const problems: string[] = [];
+  for (const [key, entry] of Object.entries((lock.packages ?? {}) as Record<string, LockEntry>)) {
     if (key === '' || entry.link) continue;
     const name = entry.name ?? key.slice(key.lastIndexOf('node_modules/') + 'node_modules/'.length);
     const dir = join(root, key);
     let declared = entry.license;
-    let files = [];
+    let files: { name: string; text: string }[] = [];
     if (existsSync(join(dir, 'package.json'))) {
       const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
       declared = declaredLicence(pj) ?? declared;
@@ -391,20 +425,23 @@ export function npmPackages(root) {
 }
 
 /** package.json's licence: `license` (SPDX string, or the old {type}), or the old `licenses` array (any of them). */
-export function declaredLicence(pj) {
+export function declaredLicence(pj: Record<string, any>): string | undefined {
   if (typeof pj.license === 'string') return pj.license;
   if (pj.license && typeof pj.license.type === 'string') return pj.license.type;
   if (Array.isArray(pj.licenses) && pj.licenses.length > 0) {
-    const ids = pj.licenses.map((l) => (typeof l === 'string' ? l : l?.type)).filter((t) => typeof t === 'string');
+    const ids = (pj.licenses as unknown[]).map((l: any) => (typeof l === 'string' ? l : l?.type)).filter((t): t is string => typeof t === 'string');
     if (ids.length > 0) return ids.length === 1 ? ids[0] : `(${ids.join(' OR ')})`;
   }
   return undefined;
 }
 
 /** Runs the gate over a repository: every go.mod found under root, and root's package-lock.json. */
-export function runLicenceGate(root, { env = process.env, exceptions = EXCEPTIONS } = {}) {
-  const packages = [];
-  const problems = [];
+export function runLicenceGate(
+  root: string,
+  { env = process.env, exceptions = EXCEPTIONS }: { env?: NodeJS.ProcessEnv; exceptions?: Record<string, LicenceException> } = {},
+): LicenceVerdict {
+  const packages: GatePackage[] = [];
+  const problems: string[] = [];
   for (const goMod of findGoMods(root)) {
     const r = goModules(goMod, { root, env });
     packages.push(...r.packages);

@@ -26,7 +26,7 @@ function entries() {
  * Resolves the `#transport` import to the flavour's transport module, and `#schema-loader` to the lazy
  * loader every k6 bundle uses (src/config/schema-module.ts says why).
  */
-function transportPlugin(path) {
+function transportPlugin(path: string): esbuild.Plugin {
   return {
     name: 'transport-flavour',
     setup(build) {
@@ -87,7 +87,7 @@ export async function bundleForCluster(entry = 'loadtest.ts') {
     logLevel: 'warning',
     plugins: [transportPlugin(flavours.default.transport)],
   });
-  return result.outputFiles[0].text;
+  return (result.outputFiles[0] as esbuild.OutputFile).text;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

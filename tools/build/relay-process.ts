@@ -1,15 +1,39 @@
 // Starts the stream relay (relay/, see docs/relay.md) for one k6 process: built on first use, listening on a
 // free loopback port, answering /v1/health before its URL is handed out, and stopped with SIGTERM afterwards.
 import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureRelay } from './build-relay.mjs';
+import { ensureRelay } from './build-relay';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type RelayExit = { code: number | null; signal: NodeJS.Signals | null };
+
+export interface RunningRelay {
+  /** Base URL, e.g. http://127.0.0.1:41234 (pass it to k6 as LLM_RELAY_URL). */
+  url: string;
+  pid: number | undefined;
+  /** SIGTERM, then waits (bounded; SIGKILL after timeoutMs) for the relay to exit. */
+  stop(opts?: { timeoutMs?: number }): Promise<RelayExit | null>;
+  /** Resolves when the relay exits. */
+  exited: Promise<RelayExit>;
+}
+
+interface StartRelayOptions {
+  cwd?: string;
+  log?: (line: string) => void;
+  args?: string[];
+  readyTimeoutMs?: number;
+  quiet?: boolean;
+  cpus?: string;
+  bin?: string;
+}
 
 /** Relays still running in this process: stopped (SIGTERM) should the process exit without stopping them. */
-const live = new Set();
+const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 function installExitHook() {
   if (exitHookInstalled) return;
@@ -34,12 +58,12 @@ function installExitHook() {
  * - cpus: a CPU list to pin the relay to (`taskset -c <cpus>`, which execs the relay: the pid stays its own);
  * - bin: a relay binary to run instead of the cached build (the bench keeps one copy for all its runs).
  */
-export async function startRelay({ cwd = process.cwd(), log = (line) => process.stderr.write(`relay: ${line}\n`), args = [], readyTimeoutMs = 10_000, quiet = false, cpus, bin } = {}) {
+export async function startRelay({ cwd = process.cwd(), log = (line: string) => void process.stderr.write(`relay: ${line}\n`), args = [], readyTimeoutMs = 10_000, quiet = false, cpus, bin }: StartRelayOptions = {}): Promise<RunningRelay> {
   bin ??= await ensureRelay({ quiet });
   const dir = mkdtempSync(join(tmpdir(), 'relay-'));
   const portFile = join(dir, 'port');
   const relayArgs = ['-listen', '127.0.0.1:0', '-port-file', portFile, '-ignore-sigint', '-exit-on-stdin-eof', ...args];
-  const [cmd, ...cmdArgs] = cpus ? ['taskset', '-c', String(cpus), bin, ...relayArgs] : [bin, ...relayArgs];
+  const [cmd, ...cmdArgs]: [string, ...string[]] = cpus ? ['taskset', '-c', String(cpus), bin, ...relayArgs] : [bin, ...relayArgs];
   const child = spawn(cmd, cmdArgs, {
     cwd,
     // stdin is a pipe only this process holds: if it dies, even by SIGKILL, the relay sees EOF and stops.
@@ -49,10 +73,10 @@ export async function startRelay({ cwd = process.cwd(), log = (line) => process.
   live.add(child);
   installExitHook();
   let output = '';
-  const pipeLines = (stream) => {
+  const pipeLines = (stream: Readable) => {
     let buf = '';
     stream.setEncoding('utf8');
-    stream.on('data', (d) => {
+    stream.on('data', (d: string) => {
       buf += d;
       output = (output + d).slice(-4000);
       let nl;
@@ -64,18 +88,19 @@ export async function startRelay({ cwd = process.cwd(), log = (line) => process.
     });
     stream.on('end', () => buf.trim() && log(buf));
   };
-  pipeLines(child.stdout);
-  pipeLines(child.stderr);
+  pipeLines(child.stdout as Readable);
+  pipeLines(child.stderr as Readable);
 
-  let exited = null;
-  const exitP = new Promise((resolve) => {
+  let exited: RelayExit | null = null;
+  const exitP = new Promise<RelayExit>((resolve) => {
     child.on('exit', (code, signal) => {
-      exited = { code, signal };
+      const e = { code, signal };
+      exited = e;
       live.delete(child);
-      resolve(exited);
+      resolve(e);
     });
   });
-  let spawnError = null;
+  let spawnError: Error | null = null as Error | null;
   child.on('error', (err) => (spawnError = err));
 
   const stop = async ({ timeoutMs = 5_000 } = {}) => {
@@ -92,7 +117,7 @@ export async function startRelay({ cwd = process.cwd(), log = (line) => process.
   };
 
   const deadline = Date.now() + readyTimeoutMs;
-  let url = null;
+  let url: string | null = null;
   while (Date.now() < deadline) {
     if (spawnError) break;
     if (exited) break;
@@ -115,6 +140,7 @@ export async function startRelay({ cwd = process.cwd(), log = (line) => process.
     await sleep(20);
   }
   await stop();
-  const why = spawnError ? `could not start ${bin}: ${spawnError.message}` : exited ? `exited (${exited.signal ?? `code ${exited.code}`}) before answering` : `did not answer GET /v1/health within ${readyTimeoutMs / 1000}s`;
+  const ex = exited as RelayExit | null;
+  const why = spawnError ? `could not start ${bin}: ${spawnError.message}` : ex ? `exited (${ex.signal ?? `code ${ex.code}`}) before answering` : `did not answer GET /v1/health within ${readyTimeoutMs / 1000}s`;
   throw new Error(`the stream relay ${why}${output.trim() ? `:\n${output.trim()}` : ''}`);
 }

