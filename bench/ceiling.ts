@@ -12,7 +12,7 @@ export const ACCURACY_LIMITS = { medianAbsMs: 1, p99AbsMs: 5 } as const;
 /** Issue 13's tighter bounds (k6 and the relay sharing one core): the separate `targetVerdict` of each step. */
 export const TARGET_LIMITS = { medianAbsMs: 0.5, p99AbsMs: 2 } as const;
 
-export type AccuracyLimits = { readonly medianAbsMs: number; readonly p99AbsMs: number };
+type AccuracyLimits = { readonly medianAbsMs: number; readonly p99AbsMs: number };
 
 /** What one capacity step measured, as far as the verdict needs. */
 export interface StepFigures {
@@ -41,9 +41,9 @@ export interface StepVerdict {
 }
 
 /** The sim counts as saturated at this share of its core (it runs on one core)... */
-export const SIM_SATURATED_CORES = 0.9;
+const SIM_SATURATED_CORES = 0.9;
 /** ...or at this share of the chunks/s it writes alone, flat out. */
-export const SIM_CEILING_SHARE = 0.9;
+const SIM_CEILING_SHARE = 0.9;
 
 function accuracyReasons(name: string, s: ErrorStats | null, limits: AccuracyLimits): string[] {
   if (s === null) return [`no ${name} figures`];
@@ -94,7 +94,7 @@ export function nextLevel(done: readonly { streams: number; verdict: StepVerdict
   return plan.find((l) => l > top && !ran(l)) ?? null;
 }
 
-export interface Ceiling {
+interface Ceiling {
   /** Most streams a passing step (accuracy kept, load held) ran; 0 when none passed. */
   streams: number;
   /** The passing step's chunks per second. */

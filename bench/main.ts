@@ -30,7 +30,7 @@ const USAGE = `usage: npm run bench -- [--quick] [--users 50,200,1000] [--sustai
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-export interface BenchOptions {
+interface BenchOptions {
   quick: boolean;
   users: number[];
   levels: number[];

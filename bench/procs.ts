@@ -26,7 +26,7 @@ const CLK_TCK = 100;
 const PAGE_KB = 4;
 
 /** CPU seconds (user + system) and RSS (MiB) of a process from /proc; null once it is gone. */
-export function procSample(pid: number): { cpuSec: number; sysSec: number; rssMiB: number; hwmMiB: number | null } | null {
+function procSample(pid: number): { cpuSec: number; sysSec: number; rssMiB: number; hwmMiB: number | null } | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -75,7 +75,7 @@ export class ProcSampler {
 }
 
 /** The whole machine's busy CPU seconds (all cores; idle and iowait excluded) and steal, from /proc/stat. */
-export function machineSample(): { busySec: number; stealSec: number } | null {
+function machineSample(): { busySec: number; stealSec: number } | null {
   try {
     const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
     const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
@@ -111,7 +111,7 @@ export class MachineSampler {
 }
 
 /** The sim's model for the bench: fixed-length outputs, one token per chunk, no prefill, no queue. */
-export interface SimModel {
+interface SimModel {
   ttftBaseMs: number;
   gapMs: number;
   tokens: number;
@@ -155,7 +155,7 @@ export async function startSimProcess(repoRoot: string, models: Record<string, S
 export const provisionKey = provisionBenchKey;
 
 
-export interface K6Result {
+interface K6Result {
   code: number | null;
   stderr: string;
   spawnMonoMs: number;

@@ -57,7 +57,7 @@ export interface RunFigures {
   heapTop?: string | null;
 }
 
-export interface TargetResult {
+interface TargetResult {
   /** `issue-13`: the relay's targets (docs/relay.md); `original`: the bench's earlier targets, kept for comparison. */
   set?: 'issue-13' | 'original';
   name: string;
@@ -67,7 +67,7 @@ export interface TargetResult {
 }
 
 /** One ceiling search: the steps run and the highest level that kept the accuracy. */
-export interface Capacity {
+interface Capacity {
   /** The original bounds (1 ms median / 5 ms p99): they drive the search and `verdict`, `ceiling`. */
   limits: { medianAbsMs: number; p99AbsMs: number };
   /** Issue 13's bounds (0.5 ms / 2 ms): `targetVerdict`, `targetCeiling`. */

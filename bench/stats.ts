@@ -60,7 +60,7 @@ export function errorStats(errors: readonly number[]): ErrorStats | null {
 }
 
 /** Errors of every matched request: TTFT, E2E and each inter-token gap. */
-export interface ErrorLists {
+interface ErrorLists {
   /**
    * On one clock: when the harness stamped the first (last) token minus when the sim wrote it, with the
    * harness's request-write time moved onto the sim's monotonic clock. The pure stamping error; needs

@@ -6,7 +6,7 @@ export function costUSD(price: Price, promptTokens: number, cachedTokens: number
   return ((promptTokens - cachedTokens) * price.input + cachedTokens * cachedPrice + completionTokens * price.output) / 1000;
 }
 
-export interface BudgetDenial {
+interface BudgetDenial {
   quotaType: 'total' | 'daily';
   currentUSD: number;
   limitUSD: number;

@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
-export interface SimCliProcess {
+interface SimCliProcess {
   child: ChildProcess;
   adminUrl: string;
   routerUrl: string;

@@ -102,7 +102,7 @@ const DEFAULT_PRICES = {
   'gpt-3.5-turbo': { input: 0.0005, output: 0.0015 },
 };
 
-export const SimConfigSchema = z.strictObject({
+const SimConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(42),
   listen: z
     .strictObject({ host: z.string().min(1).default('127.0.0.1'), adminPort: port.default(8081), routerPort: port.default(8080) })

@@ -23,7 +23,7 @@ export function sendText(res: ServerResponse, status: number, text: string, head
   res.end(text);
 }
 
-export type BodyResult = { ok: true; body: Buffer } | { ok: false; tooLarge: true };
+type BodyResult = { ok: true; body: Buffer } | { ok: false; tooLarge: true };
 
 /** Reads a request body, giving up (and draining the rest) once it exceeds `limit` bytes. */
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {

@@ -12,7 +12,7 @@ export type { SimConfig, SimConfigInput } from './config';
 export type { RequestRecord } from './groundtruth';
 export type { BudgetStatus } from './budget';
 
-export interface StartSimOptions {
+interface StartSimOptions {
   /** A config (raw input with every field optional, or the result of parseConfig/loadConfigFile). */
   config?: SimConfig | SimConfigInput;
   /** Overrides config.seed. */

@@ -7,7 +7,7 @@ import { startSim } from './index';
 const USAGE = `usage: npm run sim -- [--config sim.yaml] [--admin-port 8081] [--router-port 8080] [--host 127.0.0.1] [--seed N] [--tls-cert cert.pem --tls-key key.pem]`;
 
 /** Parsed CLI flags; ports and seed validated as integers. */
-export interface CliFlags {
+interface CliFlags {
   config?: string;
   adminPort?: number;
   routerPort?: number;

@@ -1,5 +1,5 @@
 /** A labelled counter family rendered in Prometheus text format. */
-export class Counter {
+class Counter {
   private readonly values = new Map<string, number>();
 
   constructor(
@@ -26,14 +26,14 @@ export class Counter {
 }
 
 /** A family whose samples are read at scrape time (gauges, and counters kept as plain numbers elsewhere). */
-export interface GaugeSource {
+interface GaugeSource {
   name: string;
   help: string;
   samples: () => Array<{ labels?: Record<string, string>; value: number }>;
 }
 
 /** Renders one family read at scrape time. */
-export function renderFamily(g: GaugeSource, type: 'gauge' | 'counter'): string {
+function renderFamily(g: GaugeSource, type: 'gauge' | 'counter'): string {
   const lines = [`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} ${type}`];
   for (const s of g.samples()) {
     const names = Object.keys(s.labels ?? {});

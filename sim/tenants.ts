@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Rng } from './random';
 
-export type Status = 'active' | 'suspended';
+type Status = 'active' | 'suspended';
 
-export interface Org {
+interface Org {
   orgId: string;
   name: string;
   slug: string;
@@ -15,7 +15,7 @@ export interface Org {
   updatedAt: string;
 }
 
-export interface User {
+interface User {
   userId: string;
   orgId: string;
   email: string;
@@ -26,7 +26,7 @@ export interface User {
   updatedAt: string;
 }
 
-export interface ServiceAccount {
+interface ServiceAccount {
   serviceAccountId: string;
   orgId: string;
   name: string;

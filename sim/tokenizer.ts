@@ -18,7 +18,7 @@ export function countTokens(text: string): number {
   return n;
 }
 
-export interface ChatMessage {
+interface ChatMessage {
   role: string;
   content: string;
 }

@@ -7,7 +7,7 @@ import type { ParseArgsConfig } from 'node:util';
 type FlagOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** The exit code of a command line that cannot run. */
-export const EXIT_USAGE = 2 as const;
+const EXIT_USAGE = 2 as const;
 
 /** A command line that cannot run; the message names the flag or argument at fault. */
 export class UsageError extends Error {}

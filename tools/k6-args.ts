@@ -33,7 +33,7 @@ export function testidTag(runId: string): string[] {
 }
 
 /** The `-e NAME=value` / `--env NAME=value` pairs of k6 arguments, as k6 adds them to __ENV. */
-export function envArgs(args: string[]): Record<string, string> {
+function envArgs(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i] as string;
@@ -52,7 +52,7 @@ export function envArgs(args: string[]): Record<string, string> {
 type Env = Record<string, string | undefined>;
 
 /** What rewriteArgs reads from outside: the config file, and the clock for a generated run id. */
-export interface ArgsIo {
+interface ArgsIo {
   readText(path: string): string;
   now(): Date;
 }
@@ -128,7 +128,7 @@ export function rewriteArgs(
 }
 
 /** k6's subcommand: the first argument that is not a flag (`run`, `archive`, `version`, ...), or null. */
-export function k6Subcommand(args: string[]): string | null {
+function k6Subcommand(args: string[]): string | null {
   return args.find((a) => !a.startsWith('-')) ?? null;
 }
 

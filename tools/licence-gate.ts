@@ -18,31 +18,31 @@ import { fileURLToPath } from 'node:url';
 // Pure logic
 
 /** Permissive licences any dependency may have (SPDX ids). */
-export const ALLOWED = new Set([
+const ALLOWED = new Set([
   'MIT', 'MIT-0', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', 'ISC', 'MPL-2.0', '0BSD', 'Unlicense', 'CC0-1.0',
   'BlueOak-1.0.0', 'Python-2.0', 'Zlib', 'BSD-2-Clause-Patent',
 ]);
 /** Allowed for data packages only (DATA_PACKAGES): attribution licences that are not meant for code. */
-export const DATA_ONLY = new Set(['CC-BY-3.0', 'CC-BY-4.0']);
+const DATA_ONLY = new Set(['CC-BY-3.0', 'CC-BY-4.0']);
 /** npm packages that are data, not code (none today; e.g. caniuse-lite is CC-BY-4.0 data). */
-export const DATA_PACKAGES = new Set(['caniuse-lite']);
+const DATA_PACKAGES = new Set(['caniuse-lite']);
 
 /** The module the project never builds nor links: its presence in a build list fails the gate. */
-export const FORBIDDEN_GO_MODULE = 'go.k6.io/k6';
+const FORBIDDEN_GO_MODULE = 'go.k6.io/k6';
 
 /**
  * Checked by hand: packages whose licence files the gate cannot judge alone, with the licence read in the
  * files. Keyed "go:<module path>" or "npm:<package name>", for the version that was read (another version
  * is judged afresh and must be read again).
  */
-export interface LicenceException {
+interface LicenceException {
   /** The version that was read; another version is judged afresh. */
   version?: string;
   /** The SPDX expression read in the package's files. */
   licence: string;
 }
 
-export type SpdxTree = { id: string; with?: string } | { and: [SpdxTree, SpdxTree] } | { or: [SpdxTree, SpdxTree] };
+type SpdxTree = { id: string; with?: string } | { and: [SpdxTree, SpdxTree] } | { or: [SpdxTree, SpdxTree] };
 
 export interface GatePackage {
   ecosystem: 'go' | 'npm';
@@ -55,7 +55,7 @@ export interface GatePackage {
   files: { name: string; text: string }[];
 }
 
-export interface LicenceVerdict {
+interface LicenceVerdict {
   checked: number;
   byEcosystem: Record<string, number>;
   /** One line per failure, naming the package and its licence. */
@@ -64,7 +64,7 @@ export interface LicenceVerdict {
 
 type Judgement = { ok: boolean; licence: string; reason?: string; exception?: boolean };
 
-export const EXCEPTIONS: Record<string, LicenceException> = {
+const EXCEPTIONS: Record<string, LicenceException> = {
   // Read 2026-12-06 in the module cache: LICENSE is the Apache License 2.0, and covers the code; LICENSE.docs
   // is CC-BY-SA-4.0 ("Attribution-ShareAlike 4.0 International"), and README.md ("Copyright and license")
   // says it covers README.md and CONTRIBUTING.md only: "Code is released under the Apache 2.0 license".
@@ -80,7 +80,7 @@ const ALIASES = new Map(
 );
 
 /** An SPDX id in its canonical case when it is one the gate knows; `+` and -only/-or-later kept. */
-export function canonicalId(id: string): string {
+function canonicalId(id: string): string {
   const t = id.trim();
   const alias = ALIASES.get(t.toLowerCase());
   if (alias) return alias;
@@ -147,7 +147,7 @@ export function spdxAllowed(tree: SpdxTree, isAllowed: (id: string) => boolean):
 }
 
 /** Every id in an SPDX tree. */
-export function spdxIds(tree: SpdxTree): string[] {
+function spdxIds(tree: SpdxTree): string[] {
   if ('or' in tree) return tree.or.flatMap(spdxIds);
   if ('and' in tree) return tree.and.flatMap(spdxIds);
   return [tree.id];
@@ -196,7 +196,7 @@ export function detectLicences(text: string): string[] {
 }
 
 /** Whether a file name is a licence file (LICENSE, LICENCE.md, COPYING, LICENSE-MIT, UNLICENSE, ...). */
-export function isLicenceFile(name: string): boolean {
+function isLicenceFile(name: string): boolean {
   return /^(un)?licen[cs]e([-._ ].*)?$|^copying([-._].*)?$/i.test(name);
 }
 
@@ -253,7 +253,7 @@ function notAllowedReason(ids: string[], name: string): string {
  * The gate's verdict over every package, plus problems found before any package (a go.mod that builds
  * go.k6.io/k6, a `go list` that failed): {checked, byEcosystem, failures: [message]}.
  */
-export function licenceVerdict(packages: GatePackage[], problems: string[] = [], exceptions: Record<string, LicenceException> = EXCEPTIONS): LicenceVerdict {
+function licenceVerdict(packages: GatePackage[], problems: string[] = [], exceptions: Record<string, LicenceException> = EXCEPTIONS): LicenceVerdict {
   const failures = [...problems];
   const byEcosystem: Record<string, number> = {};
   for (const p of packages) {
@@ -356,7 +356,7 @@ export async function downloadBuildList(goModDir: string): Promise<number> {
  * The modules of one go.mod's build list (`go list -m -e -json all`, offline), as packages to judge, and
  * problems: go.k6.io/k6 in the build list, a module whose source is not in the module cache, `go list` failing.
  */
-export function goModules(goMod: string, { root, env = process.env }: { root?: string; env?: NodeJS.ProcessEnv } = {}): { packages: GatePackage[]; problems: string[] } {
+function goModules(goMod: string, { root, env = process.env }: { root?: string; env?: NodeJS.ProcessEnv } = {}): { packages: GatePackage[]; problems: string[] } {
   const dir = dirname(goMod);
   const where = relative(root ?? dir, goMod) || 'go.mod';
   const problems: string[] = [];
@@ -398,7 +398,7 @@ export function goModules(goMod: string, { root, env = process.env }: { root?: s
 /** Every package in package-lock.json, with its declared licence and licence files from node_modules. */
 type LockEntry = { link?: boolean; name?: string; license?: string; optional?: boolean; version?: string };
 
-export function npmPackages(root: string): { packages: GatePackage[]; problems: string[] } {
+function npmPackages(root: string): { packages: GatePackage[]; problems: string[] } {
   const lockPath = join(root, 'package-lock.json');
   const lock = JSON.parse(readFileSync(lockPath, 'utf8'));
   const packages: GatePackage[] = [];
@@ -425,7 +425,7 @@ export function npmPackages(root: string): { packages: GatePackage[]; problems: 
 }
 
 /** package.json's licence: `license` (SPDX string, or the old {type}), or the old `licenses` array (any of them). */
-export function declaredLicence(pj: Record<string, any>): string | undefined {
+function declaredLicence(pj: Record<string, any>): string | undefined {
   if (typeof pj.license === 'string') return pj.license;
   if (pj.license && typeof pj.license.type === 'string') return pj.license.type;
   if (Array.isArray(pj.licenses) && pj.licenses.length > 0) {

@@ -1,10 +1,10 @@
 import { hash32 } from './random';
 
 /** testTypes[].cacheSalt as configured: a plain string is a fixed salt. */
-export type CacheSaltSpec = string | { scope: 'org' | 'user' | 'fixed'; value?: string | undefined };
+type CacheSaltSpec = string | { scope: 'org' | 'user' | 'fixed'; value?: string | undefined };
 
 /** Who is sending: names or ids only, never API keys or credentials. */
-export interface SaltIdentity {
+interface SaltIdentity {
   runId: string;
   org: string | number;
   user: string | number;

@@ -16,7 +16,7 @@ export interface Range {
 }
 
 /** A sampled request parameter (max_tokens, temperature). */
-export type DistSpec =
+type DistSpec =
   | { distribution: 'fixed'; value: number }
   | { distribution: 'uniform'; min: number; max: number }
   | { distribution: 'gaussian'; mean: number; stddev: number; min?: number; max?: number };

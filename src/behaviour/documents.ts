@@ -9,7 +9,7 @@ export interface DocumentLibrarySpec {
 }
 
 /** One file the k6 side opens at init. */
-export interface DocumentFile {
+interface DocumentFile {
   /** Relative path handed to k6's open(): `<root>/<bucketName>/<folder>/<NNN>.txt`. */
   path: string;
   /** The documentPaths entry it comes from, as configured. */
@@ -31,7 +31,7 @@ export interface DocumentLibrary {
 }
 
 /** Largest sampleSize: file numbers have three digits. */
-export const MAX_SAMPLE_SIZE = 999;
+const MAX_SAMPLE_SIZE = 999;
 
 function trimSlashes(s: string): string {
   let start = 0;

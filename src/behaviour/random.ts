@@ -8,7 +8,7 @@
 export type SeedPart = string | number;
 
 /** An item a weighted choice can pick; weight is relative and must be >= 0. */
-export interface Weighted {
+interface Weighted {
   weight: number;
 }
 

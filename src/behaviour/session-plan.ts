@@ -3,7 +3,7 @@ import { pickTestType, type Scenario, type ScenarioMixSpec, type TestTypeSpec } 
 import type { Rng } from './random';
 
 /** userBehavior.conversationStyle as configured. */
-export interface ConversationStyleSpec {
+interface ConversationStyleSpec {
   multiTurnProbability: number;
   turnsPerConversation: Range;
   contextRetention: boolean;
@@ -20,13 +20,13 @@ export interface SessionBehaviour {
 }
 
 /** What the session draws its test types from. */
-export interface TestMix<T extends TestTypeSpec> {
+interface TestMix<T extends TestTypeSpec> {
   testTypes: readonly T[];
   scenarioMix?: ScenarioMixSpec | undefined;
 }
 
 /** One question of the session. */
-export interface PlannedTurn {
+interface PlannedTurn {
   /** 1-based position of the question in the session. */
   questionNumber: number;
   /** 1-based position of the question in its conversation (turn 1 opens it, later turns follow up). */

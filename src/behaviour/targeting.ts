@@ -2,7 +2,7 @@ import { evaluateCondition, type ConditionFacts } from '../config/conditions';
 import type { Rng } from './random';
 
 /** testTypes[].modelTargeting as configured. */
-export interface ModelTargetingSpec {
+interface ModelTargetingSpec {
   slmModels?: string[] | undefined;
   mediumModels?: string[] | undefined;
   largeModels?: string[] | undefined;
@@ -10,7 +10,7 @@ export interface ModelTargetingSpec {
   defaultTarget?: Tier | undefined;
 }
 
-export type Tier = 'slm' | 'medium' | 'large';
+type Tier = 'slm' | 'medium' | 'large';
 
 const TIER_ORDER: Tier[] = ['slm', 'medium', 'large'];
 

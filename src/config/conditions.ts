@@ -5,27 +5,27 @@
 
 /** Facts a condition may test; all numeric so every clause is a plain comparison. */
 export const CONDITION_FIELDS = ['query_length', 'prompt_tokens', 'turn', 'has_document'] as const;
-export type ConditionField = (typeof CONDITION_FIELDS)[number];
+type ConditionField = (typeof CONDITION_FIELDS)[number];
 
 /** query_length in characters, prompt_tokens estimated, turn 1-based, has_document 0 or 1. */
 export type ConditionFacts = Record<ConditionField, number>;
 
 export const CONDITION_OPERATORS = ['<=', '>=', '==', '!=', '<', '>'] as const;
-export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
-export interface ConditionClause {
+interface ConditionClause {
   field: ConditionField;
   op: ConditionOperator;
   value: number;
 }
 
 /** A parsed condition: every clause must hold. */
-export interface Condition {
+interface Condition {
   source: string;
   clauses: ConditionClause[];
 }
 
-export type ParseConditionResult = { ok: true; condition: Condition } | { ok: false; error: string };
+type ParseConditionResult = { ok: true; condition: Condition } | { ok: false; error: string };
 
 // Two-character operators come first in the alternation so `<=` is not read as `<` followed by `=5`.
 const CLAUSE = /^([a-z_]+)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)$/;

@@ -123,7 +123,7 @@ function escape(text: string): string {
 }
 
 /** Markdown table of every config field: path, type, required, default, meaning. */
-export function renderFieldTable(): string {
+function renderFieldTable(): string {
   const schema = z.toJSONSchema(LoadTestConfigSchema, { io: 'input', unrepresentable: 'any' }) as Node;
   const rows: Row[] = [];
   fields(schema, '', rows);

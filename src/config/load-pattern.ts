@@ -7,7 +7,7 @@ import type { RampingArrivalRateScenario, RampingVUsScenario, Stage } from 'k6/o
 import { schemaModule } from './schema-module';
 import type { LoadPattern, LoadTestConfig, Phase } from './schema';
 
-export type LoadScenario = RampingVUsScenario | RampingArrivalRateScenario;
+type LoadScenario = RampingVUsScenario | RampingArrivalRateScenario;
 
 /** Longest default ramp before the sustained part of the default pattern, seconds. */
 const DEFAULT_RAMP_CAP_SEC = 30;

@@ -7,10 +7,10 @@ import type { z } from 'zod';
 import type { LoadTestConfig } from './schema';
 import { schemaModule } from './schema-module';
 
-export type ParseConfigResult = { ok: true; config: LoadTestConfig } | { ok: false; errors: string[] };
+type ParseConfigResult = { ok: true; config: LoadTestConfig } | { ok: false; errors: string[] };
 
 /** `spec.testTypes[0].name` from zod's path array; `(root)` for the document itself. */
-export function formatPath(path: readonly PropertyKey[]): string {
+function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
@@ -31,7 +31,7 @@ function describeIssue(iss: z.core.$ZodIssue): string[] {
 }
 
 /** Validates an already-parsed document; errors are `<path>: <reason>` with no header. */
-export function validateConfig(doc: unknown): { ok: true; config: LoadTestConfig } | { ok: false; errors: string[] } {
+function validateConfig(doc: unknown): { ok: true; config: LoadTestConfig } | { ok: false; errors: string[] } {
   const result = schemaModule().LoadTestConfigSchema.safeParse(doc, { reportInput: true });
   if (result.success) return { ok: true, config: result.data };
   return { ok: false, errors: result.error.issues.flatMap(describeIssue) };

@@ -5,7 +5,7 @@
  */
 export type MetricKind = 'trend' | 'counter' | 'rate' | 'gauge';
 
-export interface MetricSpec {
+interface MetricSpec {
   name: string;
   kind: MetricKind;
   /** For trends: true when values are milliseconds (k6 `isTime`). */
@@ -16,7 +16,7 @@ export interface MetricSpec {
 
 /** Tags every llm_* sample may carry; `user` only when per-user tags are switched on (cardinality). */
 export const METRIC_TAGS = ['org', 'model', 'test_type', 'salt_scope', 'status', 'error_type', 'transport', 'reason', 'token_source', 'alert', 'user'] as const;
-export type MetricTag = (typeof METRIC_TAGS)[number];
+type MetricTag = (typeof METRIC_TAGS)[number];
 
 export const METRICS = [
   { name: 'llm_ttft', kind: 'trend', time: true, unit: 'ms', help: 'time to first token: first content/reasoning/tool-call delta minus request written' },

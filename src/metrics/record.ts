@@ -35,13 +35,13 @@ export function record(name: MetricName, value: number | boolean, tags: Record<s
 }
 
 /** A response's finish_reason as a bounded tag value: anything unexpected is "other", none is "none". */
-export function finishReasonTag(reason: string | undefined): FinishReason {
+function finishReasonTag(reason: string | undefined): FinishReason {
   if (reason === undefined) return 'none';
   return (FINISH_REASONS as readonly string[]).indexOf(reason) >= 0 ? (reason as FinishReason) : 'other';
 }
 
 /** Extra figures the VU knows about a request beyond its response. */
-export interface RequestContext {
+interface RequestContext {
   costUSD: number;
   cacheHit: boolean;
   saltViolation?: boolean;

@@ -7,17 +7,17 @@
 import type { SelfCheckSnapshot } from '../llm/transport/types';
 
 /** Average CPU over the run at or above this share of the cores k6 may use: warn. */
-export const CPU_AVG_WARN_SHARE = 0.85;
+const CPU_AVG_WARN_SHARE = 0.85;
 /** A 1 s window at or above this share of the cores counts as saturated. */
-export const CPU_WINDOW_BUSY_SHARE = 0.9;
+const CPU_WINDOW_BUSY_SHARE = 0.9;
 /** Warn when at least this share of the windows was saturated (bursts, not a blip). */
-export const CPU_BUSY_WINDOWS_WARN_SHARE = 0.1;
+const CPU_BUSY_WINDOWS_WARN_SHARE = 0.1;
 /**
  * Scheduler lateness above these (ms) means event stamps wait for a CPU: warn. The p99 limit is half the
  * 5 ms error budget: npm run bench saw event-gap error p99 about twice the probe's lag p99 (7.9 ms at 4.2 ms).
  */
-export const LAG_P50_WARN_MS = 1;
-export const LAG_P99_WARN_MS = 2.5;
+const LAG_P50_WARN_MS = 1;
+const LAG_P99_WARN_MS = 2.5;
 
 export interface SelfCalibrationCpu {
   /** Cores this process may use at once: min(GOMAXPROCS, CPUs) for the relay, the machine's CPUs for k6. */
@@ -35,7 +35,7 @@ export interface SelfCalibrationCpu {
   busyWindows: number;
 }
 
-export interface SelfCalibrationLag {
+interface SelfCalibrationLag {
   intervalMs: number;
   samples: number;
   meanMs: number;

@@ -14,13 +14,13 @@ import type { Histogram, HistogramBucket, Histograms, SeriesSnapshot, SeriesWind
 /** Upper bound of the first bucket, in ms. */
 export const LOG_BUCKET_BASE_MS = 0.1;
 /** Each bound is this many times the one before. */
-export const LOG_BUCKET_RATIO = 1.1;
+const LOG_BUCKET_RATIO = 1.1;
 const BOUND_COUNT = 165;
 
 /** Window length the recorder and the reader use unless told otherwise. */
 export const DEFAULT_WINDOW_SEC = 5;
 /** Past this many windows, adjacent windows are merged so long runs keep a light report. */
-export const DEFAULT_MAX_WINDOWS = 720;
+const DEFAULT_MAX_WINDOWS = 720;
 
 const BOUNDS: number[] = [];
 for (let i = 0; i < BOUND_COUNT; i++) BOUNDS.push(LOG_BUCKET_BASE_MS * Math.pow(LOG_BUCKET_RATIO, i));
@@ -60,7 +60,7 @@ export function bucketIndex(ms: number): number {
 }
 
 /** One finished chat request, as the recorder needs it; times in ms. */
-export interface RequestSample {
+interface RequestSample {
   /** When the request finished, in ms since the test started. */
   tMs: number;
   ok: boolean;
@@ -195,7 +195,7 @@ function toWindow(raw: RawWindow, startSec: number): SeriesWindow {
 }
 
 /** How to read the series back: the run's length and the window the recorder used. */
-export interface ReadSeriesOptions {
+interface ReadSeriesOptions {
   durationSec: number;
   /** Must equal the windowSec the recorder used. */
   windowSec?: number;

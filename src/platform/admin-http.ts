@@ -13,13 +13,13 @@ export interface AdminCall {
 }
 
 /** The outcome of a call that reached an accepted status. */
-export interface AdminResult {
+interface AdminResult {
   status: number;
   json: unknown;
 }
 
 /** A provisioning failure that names the step and never carries a secret. */
-export class ProvisioningError extends Error {}
+class ProvisioningError extends Error {}
 
 type Resp = RefinedResponse<ResponseType | undefined>;
 

@@ -4,7 +4,7 @@ import type { RetryPolicy } from './retry';
 import type { Provisioned, ProvisionedOrg, ProvisionedUser } from './types';
 
 /** What provisioning on the AI-AAS admin API needs. */
-export interface AiAasProvisionSpec {
+interface AiAasProvisionSpec {
   adminUrl: string;
   credentials: { email: string; password: string };
   retry: RetryPolicy;
@@ -132,7 +132,7 @@ function provisionInto(api: AdminHttp, spec: AiAasProvisionSpec, done: Provision
 }
 
 /** What cleanup needs: where, who, and the same retry rules. */
-export interface AiAasCleanupSpec {
+interface AiAasCleanupSpec {
   adminUrl: string;
   credentials: { email: string; password: string };
   retry: RetryPolicy;

@@ -1,10 +1,10 @@
 /** The part of a random stream the tenant plan needs (src/behaviour/random.ts's Rng fits). */
-export interface IntSource {
+interface IntSource {
   int(min: number, max: number): number;
 }
 
 /** Budget of one org as the config states it. */
-export interface OrgBudget {
+interface OrgBudget {
   limitUSD: number;
   dailyUSD?: number;
   warnAtUSD?: number;

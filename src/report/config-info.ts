@@ -11,7 +11,7 @@ import type { RunInfo, Streamed } from './model';
 export type ConfigInfo = Pick<RunInfo, 'scenarioName' | 'labels' | 'seed' | 'orgs' | 'testTypes' | 'scenarioMix' | 'thinkTime' | 'streamed' | 'cacheHitMinRatio'>;
 
 /** Whether the config's test types stream: all, some, or none of them. */
-export function streamedOf(testTypes: readonly { streamingResponse: boolean }[]): Streamed {
+function streamedOf(testTypes: readonly { streamingResponse: boolean }[]): Streamed {
   const n = testTypes.filter((t) => t.streamingResponse).length;
   return n === 0 ? 'none' : n === testTypes.length ? 'all' : 'some';
 }

@@ -8,7 +8,7 @@ import { formatOrgRange, type OrgRange } from '../platform/slice';
 import { parsePoint } from '../llm/transport/segments';
 
 /** A point of an execution segment, as a reduced fraction. */
-export interface Fraction {
+interface Fraction {
   num: number;
   den: number;
 }

@@ -12,7 +12,7 @@ export interface K6Metric {
   thresholds?: Record<string, { ok: boolean }>;
 }
 
-export interface K6Check {
+interface K6Check {
   name: string;
   path: string;
   id?: string;

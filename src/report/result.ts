@@ -9,7 +9,7 @@ import type { Summary } from './model';
 type Judged = Pick<Summary, 'thresholds' | 'errors'> & { run: Pick<Summary['run'], 'setupError' | 'endReason'> };
 
 /** Every reason the run failed; empty when it passed. */
-export function runFailures(sum: Judged): string[] {
+function runFailures(sum: Judged): string[] {
   const out: string[] = [];
   if (sum.run.setupError !== null) out.push(`setup failed: ${sum.run.setupError}`);
   if (sum.run.endReason !== null && !isPlannedEnd(sum.run.endReason)) out.push(`stopped by a guard: ${sum.run.endReason}`);

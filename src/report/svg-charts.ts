@@ -109,7 +109,7 @@ export function histogramChart(h: Histogram, label: string): string {
   return svg(body, `${label} distribution`);
 }
 
-export interface Line {
+interface Line {
   name: string;
   cls: string;
   values: (number | null)[];
@@ -147,7 +147,7 @@ export function timeChart(startsSec: number[], windowSec: number, lines: Line[],
   return svg(body, yLabel);
 }
 
-export interface Bar {
+interface Bar {
   label: string;
   value: number | null;
   /** Drawn as a red tick across the bar and named after the value. */

@@ -13,7 +13,7 @@ import type { K6SummaryData } from '../report/k6-data';
 import type { RunInfo } from '../report/model';
 
 /** What the run tells its report: names and numbers only, never setup data (which holds keys). */
-export function runInfo(run: Run, startedAt: string): RunInfo {
+function runInfo(run: Run, startedAt: string): RunInfo {
   const lp = run.loadPattern;
   const info: RunInfo = {
     ...configInfo(run.config, run.orgs),

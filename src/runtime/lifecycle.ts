@@ -122,7 +122,7 @@ function provision(run: Run): SetupData {
 }
 
 /** Limits this runtime cannot enforce: without the relay the VUs share no counters, so none of the shared ones hold. */
-export function unenforcedLimits(run: Run): string[] {
+function unenforcedLimits(run: Run): string[] {
   if (counters) return [];
   const l = run.config.spec.limits;
   const named: string[] = (['maxCostUSD', 'maxRequests', 'maxErrorRate', 'maxConcurrentReqs'] as const).filter((k) => l[k] !== undefined);
@@ -131,7 +131,7 @@ export function unenforcedLimits(run: Run): string[] {
 }
 
 /** Whether the cleanup policy keeps this run's tenants (on-success keeps them when the run failed, for debugging). */
-export function retainTenants(run: Run): boolean {
+function retainTenants(run: Run): boolean {
   const { policy } = run.config.spec.cleanup;
   if (policy === 'always') return false;
   if (policy === 'never') return true;

@@ -9,7 +9,7 @@ import { ORG_RANGE_ENV, parseOrgRange, scalePattern, usersInRange, type OrgRange
 import { planTenants, type OrgPlan, type UserPlan } from '../platform/tenants';
 
 /** Everything about the run that every VU of a process shares, computed once (SharedArray). */
-export interface RunHeader {
+interface RunHeader {
   config: LoadTestConfig;
   configPath: string;
   runId: string;

@@ -29,10 +29,10 @@ import type { CounterOp, GroupResult, SharedCounters, StreamRecord } from '../ll
 import type { TestType } from '../config/schema';
 
 /** Why a session ended, the `reason` tag of llm_sessions. */
-export type SessionEnd = 'completed' | 'duration' | 'stop_on_errors' | 'budget_exhausted' | 'limit' | 'interrupted';
+type SessionEnd = 'completed' | 'duration' | 'stop_on_errors' | 'budget_exhausted' | 'limit' | 'interrupted';
 
 /** What one VU keeps between iterations. */
-export interface VuState {
+interface VuState {
   run: Run;
   libraries: Record<string, DocumentLibrary>;
   ledger: SaltLedger;
@@ -72,7 +72,7 @@ export function vuState(run: Run, libraries: Record<string, DocumentLibrary>): V
 }
 
 /** The user this VU plays: the instance's share, in the order k6 hands out VU ids. */
-export function userOfVu(data: SetupData): ProvisionedUser {
+function userOfVu(data: SetupData): ProvisionedUser {
   const users = data.provisioned.users;
   if (users.length === 0) throw new Error('this instance has no users to play: setup() provisioned none');
   return users[(exec.vu.idInInstance - 1) % users.length] as ProvisionedUser;

@@ -20,7 +20,7 @@ export interface Reservation {
 }
 
 /** Outcome of a reservation attempt: reserved, or refused by a scope (and whether waiting can help). */
-export type ReserveResult = { ok: true; reservation: Reservation } | { ok: false; scope: BudgetScope; othersInFlight: boolean };
+type ReserveResult = { ok: true; reservation: Reservation } | { ok: false; scope: BudgetScope; othersInFlight: boolean };
 
 const booked = (s: BudgetScope) => `budget:booked:${s.key}`;
 const inflight = (s: BudgetScope) => `budget:inflight:${s.key}`;

@@ -1,5 +1,5 @@
 /** USD prices of one model; `unit` says per how many tokens. */
-export interface ModelPrice {
+interface ModelPrice {
   input: number;
   output: number;
   /** Price of prompt tokens served from the prefix cache; the input price when absent. */
@@ -14,7 +14,7 @@ export interface PriceTable {
 }
 
 /** The AI-AAS platform's own prices (USD per 1K tokens), from its usage records. */
-export const PLATFORM_PRICES: PriceTable = {
+const PLATFORM_PRICES: PriceTable = {
   unit: 'per1K',
   models: {
     'gpt-4o': { input: 0.005, output: 0.015 },

@@ -1,7 +1,7 @@
 import type { CounterOp, SharedCounters } from '../llm/transport/types';
 
 /** The config's test-wide limits (maxCostUSD is kept by the cost ledger, src/spend/budget.ts; maxDurationSec by the schedule). */
-export interface LimitsSpec {
+interface LimitsSpec {
   maxRequests?: number | undefined;
   maxErrorRate?: number | undefined;
   maxConcurrentReqs?: number | undefined;
@@ -43,7 +43,7 @@ export function shareOfLimits(spec: LimitsSpec, fraction: number): LimitsSpec {
 }
 
 /** Where a request's admission ops sit in its group: -1 for a limit the run does not set. */
-export interface AdmitOps {
+interface AdmitOps {
   ops: CounterOp[];
   /** The maxConcurrentReqs slot. */
   slot: number;

@@ -9,7 +9,7 @@ import { goBinary, mainIfRun, requiredVersion, root } from '../../tools/build/go
 const mainDir = join(root, 'test', 'infra', 'kube');
 
 /** The Kubernetes version pinned in test/infra/kube/go.mod. */
-export function pinnedKubeVersion() {
+function pinnedKubeVersion() {
   return requiredVersion(join(mainDir, 'go.mod'), /^\s*k8s\.io\/kubernetes (v\S+)/m, 'k8s.io/kubernetes');
 }
 
@@ -45,7 +45,7 @@ const kube = goBinary({
 });
 
 /** Path of the cached binary for the current inputs (it may not exist yet). */
-export const kubeBinaryPath = kube.path;
+const kubeBinaryPath = kube.path;
 
 /**
  * Returns the path of the built binary (`<bin> etcd ...` and `<bin> apiserver ...`), building it first (with

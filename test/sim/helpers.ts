@@ -4,7 +4,7 @@ import { DEFAULT_ADMIN_PASSWORD } from '../../sim/config';
 import type { RunningSim } from '../../sim/index';
 import { monoMs } from '../../sim/scheduler';
 
-export interface HttpResult {
+interface HttpResult {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
@@ -57,7 +57,7 @@ export function sendJson(url: string, method: string, body: unknown, headers: Re
   return http(url, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-export interface SseEvent {
+interface SseEvent {
   at: number;
   data: string;
   json?: Record<string, unknown>;

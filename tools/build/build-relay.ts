@@ -37,7 +37,7 @@ const relay = goBinary({
 });
 
 /** Path of the cached relay binary for the current inputs (it may not exist yet). */
-export const relayBinaryPath = relay.path;
+const relayBinaryPath = relay.path;
 
 /** Returns the path of a built relay, building it first (with progress on stderr) when missing. */
 export const ensureRelay = relay.ensure;

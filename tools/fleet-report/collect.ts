@@ -7,7 +7,7 @@ import { COUNTER_QUERIES, TREND_METRICS } from './model';
 import { counterTotal, fleetCumulative, fleetHistogramCumulative, histogramQuantileQuery, mergedHistogram, quoteLabel, runSelector, weightedRate } from './queries';
 
 /** A native histogram as Prometheus' HTTP API returns it: buckets are [boundary rule, lo, hi, count]. */
-export interface ApiHistogram {
+interface ApiHistogram {
   count: string;
   sum: string;
   buckets?: [number, string, string, string][];

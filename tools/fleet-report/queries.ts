@@ -17,7 +17,7 @@ export function runSelector(metric: string, testid: string): string {
 }
 
 /** Each series' whole-run value: its last sample within `rangeSec` before the evaluation time. */
-export function lastInRun(metric: string, testid: string, rangeSec: number): string {
+function lastInRun(metric: string, testid: string, rangeSec: number): string {
   return `last_over_time(${runSelector(metric, testid)}[${Math.max(1, Math.ceil(rangeSec))}s])`;
 }
 

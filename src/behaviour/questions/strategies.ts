@@ -11,7 +11,7 @@ export const QUESTION_STRATEGIES = ['historical', 'mathematical', 'geographical'
 export type QuestionStrategy = (typeof QUESTION_STRATEGIES)[number];
 
 /** A family's templates and the vocabulary that fills them. */
-export interface QuestionBank {
+interface QuestionBank {
   name: Exclude<QuestionStrategy, 'mixed'>;
   templates: readonly Template[];
   vocabulary: Vocabulary;

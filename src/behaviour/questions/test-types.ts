@@ -19,7 +19,7 @@ export interface PickableTestType {
 }
 
 /** Scenarios scenarioMix can weigh. */
-export const SCENARIOS = ['simple-question-answering', 'document-analysis', 'multi-turn-conversation'] as const;
+const SCENARIOS = ['simple-question-answering', 'document-analysis', 'multi-turn-conversation'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 /** spec.scenarioMix as configured. */
@@ -28,7 +28,7 @@ export interface ScenarioMixSpec {
 }
 
 /** A test type picked for one conversation, with the scenario it was picked through. */
-export interface TestTypePick<T extends TestTypeSpec> {
+interface TestTypePick<T extends TestTypeSpec> {
   testType: T;
   scenario: Scenario | undefined;
   /** True for multi-turn-conversation: the conversation is multi-turn whatever multiTurnProbability says. */
@@ -41,7 +41,7 @@ export function usesDocuments(type: PickableTestType): boolean {
 }
 
 /** The test types a scenario draws from: without documents, with documents, or all of them. */
-export function typesOfScenario<T extends PickableTestType>(testTypes: readonly T[], scenario: Scenario): T[] {
+function typesOfScenario<T extends PickableTestType>(testTypes: readonly T[], scenario: Scenario): T[] {
   if (scenario === 'document-analysis') return testTypes.filter(usesDocuments);
   if (scenario === 'simple-question-answering') return testTypes.filter((t) => !usesDocuments(t));
   if (scenario === 'multi-turn-conversation') return testTypes.slice();

@@ -38,7 +38,7 @@ export function chatCompletionsUrl(routerUrl: string): string {
 }
 
 /** Sends one chat completion (with an optional admission group) and returns its record. */
-export function sendChat(target: ChatTarget, spec: ChatRequestSpec, pre?: CounterOp[]): StreamRecord {
+function sendChat(target: ChatTarget, spec: ChatRequestSpec, pre?: CounterOp[]): StreamRecord {
   return send(
     {
       method: 'POST',

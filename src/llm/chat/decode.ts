@@ -4,10 +4,10 @@ import { isRecord } from './errors';
 
 const NS_PER_MS = 1e6;
 /** How much of an error or non-JSON body a record keeps (the relay's limit too). */
-export const RECORD_BODY_LIMIT = 4096;
+const RECORD_BODY_LIMIT = 4096;
 
 /** The headers a record keeps: what the harness reads, never the rest. */
-export function keptHeaders(headers: Record<string, string>): Record<string, string> {
+function keptHeaders(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of Object.keys(headers)) {
     const l = k.toLowerCase();

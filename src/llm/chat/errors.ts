@@ -32,7 +32,7 @@ export interface ChatError {
 }
 
 /** Maps an HTTP error status onto a category. */
-export function categoryForStatus(status: number): ErrorCategory {
+function categoryForStatus(status: number): ErrorCategory {
   if (status === 401 || status === 403) return 'auth';
   if (status === 402) return 'budget_exceeded';
   if (status === 429) return 'rate_limited';
@@ -65,7 +65,7 @@ export function categoryForTransport(err: StreamError): ErrorCategory {
 }
 
 /** Parses the wait a 429/402/503 asks for: Retry-After (seconds or HTTP date) or retry_after_seconds. */
-export function retryAfterMs(headers: Record<string, string>, body: unknown, nowMs: number): number | undefined {
+function retryAfterMs(headers: Record<string, string>, body: unknown, nowMs: number): number | undefined {
   const header = headers['Retry-After'] ?? headers['retry-after'];
   if (header !== undefined) {
     const secs = Number(header);

@@ -1,5 +1,5 @@
 /** One chat message as OpenAI-compatible APIs take it. */
-export interface ChatMessage {
+interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }

@@ -41,7 +41,7 @@ export type RelayErrorCategory =
   | 'relay_unavailable';
 
 /** The request k6 hands the relay. */
-export interface RelayRequest {
+interface RelayRequest {
   method: string;
   url: string;
   headers: Record<string, string>;
@@ -55,7 +55,7 @@ export interface RelayRequest {
 }
 
 /** Token counts as the platform reported them; each may be absent. */
-export interface RelayUsage {
+interface RelayUsage {
   prompt?: number;
   completion?: number;
   cached?: number;

@@ -9,10 +9,10 @@ import type { InstanceShareFn, MkdirFn, NotesApi, SelfCheckFn, SendFn, SharedCou
 export const transportKind: TransportKind = 'streaming';
 
 /** The env var that names the relay, set by `npm run k6` and by the TestRun's sidecar wiring. */
-export const RELAY_ENV = 'LLM_RELAY_URL';
+const RELAY_ENV = 'LLM_RELAY_URL';
 
 /** A relay call that found nobody listening: the run cannot go on, and it is no platform error. */
-export class RelayUnavailableError extends Error {
+class RelayUnavailableError extends Error {
   override name = RELAY_UNAVAILABLE;
 }
 

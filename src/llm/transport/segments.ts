@@ -75,7 +75,7 @@ export function fullSequence(segment: string | undefined, sequence: string | und
 }
 
 /** Positions in [0, lcd) that each segment of the sequence owns, and the lcd. */
-export function stripe(points: Rational[]): { lcd: number; offsets: number[][] } {
+function stripe(points: Rational[]): { lcd: number; offsets: number[][] } {
   const lengths: Rational[] = [];
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1] as Rational;

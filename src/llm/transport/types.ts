@@ -3,7 +3,7 @@ import type { CounterOp, GroupResult, RelayErrorCategory, SelfCheckSnapshot, Str
 export type { CounterOp, GroupResult, SelfCheckSnapshot, StreamRecord } from './relay-record';
 
 /** One SSE event as the buffered transport parses it, stamped in ns since the request was written. */
-export interface TimedSseEvent {
+interface TimedSseEvent {
   t: number;
   event: string;
   id: string;
@@ -11,7 +11,7 @@ export interface TimedSseEvent {
 }
 
 /** Points of the request's life in ns since it was written; -1 when the request never reached that point. */
-export interface StreamTimings {
+interface StreamTimings {
   headers: number;
   firstByte: number;
   end: number;
@@ -44,7 +44,7 @@ export interface StreamResponse {
 }
 
 /** One HTTP request as the chat layer describes it, whichever transport sends it. */
-export interface StreamRequest {
+interface StreamRequest {
   method: string;
   url: string;
   body: string | null;

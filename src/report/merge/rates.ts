@@ -5,7 +5,7 @@
  */
 
 /** One instance's k6 Rate (null: it had no samples) and the number of samples behind it (null: not known). */
-export interface Weighted {
+interface Weighted {
   ratio: number | null;
   samples: number | null;
 }

@@ -5,7 +5,7 @@
 import type { SelfCalibration } from '../../metrics/self-check';
 
 /** One instance's self-check, named. */
-export interface NamedSelfCheck {
+interface NamedSelfCheck {
   instance: string;
   selfCheck: SelfCalibration;
 }

@@ -6,7 +6,7 @@
 import type { Series, SeriesWindow } from '../model';
 
 /** A part's series and when its test started (ms since the epoch). */
-export interface TimedSeries {
+interface TimedSeries {
   series: Series | null;
   startedAtMs: number;
 }

@@ -2,7 +2,7 @@ import { createServer, request, type IncomingMessage, type ServerResponse } from
 import type { AddressInfo } from 'node:net';
 
 /** A loopback proxy in front of an admin API that answers some requests 503 itself, as a struggling platform would. */
-export interface FlakyProxy {
+interface FlakyProxy {
   url: string;
   /** Requests answered 503 by the proxy, as "METHOD path body". */
   refused: string[];
@@ -10,7 +10,7 @@ export interface FlakyProxy {
 }
 
 /** Which requests the proxy refuses: it sees each request whole, and whether the same one was refused before. */
-export type RefusePolicy = (call: { method: string; path: string; body: string; refusedBefore: number }) => boolean;
+type RefusePolicy = (call: { method: string; path: string; body: string; refusedBefore: number }) => boolean;
 
 /** Starts the proxy in front of `target`; `refuse` decides for each request whether to answer 503 itself. */
 export async function startFlakyProxy(target: string, refuse: RefusePolicy): Promise<FlakyProxy> {

@@ -32,7 +32,7 @@ export function bundle(rel: string): string {
 }
 
 /** Where and with what environment k6 runs. */
-export interface K6Options {
+interface K6Options {
   timeoutMs?: number;
   /** Working directory (results land here); PWD follows it so relative paths resolve the same way. */
   cwd?: string;

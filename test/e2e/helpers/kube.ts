@@ -26,7 +26,7 @@ export interface TestKube {
   close(): Promise<void>;
 }
 
-export interface StartKubeOptions {
+interface StartKubeOptions {
   /** How long etcd plus kube-apiserver may take to become ready, not counting a build (default 90 s). */
   readyTimeoutMs?: number;
 }

@@ -20,7 +20,7 @@ interface EnvVar {
 }
 
 /** spec.runner.initContainers[] as the CRD has them (no probes). */
-export interface InitContainer {
+interface InitContainer {
   name: string;
   image: string;
   restartPolicy?: string;
@@ -61,7 +61,7 @@ export function mountConfigMap(configMap: K8sObject, dir: string): void {
 }
 
 /** The k6 arguments and env of runner `index` (1-based), with /test/ mapped to mountDir and the Secret's data given. */
-export function runnerCommand(testRun: K8sObject, index: number, mountDir: string, secrets: Record<string, Record<string, string>>): { args: string[]; env: Record<string, string> } {
+function runnerCommand(testRun: K8sObject, index: number, mountDir: string, secrets: Record<string, Record<string, string>>): { args: string[]; env: Record<string, string> } {
   const spec = specOf(testRun);
   const n = spec.parallelism;
   const args = ['run', '--quiet'];
@@ -120,7 +120,7 @@ export function runnerPod(testRun: K8sObject, index: number): { metadata: { name
 }
 
 /** The runner pods' native sidecars: init containers that keep running beside k6 (restartPolicy Always). */
-export function sidecars(testRun: K8sObject): InitContainer[] {
+function sidecars(testRun: K8sObject): InitContainer[] {
   return (specOf(testRun).runner.initContainers ?? []).filter((c) => c.restartPolicy === 'Always');
 }
 
@@ -131,7 +131,7 @@ function flagValue(args: readonly string[], flag: string): string | undefined {
 }
 
 /** A relay started for one emulated pod, and the env change that points that pod's k6 at it. */
-export interface PodSidecar {
+interface PodSidecar {
   url: string;
   stop(): Promise<unknown>;
 }
@@ -141,7 +141,7 @@ export interface PodSidecar {
  * instead of the pod-local 127.0.0.1:8391, with its -results-root (the pod's shared /home/k6) mapped to
  * workDir. Throws when the TestRun has no relay sidecar or its wiring does not match the runner's env.
  */
-export async function startSidecar(testRun: K8sObject, workDir: string): Promise<PodSidecar> {
+async function startSidecar(testRun: K8sObject, workDir: string): Promise<PodSidecar> {
   const [relay, ...more] = sidecars(testRun);
   if (!relay || more.length > 0) throw new Error(`the TestRun should have exactly one native sidecar (the relay), has ${sidecars(testRun).length}`);
   if (relay.command) throw new Error('the relay sidecar should run its image\'s ENTRYPOINT (no command)');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 /** One query of a dashboard panel, named so a failing test says where it lives. */
-export interface PanelQuery {
+interface PanelQuery {
   name: string;
   expr: string;
 }
@@ -16,7 +16,7 @@ interface Panel {
   fieldConfig?: { defaults?: { unit?: string } };
 }
 
-export interface Dashboard {
+interface Dashboard {
   uid: string;
   title: string;
   schemaVersion: number;
@@ -42,7 +42,7 @@ export function dashboardQueries(dir: string): PanelQuery[] {
 }
 
 /** A dashboard variable's `label_values(selector, label)` query. */
-export interface VariableQuery {
+interface VariableQuery {
   name: string;
   selector: string;
   label: string;
@@ -86,7 +86,7 @@ export function substitute(expr: string, vars: Record<string, string>): string {
   });
 }
 
-export interface QueryResult {
+interface QueryResult {
   status: string;
   error?: string;
   data?: { resultType: string; result: { metric: Record<string, string>; value?: [number, string]; histogram?: unknown }[] };

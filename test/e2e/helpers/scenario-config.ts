@@ -7,7 +7,7 @@ function isObj(v: unknown): v is Obj {
 }
 
 /** Deep merge where arrays and scalars from `over` replace those of `base`. */
-export function merge(base: Obj, over: Obj): Obj {
+function merge(base: Obj, over: Obj): Obj {
   const out: Obj = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = isObj(v) && isObj(out[k]) ? merge(out[k] as Obj, v) : v;
   return out;

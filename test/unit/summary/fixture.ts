@@ -72,14 +72,14 @@ export function counter(total: number, durationSec: number): K6Metric {
   return { type: 'counter', contains: 'default', values: { count: total, rate: total / durationSec } };
 }
 
-export function rate(passes: number, fails: number): K6Metric {
+function rate(passes: number, fails: number): K6Metric {
   return { type: 'rate', contains: 'default', values: { rate: passes + fails === 0 ? 0 : passes / (passes + fails), passes, fails } };
 }
 
 export const ORGS = ['acme-1', 'globex-2', 'initech-3'];
 export const TEST_TYPES = ['cached', 'uncached', 'long_context'];
 /** Salt scopes the fixture's requests use: "fixed" never occurs, so its hit ratio must be null. */
-export const USED_SALT_SCOPES = ['none', 'org', 'user'];
+const USED_SALT_SCOPES = ['none', 'org', 'user'];
 /** The one setup() sample of llm_bootstrap_duration, ms. */
 export const BOOTSTRAP_MS = 4213.5;
 

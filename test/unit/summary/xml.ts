@@ -2,7 +2,7 @@
  * A strict little XML reader for the tests: it throws on anything not well-formed (unbalanced or
  * crossed tags, unquoted or duplicate attributes, a raw '<' or a bare '&' in text) and returns the tree.
  */
-export interface XmlElement {
+interface XmlElement {
   name: string;
   attrs: Record<string, string>;
   children: XmlElement[];
