@@ -19,7 +19,7 @@ const CPU_BUSY_WINDOWS_WARN_SHARE = 0.1;
 const LAG_P50_WARN_MS = 1;
 const LAG_P99_WARN_MS = 2.5;
 
-export interface SelfCalibrationCpu {
+export interface SelfCheckCpu {
   /** Cores this process may use at once: min(GOMAXPROCS, CPUs) for the relay, the machine's CPUs for k6. */
   coresAvailable: number;
   cpuSeconds: number;
@@ -35,7 +35,7 @@ export interface SelfCalibrationCpu {
   busyWindows: number;
 }
 
-interface SelfCalibrationLag {
+interface SelfCheckLag {
   intervalMs: number;
   samples: number;
   meanMs: number;
@@ -45,22 +45,22 @@ interface SelfCalibrationLag {
 }
 
 /** The summary's `selfCheck` block (docs/summary-schema.md). */
-export interface SelfCalibration {
+export interface SelfCheck {
   /** ok: the generator had headroom; warn: latency figures are inflated by the generator itself; unavailable: not measured. */
   verdict: 'ok' | 'warn' | 'unavailable';
   /** Why the self-check is unavailable; null when it is available. */
   reason: string | null;
   /** The relay's CPU. */
-  cpu: SelfCalibrationCpu | null;
+  cpu: SelfCheckCpu | null;
   /** The k6 process's CPU, when the relay could see it (same machine and PID namespace); null otherwise. */
-  k6Cpu: SelfCalibrationCpu | null;
-  lag: SelfCalibrationLag | null;
+  k6Cpu: SelfCheckCpu | null;
+  lag: SelfCheckLag | null;
   /** One sentence per breached limit, naming the figure and the limit. */
   warnings: string[];
   limits: { cpuAvgShare: number; cpuWindowBusyShare: number; cpuBusyWindowsShare: number; lagP50Ms: number; lagP99Ms: number };
 }
 
-const LIMITS: SelfCalibration['limits'] = {
+const LIMITS: SelfCheck['limits'] = {
   cpuAvgShare: CPU_AVG_WARN_SHARE,
   cpuWindowBusyShare: CPU_WINDOW_BUSY_SHARE,
   cpuBusyWindowsShare: CPU_BUSY_WINDOWS_WARN_SHARE,
@@ -69,13 +69,13 @@ const LIMITS: SelfCalibration['limits'] = {
 };
 
 /** The block for a run that could not watch itself. */
-export function unavailableCalibration(reason: string): SelfCalibration {
+export function unavailableSelfCheck(reason: string): SelfCheck {
   return { verdict: 'unavailable', reason, cpu: null, k6Cpu: null, lag: null, warnings: [], limits: { ...LIMITS } };
 }
 
 const r3 = (v: number): number => Math.round(v * 1000) / 1000;
 
-function cpuFigures(cpuSeconds: number, wallSeconds: number, windowCores: number[], coresAvailable: number): SelfCalibrationCpu | null {
+function cpuFigures(cpuSeconds: number, wallSeconds: number, windowCores: number[], coresAvailable: number): SelfCheckCpu | null {
   if (cpuSeconds < 0 || wallSeconds <= 0) return null;
   const cores = Math.max(1, coresAvailable);
   const avg = cpuSeconds / wallSeconds;
@@ -94,7 +94,7 @@ function cpuFigures(cpuSeconds: number, wallSeconds: number, windowCores: number
 }
 
 /** The CPU warning of one process ("the relay", "k6"), if its figures breach a limit. */
-function cpuWarning(who: string, cpu: SelfCalibrationCpu): string | null {
+function cpuWarning(who: string, cpu: SelfCheckCpu): string | null {
   const pct = (v: number): string => `${Math.round(v * 100)}%`;
   if (cpu.avgShare >= CPU_AVG_WARN_SHARE) return `${who} used ${pct(cpu.avgShare)} of its ${cpu.coresAvailable} core(s) on average (limit ${pct(CPU_AVG_WARN_SHARE)})`;
   if (cpu.windows > 0 && cpu.busyWindows / cpu.windows >= CPU_BUSY_WINDOWS_WARN_SHARE) {
@@ -107,17 +107,17 @@ function cpuWarning(who: string, cpu: SelfCalibrationCpu): string | null {
  * Judges a self-check reading: CPU near the cores the process may use, or a scheduler that makes
  * runnable goroutines wait, means the harness's own latency figures are inflated.
  */
-export function calibrate(snapshot: SelfCheckSnapshot | null, transport: 'streaming' | 'buffered'): SelfCalibration {
+export function judgeSelfCheck(snapshot: SelfCheckSnapshot | null, transport: 'streaming' | 'buffered'): SelfCheck {
   if (snapshot === null) {
-    return unavailableCalibration(
+    return unavailableSelfCheck(
       transport === 'buffered' ? 'the buffered transport has no relay to watch the generator; run through the stream relay for the self-check' : 'no self-check reading',
     );
   }
-  if (!snapshot.started) return unavailableCalibration('no streaming request was sent, so the self-check never started');
+  if (!snapshot.started) return unavailableSelfCheck('no streaming request was sent, so the self-check never started');
   const cpu = cpuFigures(snapshot.cpuSeconds, snapshot.wallSeconds, snapshot.windowCores, Math.min(snapshot.gomaxprocs, snapshot.numCpu));
   const k6 = snapshot.k6;
   const k6Cpu = k6 ? cpuFigures(k6.cpuSeconds, snapshot.wallSeconds, k6.windowCores, snapshot.numCpu) : null;
-  const lag: SelfCalibrationLag | null =
+  const lag: SelfCheckLag | null =
     snapshot.lagSamples > 0
       ? { intervalMs: snapshot.lagIntervalMs, samples: snapshot.lagSamples, meanMs: r3(snapshot.lagMeanMs), p50Ms: r3(snapshot.lagP50Ms), p99Ms: r3(snapshot.lagP99Ms), maxMs: r3(snapshot.lagMaxMs) }
       : null;
@@ -130,12 +130,12 @@ export function calibrate(snapshot: SelfCheckSnapshot | null, transport: 'stream
     if (lag.p99Ms > LAG_P99_WARN_MS) warnings.push(`scheduler lag p99 ${lag.p99Ms} ms (limit ${LAG_P99_WARN_MS} ms)`);
     else if (lag.p50Ms > LAG_P50_WARN_MS) warnings.push(`scheduler lag median ${lag.p50Ms} ms (limit ${LAG_P50_WARN_MS} ms)`);
   }
-  if (cpu === null && lag === null) return unavailableCalibration('the self-check gathered no samples (run shorter than its 10 ms probe?)');
+  if (cpu === null && lag === null) return unavailableSelfCheck('the self-check gathered no samples (run shorter than its 10 ms probe?)');
   return { verdict: warnings.length > 0 ? 'warn' : 'ok', reason: null, cpu, k6Cpu, lag, warnings, limits: { ...LIMITS } };
 }
 
 /** One line for the text summary. */
-export function calibrationLine(c: SelfCalibration): string {
+export function selfCheckLine(c: SelfCheck): string {
   if (c.verdict === 'unavailable') return `unavailable: ${c.reason ?? 'not measured'}`;
   const parts: string[] = [];
   for (const [who, cpu] of [['relay', c.cpu], ['k6', c.k6Cpu]] as const) {

@@ -7,7 +7,7 @@ import { isBookkeepingThreshold, SUMMARY_SUBMETRICS } from './bookkeeping';
 import { flattenChecks, readCount, readCountRate, readRate, readTrend, subMetricKey, subMetricValues } from './k6-data';
 import type { K6SummaryData } from './k6-data';
 import { testTypeShares } from '../behaviour/questions/test-types';
-import { calibrate, unavailableCalibration } from '../metrics/self-check';
+import { judgeSelfCheck, unavailableSelfCheck } from '../metrics/self-check';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from './model';
 import { overranSec, runResult } from './result';
 import type { FinishReason, OrgCost, RunInfo, SaltScope, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult } from './model';
@@ -232,6 +232,6 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     checks: flattenChecks(data.root_group),
     series: series === undefined ? null : series.series,
     histograms: series === undefined ? null : series.histograms,
-    selfCheck: run.selfCheck === undefined ? unavailableCalibration('the run did not read its self-check') : calibrate(run.selfCheck, run.transport),
+    selfCheck: run.selfCheck === undefined ? unavailableSelfCheck('the run did not read its self-check') : judgeSelfCheck(run.selfCheck, run.transport),
   };
 }

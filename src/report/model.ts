@@ -5,7 +5,7 @@
  * "not measured / not known", never zero.
  */
 import type { PickableTestType, ScenarioMixSpec } from '../behaviour/questions/test-types';
-import type { SelfCalibration } from '../metrics/self-check';
+import type { SelfCheck } from '../metrics/self-check';
 import type { ErrorSample } from '../metrics/error-tally';
 import type { SelfCheckSnapshot, TransportKind } from '../llm/transport/types';
 
@@ -256,7 +256,7 @@ export interface Summary {
   series: Series | null;
   histograms: Histograms | null;
   /** The load generator's verdict on itself: CPU near its cores or scheduler lag inflates latencies. */
-  selfCheck: SelfCalibration;
+  selfCheck: SelfCheck;
 }
 
 /** What the process-wide recorder (src/metrics/series.ts) read back at the end of the run. */

@@ -1,6 +1,6 @@
 /** The LLM section k6 prints on stdout at the end of a run: compact, aligned, plain ASCII. */
 import { describeDropped, describeOverrun, describeResult, describeTransport, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
-import { calibrationLine } from '../metrics/self-check';
+import { selfCheckLine } from '../metrics/self-check';
 import { isPlannedEnd } from '../spend/limits';
 import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
@@ -190,7 +190,7 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   lines.push(line('think time', thinkTimeLine(sum)));
   lines.push(line('thresholds', thresholdsLine(sum)));
   lines.push(line('checks', checksLine(sum)));
-  lines.push(line('self-check', calibrationLine(sum.selfCheck)));
+  lines.push(line('self-check', selfCheckLine(sum.selfCheck)));
   if (opts.reports !== undefined) lines.push(line('reports', opts.reports));
   return `${lines.join('\n')}\n`;
 }

@@ -6,7 +6,7 @@
  * unless the run's config is given (FleetConfig), which supplies the config's share of them.
  */
 import { configuredShares, configuredThinkTime, orgCost, ratio } from '../../src/report/build';
-import { unavailableCalibration } from '../../src/metrics/self-check';
+import { unavailableSelfCheck } from '../../src/metrics/self-check';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../../src/report/model';
 import { runResult } from '../../src/report/result';
 import type { FinishReason, Histogram, OrgCost, SaltScope, Series, SeriesWindow, Stats, Summary, TestTypeFigures } from '../../src/report/model';
@@ -272,6 +272,6 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
       series === null || !hasHistograms
         ? null
         : { ttft: toMsHistogram(data.trends.ttft), itl: toMsHistogram(data.trends.itl), e2e: toMsHistogram(data.trends.e2e), tpot: toMsHistogram(data.trends.tpot) },
-    selfCheck: unavailableCalibration('a fleet report from Prometheus: each pod’s self-check is in its own summary.json'),
+    selfCheck: unavailableSelfCheck('a fleet report from Prometheus: each pod’s self-check is in its own summary.json'),
   };
 }

@@ -2,19 +2,19 @@
  * The self-check of a merged run. Each instance judged its own load generator, and the figures of two relays do
  * not add up to a third, so the merge keeps the worst instance's block rather than inventing a combined one.
  */
-import type { SelfCalibration } from '../../metrics/self-check';
+import type { SelfCheck } from '../../metrics/self-check';
 
 /** One instance's self-check, named. */
 interface NamedSelfCheck {
   instance: string;
-  selfCheck: SelfCalibration;
+  selfCheck: SelfCheck;
 }
 
 /**
  * warn when any instance warned (every warning, prefixed with its instance, on the first warning instance's
  * figures); else unavailable when any instance could not measure; else ok, with the busiest relay's figures.
  */
-export function mergeSelfChecks(parts: NamedSelfCheck[]): SelfCalibration {
+export function mergeSelfChecks(parts: NamedSelfCheck[]): SelfCheck {
   const warned = parts.filter((p) => p.selfCheck.verdict === 'warn');
   if (warned.length > 0) {
     const warnings = warned.flatMap((p) => p.selfCheck.warnings.map((w) => `${p.instance}: ${w}`));

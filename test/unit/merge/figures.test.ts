@@ -6,7 +6,7 @@ import { mergeRatio, samplesFromPasses } from '../../../src/report/merge/rates';
 import { mergeSelfChecks } from '../../../src/report/merge/self-check';
 import { mergeSeries } from '../../../src/report/merge/series';
 import { mergeHistograms, mergeStats } from '../../../src/report/merge/stats';
-import { unavailableCalibration, type SelfCalibration, type SelfCalibrationCpu } from '../../../src/metrics/self-check';
+import { unavailableSelfCheck, type SelfCheck, type SelfCheckCpu } from '../../../src/metrics/self-check';
 import type { Histogram, SeriesWindow, Stats } from '../../../src/report/model';
 
 const stats = (count: number, avg: number, min: number, max: number, p95: number): Stats => ({ count, avg, min, med: p95, p90: p95, p95, p99: p95, max });
@@ -96,9 +96,9 @@ describe('time series', () => {
 });
 
 describe('self-check', () => {
-  const cpu = (avgShare: number): SelfCalibrationCpu => ({ coresAvailable: 2, cpuSeconds: 1, wallSeconds: 1, avgCores: avgShare * 2, avgShare, peakCores: null, peakShare: null, windows: 1, busyWindows: 0 });
-  const ok = (avgShare: number): SelfCalibration => ({ ...unavailableCalibration(''), verdict: 'ok', reason: null, cpu: cpu(avgShare) });
-  const warn = (msg: string): SelfCalibration => ({ ...ok(0.95), verdict: 'warn', warnings: [msg] });
+  const cpu = (avgShare: number): SelfCheckCpu => ({ coresAvailable: 2, cpuSeconds: 1, wallSeconds: 1, avgCores: avgShare * 2, avgShare, peakCores: null, peakShare: null, windows: 1, busyWindows: 0 });
+  const ok = (avgShare: number): SelfCheck => ({ ...unavailableSelfCheck(''), verdict: 'ok', reason: null, cpu: cpu(avgShare) });
+  const warn = (msg: string): SelfCheck => ({ ...ok(0.95), verdict: 'warn', warnings: [msg] });
 
   it('warns when any instance warned, naming the instance of every warning', () => {
     const merged = mergeSelfChecks([{ instance: 'orgs-1', selfCheck: ok(0.2) }, { instance: 'orgs-2', selfCheck: warn('relay CPU high') }, { instance: 'orgs-3', selfCheck: warn('lag high') }]);
@@ -107,7 +107,7 @@ describe('self-check', () => {
   });
 
   it('is unavailable when an instance could not measure, else ok with the busiest relay', () => {
-    expect(mergeSelfChecks([{ instance: 'orgs-1', selfCheck: ok(0.2) }, { instance: 'orgs-2', selfCheck: unavailableCalibration('no relay') }])).toMatchObject({ verdict: 'unavailable', reason: 'orgs-2: no relay' });
+    expect(mergeSelfChecks([{ instance: 'orgs-1', selfCheck: ok(0.2) }, { instance: 'orgs-2', selfCheck: unavailableSelfCheck('no relay') }])).toMatchObject({ verdict: 'unavailable', reason: 'orgs-2: no relay' });
     expect(mergeSelfChecks([{ instance: 'orgs-1', selfCheck: ok(0.2) }, { instance: 'orgs-2', selfCheck: ok(0.6) }]).cpu?.avgShare).toBe(0.6);
   });
 });
