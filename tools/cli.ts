@@ -1,4 +1,4 @@
-// The command-line contract every npm script that takes arguments keeps (test/unit/cli-usage.test.ts holds them
+// The command-line contract every npm script that takes arguments keeps (test/unit/tools/cli-usage.test.ts holds them
 // to it): `--help` or `-h` prints the usage to stdout and exits 0; an unknown flag, a bad value or a missing
 // argument prints one line naming it, then the usage, to stderr and exits 2. The relay's Go flags keep it in relay/main.go.
 import { parseArgs } from 'node:util';

@@ -119,7 +119,7 @@ if (kube.code !== 0) {
   failures.push('kube-apiserver build');
 }
 
-// The licence gate (test/unit/licence-gate.test.ts) reads every module of every go.mod's build list from the
+// The licence gate (test/unit/tools/licence-gate.test.ts) reads every module of every go.mod's build list from the
 // module cache, offline; a build downloads only the modules it compiles, so fetch the rest here.
 step('Go modules of every build list, for the licence gate (go mod download all)');
 for (const goMod of findGoMods(root)) {

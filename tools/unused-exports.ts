@@ -3,7 +3,7 @@
 // covers src/, tools/, sim/, bench/ and test/), resolves every import and re-export to the declaration it
 // names, and lists the exported declarations nothing outside their own file names. Exempt: the public API
 // ARCHITECTURE.md names (PUBLIC_API below: what k6 itself calls in an entry script, and vitest's config).
-// `npx tsx tools/unused-exports.ts` prints them; test/unit/unused-exports.test.ts requires none.
+// `npx tsx tools/unused-exports.ts` prints them; test/unit/tools/unused-exports.test.ts requires none.
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
