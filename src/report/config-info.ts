@@ -1,6 +1,6 @@
 /**
  * The part of a report's RunInfo that comes from the config alone (names and numbers, never credentials):
- * shared by a single run's handleSummary (src/runtime/handle-summary.ts) and the fleet report's --config (lib/fleet-report).
+ * shared by a single run's handleSummary (src/runtime/handle-summary.ts) and the fleet report's --config (tools/fleet-report/).
  */
 import type { LoadTestConfig } from '../config/schema';
 import { expectedThinkTimeMs } from '../behaviour/distributions';
