@@ -1,6 +1,7 @@
 // Dashboards and alert rules against a real Prometheus fed by a real k6 run: every query must parse and
-// return data, the native-histogram TTFT must agree with k6's own summary, and the committed manifests must be
-// what tools/k8s/dashboards-configmap.ts renders.
+// return data, the native-histogram TTFT must agree with k6's own summary, the Go harness's loadtest_* recording
+// rules (evaluated by that Prometheus) must agree with our series, and the committed manifests must be what
+// tools/k8s/dashboards-configmap.ts renders.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +17,42 @@ import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
 const DASHBOARDS = join(MONITORING_DIR, 'dashboards');
 const RULES = join(MONITORING_DIR, 'prometheus-rules.yml');
+const GO_RULES = join(MONITORING_DIR, 'go-harness-rules.yml');
 const METRICS_DOC = readFileSync(join(MONITORING_DIR, '..', '..', '..', 'docs', 'metrics.md'), 'utf8');
 const panelQueries = dashboardQueries(DASHBOARDS);
 const alerts = alertQueries(RULES);
 const variables = variableQueries(DASHBOARDS);
+
+/** One recording rule of the Go-harness file, named with its le so the buckets' tests differ. */
+interface GoRule {
+  name: string;
+  record: string;
+  expr: string;
+  labels: Record<string, string>;
+}
+const goRules: GoRule[] = (parse(readFileSync(GO_RULES, 'utf8')) as { groups: { rules: Omit<GoRule, 'name'>[] }[] }).groups.flatMap((g) =>
+  g.rules.map((r) => ({ ...r, labels: r.labels ?? {}, name: r.record + (r.labels?.le ? `{le="${r.labels.le}"}` : '') })),
+);
+
+// The "Key Metrics to Query" of the Go harness's USAGE-GUIDE.md, verbatim.
+const GO_GUIDE_QUERIES = [
+  { name: 'request rate', expr: 'rate(loadtest_requests_total[5m])' },
+  { name: 'P95 latency', expr: 'histogram_quantile(0.95, rate(loadtest_request_latency_seconds_bucket[5m]))' },
+  { name: 'error rate', expr: 'rate(loadtest_errors_total[5m]) / rate(loadtest_requests_total[5m])' },
+  { name: 'TTFT median', expr: 'histogram_quantile(0.5, rate(loadtest_llm_time_to_first_token_milliseconds_bucket[5m]))' },
+  { name: 'TPS median', expr: 'histogram_quantile(0.5, rate(loadtest_llm_tokens_per_second_bucket[5m]))' },
+];
+
+interface RunSummary {
+  latency: { ttft: { count: number; avg: number; p95: number }; e2e: { count: number; avg: number; p95: number } };
+  throughput: { outputTokensPerSecPerRequest: { count: number; avg: number; p95: number } };
+}
+// Each classic family, the summary figures of the same samples, and the factor from the summary's unit to its.
+const GO_FAMILIES = [
+  { name: 'loadtest_llm_time_to_first_token_milliseconds', stats: (s: RunSummary) => s.latency.ttft, scale: 1 },
+  { name: 'loadtest_request_latency_seconds', stats: (s: RunSummary) => s.latency.e2e, scale: 1 / 1000 },
+  { name: 'loadtest_llm_tokens_per_second', stats: (s: RunSummary) => s.throughput.outputTokensPerSecPerRequest, scale: 1 },
+];
 
 /** The k6_* series selectors of a query that do not keep to the dashboard's run: no testid=~"$testid" matcher. */
 function unscopedSelectors(expr: string): string[] {
@@ -81,6 +114,14 @@ describe('monitoring manifests', () => {
     const out = execFileSync('promtool', ['check', 'rules', RULES], { encoding: 'utf8' });
     expect(out).toContain(`SUCCESS: ${alerts.length} rules found`);
   });
+
+  it("promtool accepts the Go harness's recording rules, which cover every loadtest_* name of its guide", () => {
+    const out = execFileSync('promtool', ['check', 'rules', GO_RULES], { encoding: 'utf8' });
+    expect(out).toContain(`SUCCESS: ${goRules.length} rules found`);
+    const recorded = new Set(goRules.map((r) => r.record));
+    for (const q of GO_GUIDE_QUERIES) for (const name of q.expr.match(/\bloadtest_\w+/g) ?? []) expect(recorded, q.expr).toContain(name);
+    for (const f of GO_FAMILIES) expect(goRules.filter((r) => r.record === `${f.name}_bucket`).map((r) => r.labels.le)).toContain('+Inf');
+  });
 });
 
 describe('against a Prometheus fed by a k6 run', () => {
@@ -91,7 +132,7 @@ describe('against a Prometheus fed by a k6 run', () => {
   const runId = `dash-${Date.now()}`;
 
   beforeAll(async () => {
-    prom = await startPrometheus();
+    prom = await startPrometheus([GO_RULES]);
     // Three models, each there to light up a part of the dashboards and make every alert fire:
     // gpt-4o answers 503 to 15% of requests (errors, LLMHighErrorRate), gpt-3.5-turbo serves the salted,
     // cache-preferring test type from a leaky cache (hits, salt violations), gpt-4 is slow to its first token
@@ -134,6 +175,14 @@ describe('against a Prometheus fed by a k6 run', () => {
       if (Number(got[0]?.value[1]) === want) break;
       await new Promise((r) => setTimeout(r, 200));
     }
+    // The recording rules run every second: wait until they have seen the last push too.
+    const caughtUp = async () => {
+      const [ours] = await prom.query(`sum(k6_llm_requests_total{testid="${runId}"})`);
+      const [theirs] = await prom.query(`sum(loadtest_requests_total{testid="${runId}"})`);
+      const [ttftCount] = await prom.query(`sum(loadtest_llm_time_to_first_token_milliseconds_count{testid="${runId}"})`);
+      return ours?.value[1] !== undefined && ours.value[1] === theirs?.value[1] && Number(ttftCount?.value[1]) === want;
+    };
+    for (let i = 0; i < 50 && !(await caughtUp()); i++) await new Promise((r) => setTimeout(r, 200));
     evalTime = Date.now() / 1000;
   }, 120_000);
 
@@ -181,5 +230,66 @@ describe('against a Prometheus fed by a k6 run', () => {
     const factor = 2 ** (2 ** -3);
     console.log(`TTFT p95: Prometheus ${promMs.toFixed(2)} ms, k6 ${ttft.p95.toFixed(2)} ms over ${ttft.count} requests (tolerance ${(ttft.p95 * (factor - 1)).toFixed(2)} ms)`);
     expect(Math.abs(promMs - ttft.p95)).toBeLessThanOrEqual(ttft.p95 * (factor - 1) + 0.01);
+  });
+
+  /** The sum over the run's series of an instant query at evalTime. */
+  const runTotal = async (expr: string) => {
+    const res = await queryAt(prom.url, expr, evalTime);
+    expect(res.status, `${expr}: ${res.error}`).toBe('success');
+    const mine = (res.data?.result ?? []).filter((r) => r.metric.testid === runId);
+    expect(mine.length, expr).toBeGreaterThan(0);
+    return mine.reduce((acc, r) => acc + Number(r.value?.[1]), 0);
+  };
+
+  // A loop, not it.each: it.each would cut the names short, and the buckets of one family differ only in le.
+  for (const { name, record, expr, labels } of goRules) {
+    it(`recording rule ${name} holds the run, equal to its expression on our series`, async () => {
+      const selector = `${record}{${Object.entries({ ...labels, testid: runId }).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+      const recorded = await runTotal(selector);
+      expect(recorded).toBeCloseTo(await runTotal(expr), 6);
+    });
+  }
+
+  it.each(GO_GUIDE_QUERIES)("the Go guide's $name query returns a positive figure for the run", async ({ expr }) => {
+    const res = await queryAt(prom.url, expr, evalTime);
+    expect(res.status, res.error).toBe('success');
+    const values = (res.data?.result ?? []).filter((r) => r.metric.testid === runId).map((r) => Number(r.value?.[1]));
+    expect(values.filter((v) => Number.isFinite(v) && v > 0).length, `${expr}: ${values.join(', ')}`).toBeGreaterThan(0);
+  });
+
+  it('loadtest_requests_total and loadtest_errors_total count what k6_llm_requests_total and k6_llm_errors_total count', async () => {
+    const requests = await runTotal(`loadtest_requests_total{testid="${runId}"}`);
+    expect(requests).toBe(await runTotal(`k6_llm_requests_total{testid="${runId}"}`));
+    const errors = await runTotal(`loadtest_errors_total{testid="${runId}"}`);
+    expect(errors).toBe(await runTotal(`k6_llm_errors_total{testid="${runId}"}`));
+    // gpt-4o answers 503 to 15% of its requests, so the guide's error rate has something to show.
+    expect(errors).toBeGreaterThan(0);
+  });
+
+  it.each(GO_FAMILIES)('$name: count, sum and p95 agree with k6’s summary of the same samples', async ({ name, stats, scale }) => {
+    const k6 = stats(run.summary as unknown as RunSummary);
+    const count = await runTotal(`${name}_count{testid="${runId}"}`);
+    expect(count).toBe(k6.count);
+    expect(await runTotal(`${name}_bucket{testid="${runId}",le="+Inf"}`)).toBe(count);
+    // Native histograms keep the exact sum, so the mean is k6's to rounding.
+    expect((await runTotal(`${name}_sum{testid="${runId}"}`)) / count).toBeCloseTo(k6.avg * scale, 3);
+    const buckets = goRules.filter((r) => r.record === `${name}_bucket`).map((r) => (r.labels.le === '+Inf' ? Infinity : Number(r.labels.le)));
+    let previous = 0;
+    for (const le of buckets) {
+      const cumulative = await runTotal(`${name}_bucket{testid="${runId}",le="${le === Infinity ? '+Inf' : le}"}`);
+      expect(cumulative, `le=${le}`).toBeGreaterThanOrEqual(previous - 1e-9);
+      previous = cumulative;
+    }
+    // The classic p95 interpolates inside one of our buckets; the native histogram it came from is exact to a
+    // factor of 2^(1/8), so it lies in the bucket of k6's p95 or, near a bound, in the neighbouring one.
+    const [p95] = await prom.query(`histogram_quantile(0.95, sum by (le) (${name}_bucket{testid="${runId}"}))`);
+    const classic = Number(p95?.value[1]);
+    const f = 2 ** (2 ** -3);
+    const want = k6.p95 * scale;
+    const lo = [0, ...buckets].filter((b) => b < want / f).pop() as number;
+    const hi = buckets.find((b) => b >= want * f) as number;
+    console.log(`${name}: classic p95 ${classic.toFixed(3)}, k6 p95 ${want.toFixed(3)}, allowed [${lo}, ${hi}]`);
+    expect(classic).toBeGreaterThanOrEqual(lo);
+    expect(classic).toBeLessThanOrEqual(hi);
   });
 });

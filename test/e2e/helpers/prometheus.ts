@@ -12,11 +12,15 @@ export interface TestPrometheus {
   close(): Promise<void>;
 }
 
-/** Starts Prometheus with the remote-write receiver and native histograms, and waits until it is ready. */
-export async function startPrometheus(): Promise<TestPrometheus> {
+/**
+ * Starts Prometheus with the remote-write receiver and native histograms, and waits until it is ready.
+ * `ruleFiles` are loaded and evaluated every second, so recording rules keep up with a short run.
+ */
+export async function startPrometheus(ruleFiles: string[] = []): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   const config = join(dir, 'prometheus.yml');
-  writeFileSync(config, 'global:\n  scrape_interval: 15s\n');
+  const rules = ruleFiles.length ? `  evaluation_interval: 1s\nrule_files:\n${ruleFiles.map((f) => `  - ${JSON.stringify(f)}\n`).join('')}` : '';
+  writeFileSync(config, `global:\n  scrape_interval: 15s\n${rules}`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
