@@ -43,9 +43,10 @@ export interface Run extends RunHeader {
  */
 export function resolveUserPath(path: string): string {
   if (path.charAt(0) === '/' || /^[a-zA-Z]:[\\/]/.test(path) || path.indexOf('://') > 0) return path;
-  // LOADTEST_BASE_DIR is stored in k6 archives: the folder the archive was packed in, whose files it holds.
+  // LOADTEST_BASE_DIR is stored in k6 archives (the folder the archive was packed in, whose files it holds) and
+  // set on cluster runners (the image's root): unlike PWD, no shell in between rewrites it.
   const pwd = __ENV.LOADTEST_BASE_DIR || __ENV.PWD;
-  if (!pwd) throw new Error(`cannot resolve relative path "${path}": PWD is not in k6's environment; pass an absolute path`);
+  if (!pwd) throw new Error(`cannot resolve relative path "${path}": neither LOADTEST_BASE_DIR nor PWD is in k6's environment; pass an absolute path`);
   return `${pwd.replace(/\/+$/, '')}/${path.replace(/^\.\//, '')}`;
 }
 

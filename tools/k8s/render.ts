@@ -28,6 +28,8 @@ export const DEFAULT_RELAY_IMAGE = `ghcr.io/otherjamesbrown/ai-aas-loadtest-rela
 const RELAY_CONTAINER = 'relay';
 export const RELAY_LISTEN = '127.0.0.1:8391';
 export const RELAY_URL = `http://${RELAY_LISTEN}`;
+/** The env var the script resolves the config's relative paths against before PWD (src/runtime/run.ts resolveUserPath). */
+const BASE_DIR_ENV = 'LOADTEST_BASE_DIR';
 /** The env var the scripts read the relay's URL from (src/llm/transport/relay.ts RELAY_ENV). */
 export const RELAY_URL_ENV = 'LLM_RELAY_URL';
 /**
@@ -208,11 +210,13 @@ export function render(input: RenderInput): Rendered {
 
   // The relay sidecar's address always wins: it is the only relay a runner pod has.
   const env: Record<string, string> = { RUN_ID: name, ...(o.env ?? {}), [RELAY_URL_ENV]: RELAY_URL };
-  // An archive carries its config path, its PWD and the files it opened. A bare bundle reads the mounted
-  // config, and resolves the config's relative paths (documents/, key files) against PWD as it does from
-  // the repository root. The official image holds no documents/: configs that open files need --archive,
-  // or an image of your own with them at its root (--image).
-  if (input.script.kind === 'bundle') Object.assign(env, { CONFIG: `${SCRIPT_MOUNT}/config.yaml`, PWD: '/' });
+  // An archive carries its config path, its base directory and the files it opened. A bare bundle reads the
+  // mounted config, and resolves the config's relative paths (documents/, key files) against the image's root,
+  // as it does against the repository root locally. The official image holds no documents/: configs that open
+  // files need --archive, or an image of your own with them at its root (--image). Not PWD: the operator's
+  // initializer passes each env var on as -e NAME="${NAME}" inside sh -c, and a shell replaces an inherited
+  // PWD with its own working directory, so the initializer would look for documents/ there and fail.
+  if (input.script.kind === 'bundle') Object.assign(env, { CONFIG: `${SCRIPT_MOUNT}/config.yaml`, [BASE_DIR_ENV]: '/' });
   if (o.orgRange) env[ORG_RANGE_ENV] = formatOrgRange(o.orgRange);
   const args: string[] = [];
   if (o.prometheusUrl) {
@@ -246,6 +250,10 @@ export function render(input: RenderInput): Rendered {
       volumeMounts: [{ name: WORKDIR_VOLUME, mountPath: RUNNER_WORKDIR }],
       initContainers: [relaySidecar(o.relayImage ?? DEFAULT_RELAY_IMAGE, perPod)],
     },
+    // The starter only calls each runner's REST API: without this it runs as the namespace's default
+    // ServiceAccount with that account's token mounted. No runner labels, so the runners' egress policy
+    // (deploy/k8s/networkpolicy.yaml) leaves its calls to them alone.
+    starter: { serviceAccountName: RUNNER_SERVICE_ACCOUNT, automountServiceAccountToken: 'false' },
   };
   const annotations = config.metadata.annotations;
   const testRun: K8sObject = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) }, spec };

@@ -7,7 +7,7 @@
  * binary (tools/build/k6-binary.ts: v1.1.0, as the pinned runner image). Without --paused: there is no starter here.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureK6 } from '../../../tools/build/k6-binary';
@@ -61,7 +61,13 @@ export function mountConfigMap(configMap: K8sObject, dir: string): void {
 }
 
 /** The k6 arguments and env of runner `index` (1-based), with /test/ mapped to mountDir and the Secret's data given. */
-function runnerCommand(testRun: K8sObject, index: number, mountDir: string, secrets: Record<string, Record<string, string>>): { args: string[]; env: Record<string, string> } {
+function runnerCommand(
+  testRun: K8sObject,
+  index: number,
+  mountDir: string,
+  secrets: Record<string, Record<string, string>>,
+  imageRoot?: string,
+): { args: string[]; env: Record<string, string> } {
   const spec = specOf(testRun);
   const n = spec.parallelism;
   const args = ['run', '--quiet'];
@@ -77,7 +83,10 @@ function runnerCommand(testRun: K8sObject, index: number, mountDir: string, secr
     if (!data) throw new Error(`the TestRun needs Secret ${ref.secretRef.name}, which the test did not provide`);
     Object.assign(env, data);
   }
-  for (const e of spec.runner.env) env[e.name] = e.value.startsWith(`${SCRIPT_MOUNT}/`) ? join(mountDir, e.value.slice(SCRIPT_MOUNT.length + 1)) : e.value;
+  for (const e of spec.runner.env) {
+    if (e.value.startsWith(`${SCRIPT_MOUNT}/`)) env[e.name] = join(mountDir, e.value.slice(SCRIPT_MOUNT.length + 1));
+    else env[e.name] = imageRoot && e.value.startsWith('/') ? hostPath(e.value, mountDir, imageRoot) : e.value;
+  }
   return { args, env };
 }
 
@@ -173,16 +182,17 @@ export interface PodRun {
 /**
  * Runs runner pod `index` (1-based) of a TestRun here: its relay sidecar first, then the official k6 with the
  * operator's arguments in the pod's working directory (an emptyDir in the cluster, a fresh folder here), with
- * the pod's env only (the container sees nothing of this machine's), then the sidecar is stopped.
+ * the pod's env only (the container sees nothing of this machine's), then the sidecar is stopped. With imageRoot,
+ * the env's absolute paths outside /test/ point into that folder, as into the runner image.
  */
 export async function runPod(
   testRun: K8sObject,
   index: number,
   mountDir: string,
   secrets: Record<string, Record<string, string>>,
-  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+  opts: { env?: Record<string, string>; timeoutMs?: number; imageRoot?: string } = {},
 ): Promise<PodRun> {
-  const { args, env } = runnerCommand(testRun, index, mountDir, secrets);
+  const { args, env } = runnerCommand(testRun, index, mountDir, secrets, opts.imageRoot);
   const k6 = await ensureK6({ quiet: true });
   const workDir = mkdtempSync(join(tmpdir(), `k8s-pod-${index}-`));
   const sidecar = await startSidecar(testRun, workDir);
@@ -213,3 +223,107 @@ export async function runPod(
     rmSync(workDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The arguments of spec.arguments the operator (v1.6.0, pkg/types ParseCLI) passes on to `k6 archive`: it drops
+ * outputs (-o/--out and their values), flags archive does not take (--linger, --no-usage-report, --log-output and
+ * a few more) and --verbose (it would spoil inspect's JSON), and keeps the rest.
+ */
+function archiveArgs(argLine: string): string[] {
+  const args = argLine.split(' ').map((a) => a.trim()).filter((a) => a !== '');
+  const dropWithValues = ['-o', '--out', '--log-output', '--block-hostnames', '--blacklist-ip', '--user-agent'];
+  const dropAlone = ['-l', '--linger', '--no-usage-report', '-v', '--verbose'];
+  const kept: string[] = [];
+  for (let i = 0; i < args.length; ) {
+    let end = i + 1;
+    while (end < args.length && !(args[end] as string).startsWith('-')) end++;
+    const flag = args[i] as string;
+    const drop = dropAlone.includes(flag) || dropWithValues.some((d) => flag === d || flag.startsWith(`${d}=`));
+    if (!drop) kept.push(...args.slice(i, end));
+    i = end;
+  }
+  return kept;
+}
+
+/** Where the initializer's command finds the script volume and its scratch files (in the pod: /test and /tmp). */
+interface InitializerPaths {
+  test: string;
+  tmp: string;
+}
+
+/**
+ * The initializer's container command as the operator (v1.6.0) builds it: one `sh -c` line that packs the
+ * mounted script into an archive with the TestRun's archive arguments and every spec.runner.env variable passed
+ * on as `-e NAME="${NAME}"` (expanded by that shell from the container's env), then runs `k6 inspect
+ * --execution-requirements` on it, and fails when either wrote an error-level log line. Because a shell expands
+ * them, an inherited PWD arrives as the shell's working directory, whatever the TestRun set.
+ */
+export function initializerCommand(testRun: K8sObject, paths: InitializerPaths = { test: SCRIPT_MOUNT, tmp: '/tmp' }): string[] {
+  const spec = specOf(testRun);
+  const file = spec.script.configMap.file;
+  const archive = `${paths.tmp}/${file}.archived.tar`;
+  const logs = `${paths.tmp}/k6logs`;
+  const argLine = [...archiveArgs(spec.arguments ?? ''), ...spec.runner.env.map((e) => `-e ${e.name}="\${${e.name}}"`)].join(' ');
+  return ['sh', '-c', `k6 archive ${paths.test}/${file} -O ${archive} ${argLine} 2> ${logs} && k6 inspect --execution-requirements ${archive} 2> ${logs} ; ! cat ${logs} | grep 'level=error'`];
+}
+
+/** A path inside the runner image, on this machine: /test/ is the mounted ConfigMap, the rest is under imageRoot. */
+function hostPath(path: string, mountDir: string, imageRoot: string): string {
+  if (path.startsWith(`${SCRIPT_MOUNT}/`)) return join(mountDir, path.slice(SCRIPT_MOUNT.length + 1));
+  return join(imageRoot, path);
+}
+
+interface InitializerRun {
+  code: number | null;
+  /** The pod's log: the container's stdout and stderr (inspect's JSON, or the error lines grep found). */
+  log: string;
+  /** `k6 inspect --execution-requirements` output when the initializer succeeded. */
+  inspect?: { maxVUs?: number; totalDuration?: string };
+}
+
+/**
+ * Runs the initializer pod of a TestRun here, as the operator's Job would: the exact `sh -c` line (with this
+ * machine's /bin/sh, so the shell's own PWD handling happens), in the image's working directory (/home/k6 of
+ * the official image, under imageRoot), with the runner's env as the container's env and its absolute paths
+ * mapped into mountDir (/test/) and imageRoot (everything else, e.g. the documents/ of an image of your own).
+ */
+export async function runInitializer(testRun: K8sObject, mountDir: string, imageRoot: string, timeoutMs = 120_000): Promise<InitializerRun> {
+  const k6 = await ensureK6({ quiet: true });
+  const scratch = mkdtempSync(join(tmpdir(), 'k8s-initializer-'));
+  const bin = join(scratch, 'bin');
+  mkdirSync(bin);
+  symlinkSync(k6, join(bin, 'k6'));
+  const tmp = join(scratch, 'tmp');
+  mkdirSync(tmp);
+  const workDir = join(imageRoot, RUNNER_WORKDIR);
+  mkdirSync(workDir, { recursive: true });
+  const env: Record<string, string> = { PATH: `${bin}:/usr/bin:/bin`, HOME: workDir, K6_NO_USAGE_REPORT: 'true' };
+  for (const e of specOf(testRun).runner.env) env[e.name] = e.value.startsWith('/') ? hostPath(e.value, mountDir, imageRoot) : e.value;
+  const [sh, flag, line] = initializerCommand(testRun, { test: mountDir, tmp });
+  try {
+    return await new Promise<InitializerRun>((resolve, reject) => {
+      const child = spawn(`/bin/${sh}`, [flag as string, line as string], { cwd: workDir, env });
+      let stdout = '';
+      let log = '';
+      child.stdout.on('data', (d) => { stdout += d; log += d; });
+      child.stderr.on('data', (d) => (log += d));
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        let inspect: InitializerRun['inspect'];
+        if (code === 0) {
+          try {
+            inspect = JSON.parse(stdout) as InitializerRun['inspect'];
+          } catch {
+            inspect = undefined;
+          }
+        }
+        resolve({ code, log, ...(inspect ? { inspect } : {}) });
+      });
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+

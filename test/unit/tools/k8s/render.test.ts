@@ -218,6 +218,21 @@ describe('rendering', () => {
     expect(() => objectName('2026-run')).toThrow(/must start with a letter/);
   });
 
+  it("a bundle resolves the config's relative paths against LOADTEST_BASE_DIR, never PWD, which the initializer's shell rewrites", () => {
+    const env = (r: Rendered) => (r.testRun.spec as { runner: { env: { name: string; value: string }[] } }).runner.env;
+    const bundled = env(renderLoaded(loaded(), bundle, { runId: 'base-1' }));
+    expect(bundled).toContainEqual({ name: 'LOADTEST_BASE_DIR', value: '/' });
+    expect(bundled.map((e) => e.name)).not.toContain('PWD');
+    // An archive carries its own base directory.
+    const archived = env(renderLoaded(loaded(), { kind: 'archive', file: 'archive.tar', bytes: new Uint8Array([1]) }, { runId: 'base-2' }));
+    expect(archived.map((e) => e.name)).not.toContain('LOADTEST_BASE_DIR');
+  });
+
+  it('the starter pod runs as the token-less runner ServiceAccount, not the namespace default', () => {
+    const spec = renderLoaded(loaded(), bundle, { runId: 'starter-1' }).testRun.spec as { starter: Record<string, string> };
+    expect(spec.starter).toEqual({ serviceAccountName: 'loadtest-runner', automountServiceAccountToken: 'false' });
+  });
+
   it('a Prometheus URL adds the remote-write output and its settings', () => {
     const r = render({ config: loaded().config, configText: 'x', script: bundle, users: 10, options: { runId: 'p-1', prometheusUrl: 'http://prom:9090/' } });
     const spec = r.testRun.spec as { arguments: string; runner: { env: { name: string; value: string }[] } };
