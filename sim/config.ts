@@ -114,7 +114,13 @@ const SimConfigSchema = z.strictObject({
       tokenTtlSeconds: posInt.default(3600),
     })
     .prefault({}),
-  router: z.strictObject({ maxBodyBytes: posInt.default(65536) }).prefault({}),
+  router: z
+    .strictObject({
+      maxBodyBytes: posInt.default(65536),
+      // The real AI-AAS router re-encodes usage without prompt_tokens_details, so clients never see cached tokens.
+      dropPromptTokensDetails: z.boolean().default(false),
+    })
+    .prefault({}),
   cache: z
     .strictObject({
       blockTokens: posInt.default(16),

@@ -113,12 +113,13 @@ function chunkText(g: Generation, c: ChunkPlan): string {
   return s;
 }
 
-function usageJson(g: Generation, completion: number, cached: number): Record<string, unknown> {
+/** The usage object; `dropDetails` leaves out prompt_tokens_details, as the real AI-AAS router does. */
+function usageJson(g: Generation, completion: number, cached: number, dropDetails: boolean): Record<string, unknown> {
   return {
     prompt_tokens: g.promptTokens.length,
     completion_tokens: completion,
     total_tokens: g.promptTokens.length + completion,
-    prompt_tokens_details: { cached_tokens: cached },
+    ...(dropDetails ? {} : { prompt_tokens_details: { cached_tokens: cached } }),
     completion_tokens_details: { reasoning_tokens: Math.min(completion, g.reasoningTokens) },
   };
 }
@@ -462,7 +463,7 @@ function streamGeneration(ex: Exchange, route: 'chat' | 'completions', g: Genera
     }
     res.write(finishFrame);
     if (g.includeUsage) {
-      const usage = JSON.stringify(usageJson(g, tokensSent, cached));
+      const usage = JSON.stringify(usageJson(g, tokensSent, cached, ctx.config.router.dropPromptTokensDetails));
       res.write(`data: {"id":"${id}","object":"${object}","created":${created},"model":${name},"choices":[],"usage":${usage}}\n\n`);
     }
     end('complete');
@@ -524,7 +525,7 @@ function respondGeneration(ex: Exchange, route: 'chat' | 'completions', g: Gener
           else text += chunkText(g, c);
         }
         const created = Math.floor(Date.now() / 1000);
-        const usage = usageJson(g, g.completionTokens, cached);
+        const usage = usageJson(g, g.completionTokens, cached, ctx.config.router.dropPromptTokensDetails);
         const doc =
           route === 'chat'
             ? {

@@ -45,6 +45,7 @@ export const METRICS = [
   { name: 'llm_cost_usd', kind: 'counter', unit: 'USD', help: "cost from token counts and the price table, tagged token_source (estimate when either count was)" },
   { name: 'llm_finish_reason', kind: 'counter', unit: 'requests', help: 'answered requests by finish_reason (tag reason: stop, length, content_filter, tool_calls, other, none)' },
   { name: 'llm_cache_hit', kind: 'rate', unit: 'ratio', help: 'share of requests whose cached share of the prompt (cached / prompt tokens) reached metrics.cacheHitMinRatio' },
+  { name: 'llm_cache_reported', kind: 'rate', unit: 'ratio', help: 'share of answered requests whose usage carried prompt_tokens_details.cached_tokens; 0 means the platform sends no cache data' },
   { name: 'llm_salt_violation', kind: 'rate', unit: 'ratio', help: 'share of requests reporting a cache hit on a prompt no request with the same salt sent before' },
   { name: 'llm_sessions', kind: 'counter', unit: 'sessions', help: 'user sessions ended, tagged reason' },
   { name: 'llm_org_budget_usd', kind: 'gauge', unit: 'USD', help: 'each org\'s whole budget (limitUSD, not an instance\'s share), set each iteration, so dashboards can put spend against it' },

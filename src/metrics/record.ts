@@ -76,6 +76,7 @@ export function recordRequest(o: ChatOutcome, tags: RequestTags, ctx: RequestCon
   record('llm_prompt_tokens', o.promptTokens, prompt);
   record('llm_completion_tokens', o.completionTokens, out);
   record('llm_cached_tokens', o.cachedTokens, t);
+  record('llm_cache_reported', o.cacheReported, t);
   const costSource = o.tokenSource === 'usage' && o.promptTokenSource === 'usage' ? 'usage' : 'estimate';
   record('llm_cost_usd', ctx.costUSD, { ...t, token_source: costSource });
   // The same labels as llm_output_tokens, whose count weighs these Rates in PromQL (series must match one to one).

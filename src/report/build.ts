@@ -4,6 +4,7 @@
  * from setup data, and no caller object is copied whole, so no key can reach a report.
  */
 import { isBookkeepingThreshold, SUMMARY_SUBMETRICS } from './bookkeeping';
+import { cacheDataAvailable, judgeCacheThresholds, withoutCacheFigures } from './cache-data';
 import { flattenChecks, readCount, readCountRate, readRate, readTrend, subMetricKey, subMetricValues } from './k6-data';
 import type { K6SummaryData } from './k6-data';
 import { testTypeShares } from '../behaviour/questions/test-types';
@@ -152,7 +153,33 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
   const completion = readCount(data, 'llm_completion_tokens') ?? 0;
   const completionBySource = countsByTag(data, SUMMARY_SUBMETRICS.completionBySource);
   const durationSec = (data.state?.testRunDurationMs ?? 0) / 1000;
-  const thresholds = thresholdResults(data);
+  const reportedShare = readRate(data, 'llm_cache_reported').ratio;
+  const dataAvailable = cacheDataAvailable(reportedShare);
+  const thresholds = judgeCacheThresholds(thresholdResults(data), dataAvailable);
+  const cacheFigures = withoutCacheFigures(
+    {
+      dataAvailable,
+      reportedShare,
+      cachedTokenRatio: ratio(cached, prompt),
+      cachedTokenRatioByTestType: cachedRatioByTestType(data, run),
+      hitRatio: readRate(data, 'llm_cache_hit').ratio,
+      hitMinRatio: run.cacheHitMinRatio ?? null,
+      byTestType: cacheByTestType(data, run),
+      bySaltScope: cacheBySaltScope(data),
+      saltViolations: { rate: salt.ratio, count: salt.passes },
+    },
+    {
+      prompt,
+      completion,
+      cached,
+      cachedShare: ratio(cached, prompt),
+      outputPerRequest: readTrend(data, 'llm_output_tokens'),
+      perChunk: readTrend(data, 'llm_tokens_per_chunk'),
+      completionBySource,
+      estimatedShare: ratio(completionBySource.estimate ?? (Object.keys(completionBySource).length > 0 ? 0 : null), completion),
+      chunks: readCount(data, 'llm_chunks') ?? 0,
+    },
+  );
   const errors: Summary['errors'] = {
     total: errorsTotal,
     rate: readRate(data, 'llm_request_failed').ratio ?? ratio(errorsTotal, requests),
@@ -203,28 +230,10 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
       outputTokensPerSecPerRequest: readTrend(data, 'llm_output_tokens_per_second'),
       prefillTokensPerSecPerRequest: readTrend(data, 'llm_prefill_tokens_per_second'),
     },
-    tokens: {
-      prompt,
-      completion,
-      cached,
-      cachedShare: ratio(cached, prompt),
-      outputPerRequest: readTrend(data, 'llm_output_tokens'),
-      perChunk: readTrend(data, 'llm_tokens_per_chunk'),
-      completionBySource,
-      estimatedShare: ratio(completionBySource.estimate ?? (Object.keys(completionBySource).length > 0 ? 0 : null), completion),
-      chunks: readCount(data, 'llm_chunks') ?? 0,
-    },
+    tokens: cacheFigures.tokens,
     errors,
     cost: { totalUSD: readCount(data, 'llm_cost_usd') ?? 0, byOrg: costByOrg },
-    cache: {
-      cachedTokenRatio: ratio(cached, prompt),
-      cachedTokenRatioByTestType: cachedRatioByTestType(data, run),
-      hitRatio: readRate(data, 'llm_cache_hit').ratio,
-      hitMinRatio: run.cacheHitMinRatio ?? null,
-      byTestType: cacheByTestType(data, run),
-      bySaltScope: cacheBySaltScope(data),
-      saltViolations: { rate: salt.ratio, count: salt.passes },
-    },
+    cache: cacheFigures.cache,
     finishReasons: finishReasons(data),
     testTypes: testTypeFigures(data, run, requests),
     thinkTime: { configured: configuredThinkTime(run), actual: readTrend(data, 'llm_think_time') },

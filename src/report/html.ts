@@ -7,6 +7,7 @@ import { checkLabel, describeDropped, describeOverrun, describeResult, describeT
 import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
 import { barChart, emptyChart, histogramChart, timeChart } from './svg-charts';
+import { CACHE_UNAVAILABLE, cacheFigure } from './cache-data';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
@@ -80,7 +81,7 @@ function kpis(sum: Summary): string {
     tile('output tokens/s', fmtNum(sum.throughput.outputTokensPerSec, 1)),
     tile('error rate', fmtPct(sum.errors.rate), sum.errors.total > 0),
     tile('total cost', fmtUSD(sum.cost.totalUSD)),
-    tile('cached tokens', fmtPct(sum.cache.cachedTokenRatio)),
+    tile('cached tokens', cacheFigure(sum.cache, fmtPct(sum.cache.cachedTokenRatio)), sum.cache.dataAvailable === false),
     tile('thresholds', sum.thresholds.length === 0 ? 'none' : failedThresholds === 0 ? 'all passed' : `${failedThresholds} failed`, failedThresholds > 0),
   ].join('')}</div>`;
 }
@@ -182,7 +183,7 @@ function breakdowns(sum: Summary): string {
     ['test type', 'requests', 'share', 'configured share', 'cached tokens', 'cache hit ratio'],
     Object.keys(sum.testTypes).map((n) => {
       const t = sum.testTypes[n];
-      return [n, fmtInt(t?.requests ?? null), fmtPct(t?.share ?? null), fmtPct(t?.configuredShare ?? null), fmtPct(sum.cache.cachedTokenRatioByTestType[n] ?? null), fmtPct(sum.cache.byTestType[n] ?? null)];
+      return [n, fmtInt(t?.requests ?? null), fmtPct(t?.share ?? null), fmtPct(t?.configuredShare ?? null), cacheFigure(sum.cache, fmtPct(sum.cache.cachedTokenRatioByTestType[n] ?? null)), cacheFigure(sum.cache, fmtPct(sum.cache.byTestType[n] ?? null))];
     }),
   );
   const c = sum.thinkTime.configured;
@@ -199,18 +200,18 @@ function breakdowns(sum: Summary): string {
     ['tokens', 'total'],
     [
       ['prompt', fmtInt(tok.prompt)],
-      ['cached prompt', `${fmtInt(tok.cached)} (${fmtPct(tok.cachedShare)})`],
+      ['cached prompt', sum.cache.dataAvailable === false ? CACHE_UNAVAILABLE : `${fmtInt(tok.cached)} (${fmtPct(tok.cachedShare)})`],
       ['completion', fmtInt(tok.completion)],
       ...Object.keys(tok.completionBySource).map((k) => [`completion from ${k}`, fmtInt(tok.completionBySource[k] ?? 0)]),
       ['completion estimated from text', fmtPct(tok.estimatedShare)],
       ['token-bearing chunks', fmtInt(tok.chunks)],
       ['cache hit: cached share of the prompt at least', fmtPct(sum.cache.hitMinRatio)],
-      ['salt violations', fmtInt(sum.cache.saltViolations.count)],
+      ['salt violations', cacheFigure(sum.cache, fmtInt(sum.cache.saltViolations.count))],
     ],
   );
   const salt = table(
     ['cache_salt scope', 'cache hit ratio'],
-    SALT_SCOPES.map((s) => [s, sum.cache.bySaltScope[s] === null ? 'no requests' : fmtPct(sum.cache.bySaltScope[s])]),
+    SALT_SCOPES.map((s) => [s, cacheFigure(sum.cache, sum.cache.bySaltScope[s] === null ? 'no requests' : fmtPct(sum.cache.bySaltScope[s]))]),
   );
   const finish = table(
     ['finish reason', 'responses'],
@@ -224,7 +225,7 @@ function results(sum: Summary): string {
     sum.thresholds.length === 0
       ? '<p class="note">No thresholds.</p>'
       : `<table><thead><tr><th>metric</th><th>threshold</th><th>observed</th><th>result</th></tr></thead><tbody>${sum.thresholds
-          .map((t) => `<tr><td>${escapeMarkup(t.metric)}</td><td>${escapeMarkup(t.expression)}</td><td>${escapeMarkup(fmtNum(t.observed))}</td><td class="${t.ok ? 'ok' : 'fail'}">${t.ok ? 'pass' : 'FAIL'}</td></tr>`)
+          .map((t) => `<tr><td>${escapeMarkup(t.metric)}</td><td>${escapeMarkup(t.expression)}</td><td>${escapeMarkup(fmtNum(t.observed))}</td><td class="${t.ok ? 'ok' : 'fail'}">${t.ok ? 'pass' : escapeMarkup(t.reason === undefined ? 'FAIL' : `FAIL: ${t.reason}`)}</td></tr>`)
           .join('')}</tbody></table>`;
   const checks =
     sum.checks.length === 0

@@ -27,7 +27,9 @@ function thresholdCase(t: ThresholdResult): Case {
   return {
     classname: `thresholds.${t.metric}`,
     name: `${t.metric}: ${t.expression}`,
-    failure: t.ok ? null : { message: `threshold ${t.expression} on ${t.metric} failed${observed}`, body: `${t.metric} ${t.expression}${observed}` },
+    failure: t.ok
+      ? null
+      : { message: `threshold ${t.expression} on ${t.metric} failed${t.reason === undefined ? observed : `: ${t.reason}`}`, body: `${t.metric} ${t.expression}${observed}${t.reason === undefined ? '' : `\n${t.reason}`}` },
   };
 }
 

@@ -141,6 +141,8 @@ export interface ThresholdResult {
   ok: boolean;
   /** The value the expression tested, when the summary holds it (e.g. p(95) for "p(95)<500"). */
   observed: number | null;
+  /** Why the threshold failed when the figure cannot say (e.g. cache data the platform never sent). */
+  reason?: string;
 }
 
 export interface CheckResult {
@@ -229,6 +231,13 @@ export interface Summary {
   };
   cost: { totalUSD: number; byOrg: OrgCost[] };
   cache: {
+    /**
+     * Whether the platform sent cache data: false when no answered request's usage carried
+     * prompt_tokens_details.cached_tokens, and then every cache figure below is null (unavailable, not 0%); null when not known.
+     */
+    dataAvailable: boolean | null;
+    /** Share of answered requests whose usage carried prompt_tokens_details.cached_tokens (llm_cache_reported); null when not known. */
+    reportedShare: number | null;
     /** The main figure: cached / prompt tokens over the run. */
     cachedTokenRatio: number | null;
     /** The same per test type; null for a type with no prompt tokens (or not tracked). */

@@ -13,7 +13,7 @@ function runFailures(sum: Judged): string[] {
   const out: string[] = [];
   if (sum.run.setupError !== null) out.push(`setup failed: ${sum.run.setupError}`);
   if (sum.run.endReason !== null && !isPlannedEnd(sum.run.endReason)) out.push(`stopped by a guard: ${sum.run.endReason}`);
-  for (const t of sum.thresholds) if (!t.ok) out.push(`threshold ${t.metric} ${t.expression} failed`);
+  for (const t of sum.thresholds) if (!t.ok) out.push(`threshold ${t.metric} ${t.expression} failed${t.reason === undefined ? '' : `: ${t.reason}`}`);
   const relay = sum.errors.byCategory.relay_unavailable ?? 0;
   if (relay > 0) out.push(`the stream relay stopped answering (${relay} request(s))`);
   return out;

@@ -4,6 +4,7 @@ import { selfCheckLine } from '../metrics/self-check';
 import { isPlannedEnd } from '../spend/limits';
 import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
+import { CACHE_UNAVAILABLE, cacheFigure } from './cache-data';
 
 /** Orgs listed one per line before the rest are folded into "... and N more". */
 const MAX_ORG_LINES = 10;
@@ -92,11 +93,13 @@ function saltScopeParts(sum: Summary): string {
 
 function cachedTokensLine(sum: Summary): string {
   const c = sum.cache;
+  if (c.dataAvailable === false) return `unavailable (${CACHE_UNAVAILABLE})`;
   const parts = Object.keys(c.cachedTokenRatioByTestType).map((t) => `${t} ${fmtPct(c.cachedTokenRatioByTestType[t] ?? null)}`);
   return `${fmtPct(c.cachedTokenRatio)} of prompt tokens${parts.length > 0 ? `; ${parts.join(', ')}` : ''}`;
 }
 
 function cacheLine(sum: Summary): string {
+  if (sum.cache.dataAvailable === false) return 'unavailable (the platform sent no cache data, so no hit rate)';
   const parts = Object.keys(sum.cache.byTestType).map((t) => `${t} ${fmtPct(sum.cache.byTestType[t] ?? null)}`);
   const salt = (sum.cache.saltViolations.count ?? 0) > 0 ? `; SALT VIOLATIONS ${fmtInt(sum.cache.saltViolations.count)}` : '';
   const rule = sum.cache.hitMinRatio === null ? '' : ` (a hit: ${fmtPct(sum.cache.hitMinRatio)}+ of the prompt cached)`;
@@ -109,7 +112,7 @@ function tokensLine(sum: Summary): string {
     t.estimatedShare !== null && t.estimatedShare > 0
       ? ` (${fmtPct(t.estimatedShare)} ESTIMATED from text, not the platform's usage; ${fmtInt(t.chunks)} token-bearing chunks)`
       : '';
-  return `prompt ${fmtInt(t.prompt)} (cached ${fmtPct(t.cachedShare)}), completion ${fmtInt(t.completion)}${estimated}`;
+  return `prompt ${fmtInt(t.prompt)} (cached ${cacheFigure(sum.cache, fmtPct(t.cachedShare))}), completion ${fmtInt(t.completion)}${estimated}`;
 }
 
 
@@ -142,7 +145,7 @@ function thinkTimeLine(sum: Summary): string {
 function thresholdsLine(sum: Summary): string {
   const t = sum.thresholds;
   if (t.length === 0) return 'none';
-  const failed = t.filter((x) => !x.ok).map((x) => `${x.metric} ${x.expression}${x.observed === null ? '' : ` (was ${fmtNum(x.observed)})`}`);
+  const failed = t.filter((x) => !x.ok).map((x) => `${x.metric} ${x.expression}${x.reason !== undefined ? ` (${x.reason})` : x.observed === null ? '' : ` (was ${fmtNum(x.observed)})`}`);
   return `${t.length - failed.length} of ${t.length} passed${failed.length > 0 ? `; FAILED: ${failed.join('; ')}` : ''}`;
 }
 

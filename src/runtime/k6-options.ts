@@ -2,6 +2,7 @@ import { ERROR_CATEGORIES } from '../llm/chat/errors';
 import { buildScenarios } from '../config/load-pattern';
 import { SUMMARY_TREND_STATS } from '../report/k6-data';
 import { summaryThresholds } from '../report/bookkeeping';
+import { cacheDataThresholds } from '../report/cache-data';
 import type { Run } from './run';
 import type { LoadTestConfig } from '../config/schema';
 
@@ -48,6 +49,7 @@ export function buildOptions(run: Run): Record<string, unknown> {
           ['usage', 'estimate'],
         ),
         ...errorGuardThresholds(spec.limits.failAboveErrorRate),
+        ...cacheDataThresholds(Object.keys(spec.thresholds ?? {})),
       },
       spec.thresholds,
     ),

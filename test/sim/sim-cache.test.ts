@@ -104,3 +104,28 @@ describe('prefix KV cache', () => {
     expect(await ask('b')).toBe(0);
   });
 });
+
+describe('router.dropPromptTokensDetails: usage as the real AI-AAS router sends it', () => {
+  it('leaves prompt_tokens_details out of streamed and non-streamed usage while the cache still serves the prefix', async () => {
+    const sim = await startSim({
+      config: {
+        router: { dropPromptTokensDetails: true },
+        cache: { blockTokens: 16, capacityBlocks: 1024 },
+        models: { m: { ttftBaseMs: 1, prefillMsPerToken: 0, gapMs: 0, output: { kind: 'fixed', tokens: 2 } } },
+      },
+    });
+    started.push(sim);
+    const { secret } = await provision(sim, 'dropped-org');
+    await chat(sim, secret, { model: 'm', messages: LONG });
+    const streamed = await chat(sim, secret, { model: 'm', messages: LONG, stream: true, stream_options: { include_usage: true } });
+    const usageLine = streamed.text.split('\n').find((l) => l.includes('"usage"')) ?? '';
+    const streamedUsage = (JSON.parse(usageLine.slice(6)) as { usage: Record<string, unknown> }).usage;
+    const plain = (JSON.parse((await chat(sim, secret, { model: 'm', messages: LONG })).text) as { usage: Record<string, unknown> }).usage;
+    for (const usage of [streamedUsage, plain]) {
+      expect(usage).toHaveProperty('prompt_tokens');
+      expect(usage).not.toHaveProperty('prompt_tokens_details');
+    }
+    const truth = (await groundTruth(sim)) as { cachedTokens: number }[];
+    expect(truth.slice(1).every((r) => r.cachedTokens > 0)).toBe(true);
+  });
+});

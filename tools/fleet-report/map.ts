@@ -159,6 +159,9 @@ function cache(data: FleetData, testTypeNames: string[], config: FleetConfig | u
   const cachedTokenRatioByTestType: Record<string, number | null> = {};
   for (const t of testTypeNames) cachedTokenRatioByTestType[t] = ratio(cachedByType.get(t) ?? null, prompts.get(t) ?? null);
   return {
+    // The fleet query does not read llm_cache_reported yet: whether the platform sent cache data is not known.
+    dataAvailable: null,
+    reportedShare: null,
     cachedTokenRatio: ratio(counter(data, 'cachedTokens'), counter(data, 'promptTokens')),
     cachedTokenRatioByTestType,
     hitRatio: finiteOr(data.cacheHit.overall[0]?.value),

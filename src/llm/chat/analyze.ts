@@ -25,6 +25,8 @@ export interface ChatOutcome {
   promptTokens: number;
   completionTokens: number;
   cachedTokens: number;
+  /** Whether usage carried prompt_tokens_details.cached_tokens: a platform that never sends it has no cache figures, not 0 hits. */
+  cacheReported: boolean;
   tokenSource: TokenSource;
   /** Where the prompt token count came from: usage.prompt_tokens, or the prompt's text estimate. */
   promptTokenSource: TokenSource;
@@ -61,6 +63,7 @@ export function outcomeFromRecord(rec: StreamRecord, ctx: AnalyzeContext): ChatO
     promptTokens: 0,
     completionTokens: 0,
     cachedTokens: 0,
+    cacheReported: false,
     tokenSource: 'estimate',
     promptTokenSource: 'estimate',
     content: rec.content ?? '',
@@ -100,6 +103,7 @@ export function outcomeFromRecord(rec: StreamRecord, ctx: AnalyzeContext): ChatO
   out.promptTokens = usage?.prompt ?? ctx.promptTokensEstimate;
   if (usage?.prompt !== undefined) out.promptTokenSource = 'usage';
   out.cachedTokens = usage?.cached ?? 0;
+  out.cacheReported = usage?.cached !== undefined;
   const n = out.completionTokens;
   if (out.ttftMs !== undefined && out.e2eMs !== undefined && n >= 2) {
     out.tpotMs = (out.e2eMs - out.ttftMs) / (n - 1);

@@ -5,6 +5,7 @@
  * cannot give exactly is null, and the notes say why. Pure: tools/report-merge.ts reads and writes the files.
  */
 import { orgCost, ratio } from '../build';
+import { withoutCacheFigures } from '../cache-data';
 import { FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../model';
 import type { CheckResult, FinishReason, Histograms, OrgCost, SaltScope, Stats, Summary, TestTypeFigures, ThresholdResult } from '../model';
 import { checkParts, type MergePart } from './checks';
@@ -79,7 +80,8 @@ function thresholds(parts: Summary[]): ThresholdResult[] {
   }
   return Array.from(byKey.values()).map((ts) => {
     const t = ts[0] as ThresholdResult;
-    return { metric: t.metric, expression: t.expression, ok: ts.every((x) => x.ok), observed: ts.length === 1 ? t.observed : null };
+    const reason = ts.find((x) => x.reason !== undefined)?.reason;
+    return { metric: t.metric, expression: t.expression, ok: ts.every((x) => x.ok), observed: ts.length === 1 ? t.observed : null, ...(reason === undefined ? {} : { reason }) };
   });
 }
 
@@ -124,6 +126,9 @@ export function mergeSummaries(parts: MergePart[]): { summary: MergedSummary; no
   const backoffs = all.map((s) => s.errors.backoff);
   const salt = all.map((s) => s.cache.saltViolations);
 
+  const available = all.map((s) => s.cache.dataAvailable);
+  // One instance that saw cache data makes the figures real; none did only when every instance knows it saw none.
+  const dataAvailable = available.some((a) => a === true) ? true : available.every((a) => a === false) ? false : null;
   const summary: MergedSummary = {
     schemaVersion: SCHEMA_VERSION,
     source: 'k6-merged',
@@ -168,6 +173,8 @@ export function mergeSummaries(parts: MergePart[]): { summary: MergedSummary; no
     },
     cost: { totalUSD: sum(all.map((s) => s.cost.totalUSD)), byOrg: orgCosts(all) },
     cache: {
+      dataAvailable,
+      reportedShare: mergeRatio(all.map((s) => ({ ratio: s.cache.reportedShare, samples: answered(s) }))),
       cachedTokenRatio: ratio(cached, prompt),
       // A type's prompt tokens are not in the summary.
       cachedTokenRatioByTestType: byTestType(all, (s) => s.cache.cachedTokenRatioByTestType, () => null),
@@ -190,5 +197,8 @@ export function mergeSummaries(parts: MergePart[]): { summary: MergedSummary; no
     histograms: hist,
     selfCheck: mergeSelfChecks(parts.map((p) => ({ instance: instanceLabel(p), selfCheck: p.summary.selfCheck }))),
   };
+  const figures = withoutCacheFigures(summary.cache, summary.tokens);
+  summary.cache = figures.cache;
+  summary.tokens = figures.tokens;
   return { summary, notes: mergeNotes(summary, parts, shares, { errorTopComplete: errorTop.complete }) };
 }

@@ -183,3 +183,23 @@ describe('a cache hit', () => {
     expect(isCacheHit({ ok: false, promptTokens: 10, cachedTokens: 10 }, 0.5)).toBe(false);
   });
 });
+
+describe('cached tokens the platform reported, against cached tokens it never sent', () => {
+  const withUsage = (usage: Record<string, unknown>) =>
+    analyzeResponse(sse([[5, chunk({ content: 'Hi' })], [6, JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })], [7, JSON.stringify({ choices: [], usage })], [8, '[DONE]']]), ctx);
+
+  it('a reported 0 is cache data: a miss', () => {
+    const o = withUsage({ prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 0 } });
+    expect(o).toMatchObject({ ok: true, cachedTokens: 0, cacheReported: true });
+  });
+
+  it('usage without prompt_tokens_details (the AI-AAS router) is no cache data at all', () => {
+    const o = withUsage({ prompt_tokens: 10, completion_tokens: 1 });
+    expect(o).toMatchObject({ ok: true, cachedTokens: 0, cacheReported: false });
+  });
+
+  it('prompt_tokens_details without a numeric cached_tokens is no cache data either', () => {
+    expect(withUsage({ prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: null }).cacheReported).toBe(false);
+    expect(withUsage({ prompt_tokens: 10, completion_tokens: 1, prompt_tokens_details: { cached_tokens: '5' } }).cacheReported).toBe(false);
+  });
+});
