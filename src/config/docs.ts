@@ -4,7 +4,10 @@
  */
 import { z } from 'zod';
 import { CONDITION_FIELDS, CONDITION_OPERATORS } from './conditions';
-import { LoadTestConfigSchema, SCENARIO_NAMES } from './schema';
+import { MAX_ALIAS_COUNT, MAX_CONFIG_BYTES, MAX_YAML_DEPTH } from './yaml-guard';
+import { LoadTestConfigSchema, PLAN_BOUNDS, SCENARIO_NAMES } from './schema';
+
+const n = (v: number) => v.toLocaleString('en-US');
 
 interface Node {
   type?: string | string[];
@@ -165,6 +168,17 @@ unauthenticated requests.
 - Test type names are unique. In \`modelTargeting\`, a tier named by a rule or by \`defaultTarget\` must list models.
 - \`loadPattern.phases\` must end within \`limits.maxDurationSec\`, not all targets may be 0, and in the closed model
   no phase may target more VUs than there are users (each VU is one provisioned user).
+
+## Size bounds
+Every k6 process holds the whole tenant plan and each session's plan in memory, so a plan past these bounds is
+refused at validation rather than exhausting k6's memory at init: at most ${n(PLAN_BOUNDS.orgs)} orgs,
+${n(PLAN_BOUNDS.users)} users in all (\`users.perOrg.max\` times the orgs, overrides counted),
+${n(PLAN_BOUNDS.keysPerUser)} keys per user and ${n(PLAN_BOUNDS.keys)} keys in all, ${n(PLAN_BOUNDS.vus)} VUs per phase target,
+\`preAllocatedVUs\` or \`maxVUs\`, ${n(PLAN_BOUNDS.iterationsPerSec)} iterations per second in an open pattern,
+${n(PLAN_BOUNDS.phases)} phases, ${n(PLAN_BOUNDS.questionsPerSession)} questions per session, ${n(PLAN_BOUNDS.turnsPerConversation)} turns per
+conversation, ${n(PLAN_BOUNDS.documents)} documents per path and \`maxDurationSec\` of a week (${n(PLAN_BOUNDS.durationSec)} s). The
+config file itself may hold at most ${n(MAX_CONFIG_BYTES)} bytes (1 MiB) nested at most ${MAX_YAML_DEPTH} levels deep (counting
+indentation columns), and a YAML anchor may be used at most ${MAX_ALIAS_COUNT} times (more is an alias bomb).
 
 ## scenarioMix
 Known scenarios: ${SCENARIO_NAMES.map((n) => `\`${n}\``).join(', ')}. \`simple-question-answering\` draws from the

@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { LoadTestConfig } from './schema';
 import { schemaModule } from './schema-module';
+import { configSizeProblem, MAX_ALIAS_COUNT, nestingProblem } from './yaml-guard';
 
 type ParseConfigResult = { ok: true; config: LoadTestConfig } | { ok: false; errors: string[] };
 
@@ -44,8 +45,30 @@ function header(source: string, count: number): string {
 /**
  * Parses YAML text and validates it. On failure errors[0] is `<source>: invalid config (N problems)`
  * and every following line is `<path>: <reason>` (or `line L, column C: <reason>` for YAML syntax).
+ * Never throws: hostile input (oversized, alias bombs, deep nesting) is a problem like any other.
  */
 export function parseConfig(text: string, source: string): ParseConfigResult {
+  const tooBig = configSizeProblem(text.length);
+  if (tooBig) return { ok: false, errors: [header(source, 1), tooBig] };
+  const tooDeep = nestingProblem(text);
+  if (tooDeep) return { ok: false, errors: [header(source, 1), tooDeep] };
+  try {
+    return parseText(text, source);
+  } catch (err) {
+    return { ok: false, errors: [header(source, 1), `(root): ${yamlFailure(err)}`] };
+  }
+}
+
+/** What a throw from the YAML parser or the validator means for the user. */
+function yamlFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/excessive alias/i.test(message)) return `YAML aliases expand too far (an anchor used more than ${MAX_ALIAS_COUNT} times, or an alias bomb): ${message}`;
+  if (err instanceof ReferenceError) return `YAML: ${message}`;
+  if (err instanceof RangeError) return `the document is nested too deeply to read (${message})`;
+  return `the document cannot be read: ${message}`;
+}
+
+function parseText(text: string, source: string): ParseConfigResult {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const errors = doc.errors.map((e) => {
@@ -56,7 +79,7 @@ export function parseConfig(text: string, source: string): ParseConfigResult {
     });
     return { ok: false, errors: [header(source, errors.length), ...errors] };
   }
-  const value: unknown = doc.toJS();
+  const value: unknown = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   if (value === null || value === undefined) return { ok: false, errors: [header(source, 1), '(root): the config is empty'] };
   if (typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, errors: [header(source, 1), '(root): must be a mapping with apiVersion, kind, metadata and spec'] };

@@ -32,10 +32,11 @@ function checkMinMax(v: { min?: number | undefined; max?: number | undefined }, 
 }
 
 /** An inclusive {min, max} range of integers >= floor. */
-function intRange(floor: number, unit: string) {
+function intRange(floor: number, unit: string, ceiling: number) {
+  const n = () => z.number().int().min(floor).max(ceiling, atMost(ceiling, unit));
   return strict({
-    min: z.number().int().min(floor).describe(`smallest value (${unit})`),
-    max: z.number().int().min(floor).describe(`largest value (${unit})`),
+    min: n().describe(`smallest value (${unit})`),
+    max: n().describe(`largest value (${unit})`),
   }).superRefine(checkMinMax);
 }
 
@@ -55,6 +56,27 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, 'must be an environment variable name (letters, digits, "_")');
 
 const positive = z.number().positive();
+
+/**
+ * Sanity bounds of the plan. Every k6 process builds the whole tenant plan and each session's plan in memory, so
+ * past these a config validates but k6 exhausts memory at init (10^9 users hung it at 3.8 GB). They sit far above
+ * what one cluster drives; docs/config.md lists them.
+ */
+export const PLAN_BOUNDS = {
+  orgs: 10_000,
+  users: 100_000,
+  keysPerUser: 100,
+  keys: 100_000,
+  vus: 100_000,
+  iterationsPerSec: 100_000,
+  questionsPerSession: 10_000,
+  turnsPerConversation: 1_000,
+  phases: 1_000,
+  documents: 10_000,
+  durationSec: 7 * 24 * 3600,
+} as const;
+
+const atMost = (n: number, what: string) => `must be at most ${n} (the harness's bound on ${what})`;
 const usd = z.number().positive();
 
 /** Sampled numeric value; `gaussian` draws are clamped to [min, max] when given. */
@@ -104,14 +126,14 @@ const BudgetSchema = strict({
 });
 
 const OrganizationsSchema = strict({
-  count: z.number().int().min(1).describe('number of organizations to provision'),
+  count: z.number().int().min(1).max(PLAN_BOUNDS.orgs, atMost(PLAN_BOUNDS.orgs, 'orgs')).describe('number of organizations to provision'),
   namePrefix: z.string().min(1).default('loadtest-org').describe('org names are <namePrefix>-<n>, n from 1'),
   budget: BudgetSchema.optional().describe('budget applied to every org unless overridden'),
   overrides: z
     .array(
       strict({
         org: z.number().int().min(1).describe('1-based index of the org this override applies to'),
-        users: z.number().int().min(1).optional().describe('exact user count for this org (replaces users.perOrg)'),
+        users: z.number().int().min(1).max(PLAN_BOUNDS.users, atMost(PLAN_BOUNDS.users, 'users')).optional().describe('exact user count for this org (replaces users.perOrg)'),
         budget: BudgetSchema.optional().describe('budget for this org (replaces organizations.budget)'),
       }),
     )
@@ -120,11 +142,11 @@ const OrganizationsSchema = strict({
 });
 
 const UsersSchema = strict({
-  perOrg: intRange(1, 'users').describe('users per org, drawn from the run seed between min and max'),
+  perOrg: intRange(1, 'users', PLAN_BOUNDS.users).describe('users per org, drawn from the run seed between min and max'),
   namePrefix: z.string().min(1).default('loadtest-user').describe('user names are <namePrefix>-<org>-<n>'),
   emailDomain: z.string().min(1).default('loadtest.invalid').describe('domain of the generated user emails'),
   apiKeys: strict({
-    perUser: z.number().int().min(1).default(1).describe('API keys issued per user'),
+    perUser: z.number().int().min(1).max(PLAN_BOUNDS.keysPerUser, atMost(PLAN_BOUNDS.keysPerUser, 'keys per user')).default(1).describe('API keys issued per user'),
     namePrefix: z.string().min(1).optional().describe('key names are <namePrefix>-<user>-<n>'),
     expiryDays: z.number().int().min(1).optional().describe('days until issued keys expire'),
   })
@@ -150,10 +172,10 @@ const UserBehaviorSchema = strict({
     .superRefine(checkMinMax)
     .optional()
     .describe('a session also ends once it has lasted this long (drawn per session)'),
-  questionsPerSession: intRange(1, 'questions').prefault({ min: 3, max: 5 }).describe('questions a user asks per session'),
+  questionsPerSession: intRange(1, 'questions', PLAN_BOUNDS.questionsPerSession).prefault({ min: 3, max: 5 }).describe('questions a user asks per session'),
   conversationStyle: strict({
     multiTurnProbability: z.number().min(0).max(1).default(0.2).describe('chance that a question opens a multi-turn conversation'),
-    turnsPerConversation: intRange(1, 'turns').prefault({ min: 2, max: 4 }).describe('turns of a multi-turn conversation'),
+    turnsPerConversation: intRange(1, 'turns', PLAN_BOUNDS.turnsPerConversation).prefault({ min: 2, max: 4 }).describe('turns of a multi-turn conversation'),
     contextRetention: z.boolean().default(true).describe('send earlier turns as context in follow-up requests'),
   })
     .prefault({})
@@ -192,7 +214,7 @@ const TargetsSchema = strict({
 const LimitsSchema = strict({
   maxCostUSD: usd.optional().describe('stop the run when the computed cost exceeds this, USD'),
   maxRequests: z.number().int().min(1).optional().describe('stop the run after this many chat requests'),
-  maxDurationSec: z.number().int().min(1).default(600).describe('the load pattern never runs longer than this, seconds'),
+  maxDurationSec: z.number().int().min(1).max(PLAN_BOUNDS.durationSec, atMost(PLAN_BOUNDS.durationSec, 'run length, a week')).default(600).describe('the load pattern never runs longer than this, seconds'),
   maxErrorRate: z.number().gt(0).max(1).optional().describe('stop the run when the error rate over the window exceeds this (0-1]'),
   maxConcurrentReqs: z.number().int().min(1).optional().describe('most chat requests in flight at once'),
   errorRateWindowSec: z.number().int().min(1).default(30).describe('sliding window for maxErrorRate, seconds'),
@@ -308,7 +330,7 @@ const TestTypeSchema = strict({
     enabled: z.boolean().default(true).describe('attach documents to prompts'),
     bucketName: z.string().min(1).describe('folder under documents.root holding the library'),
     documentPaths: z.array(z.string().min(1)).min(1).describe('sub-folders of the bucket to draw documents from'),
-    sampleSize: z.number().int().min(1).describe('documents loaded from each path: its files 001.txt to <sampleSize>.txt; each request picks one by the run seed'),
+    sampleSize: z.number().int().min(1).max(PLAN_BOUNDS.documents, atMost(PLAN_BOUNDS.documents, 'documents per path')).describe('documents loaded from each path: its files 001.txt to <sampleSize>.txt; each request picks one by the run seed'),
   })
     .optional()
     .describe('documents attached to prompts'),
@@ -372,10 +394,10 @@ const PhaseSchema = strict({
     .describe('warm-up, ramp, cool-down: linear to target; sustain: jump to target and hold; spike: jump, hold, drop back'),
   name: z.string().min(1).optional().describe('label used in error messages and reports'),
   durationSec: positive.describe('phase length, seconds'),
-  target: z.number().int().min(0).describe('VUs (closed model) or iterations per timeUnitSec (open model)'),
+  target: z.number().int().min(0).max(PLAN_BOUNDS.vus, atMost(PLAN_BOUNDS.vus, 'VUs or iterations per time unit')).describe('VUs (closed model) or iterations per timeUnitSec (open model)'),
 });
 
-const phases = z.array(PhaseSchema).min(1).describe('phases in order; their total must fit in limits.maxDurationSec');
+const phases = z.array(PhaseSchema).min(1).max(PLAN_BOUNDS.phases, atMost(PLAN_BOUNDS.phases, 'phases')).describe('phases in order; their total must fit in limits.maxDurationSec');
 const gracefulStopSec = z.number().min(0).default(30).describe('time running iterations get to finish at the end, seconds');
 
 /** The loadPattern block alone (options.ts parses the default pattern through it). */
@@ -395,8 +417,8 @@ export const LoadPatternSchema = z.discriminatedUnion(
         .default('request')
         .describe('request: one single-turn question without think time; session: a whole user session'),
       timeUnitSec: positive.default(1).describe('period the phase targets are counted over, seconds'),
-      preAllocatedVUs: z.number().int().min(1).optional().describe('VUs allocated up front; default: the total user count, capped by maxVUs'),
-      maxVUs: z.number().int().min(1).optional().describe('most VUs; default: preAllocatedVUs'),
+      preAllocatedVUs: z.number().int().min(1).max(PLAN_BOUNDS.vus, atMost(PLAN_BOUNDS.vus, 'VUs')).optional().describe('VUs allocated up front; default: the total user count, capped by maxVUs'),
+      maxVUs: z.number().int().min(1).max(PLAN_BOUNDS.vus, atMost(PLAN_BOUNDS.vus, 'VUs')).optional().describe('most VUs; default: preAllocatedVUs'),
       gracefulStopSec,
       phases,
     }),
@@ -473,12 +495,17 @@ export function minUsers(spec: Pick<Spec, 'organizations' | 'users'>): number {
   return userTotal(spec, spec.users.perOrg.min);
 }
 
+// Summed over the overrides rather than over every org, so an absurd organizations.count costs nothing to check.
 function userTotal(spec: Pick<Spec, 'organizations' | 'users'>, perOrg: number): number {
+  const count = spec.organizations.count;
+  const seen = new Set<number>();
   let total = 0;
-  for (let org = 1; org <= spec.organizations.count; org++) {
-    total += spec.organizations.overrides?.find((o) => o.org === org)?.users ?? perOrg;
+  for (const o of spec.organizations.overrides ?? []) {
+    if (o.org > count || seen.has(o.org)) continue;
+    seen.add(o.org);
+    total += o.users ?? perOrg;
   }
-  return total;
+  return total + (count - seen.size) * perOrg;
 }
 
 /** Which scenario of scenarioMix a test type belongs to (multi-turn-conversation takes any type). */
@@ -592,7 +619,28 @@ function checkThresholdSelectors(spec: Spec, ctx: Ctx): void {
   }
 }
 
+/** The plan's totals within PLAN_BOUNDS: users and keys across orgs, and the open model's arrival rate. */
+function checkPlanSize(spec: Spec, ctx: Ctx): void {
+  const users = maxUsers(spec);
+  if (users > PLAN_BOUNDS.users) {
+    issue(ctx, ['users', 'perOrg', 'max'], `plans up to ${users} users across ${spec.organizations.count} orgs, over the harness's bound of ${PLAN_BOUNDS.users}`);
+  }
+  const keys = users * spec.users.apiKeys.perUser;
+  if (users <= PLAN_BOUNDS.users && keys > PLAN_BOUNDS.keys) {
+    issue(ctx, ['users', 'apiKeys', 'perUser'], `plans up to ${keys} API keys (${users} users x ${spec.users.apiKeys.perUser}), over the harness's bound of ${PLAN_BOUNDS.keys}`);
+  }
+  const lp = spec.loadPattern;
+  if (lp?.model !== 'open') return;
+  for (const [i, p] of lp.phases.entries()) {
+    const perSec = p.target / lp.timeUnitSec;
+    if (perSec > PLAN_BOUNDS.iterationsPerSec) {
+      issue(ctx, ['loadPattern', 'phases', i, 'target'], `${p.target} iterations per ${lp.timeUnitSec} s is ${Math.round(perSec)}/s, over the harness's bound of ${PLAN_BOUNDS.iterationsPerSec}/s`);
+    }
+  }
+}
+
 const SpecSchema = strict(SpecShape).superRefine((spec, ctx) => {
+  checkPlanSize(spec, ctx);
   checkOverrides(spec, ctx);
   checkTestTypes(spec, ctx);
   checkScenarioMix(spec, ctx);

@@ -6,6 +6,7 @@ import { cleanupAiAas, provisionAiAas } from '../platform/ai-aas';
 import { parseStaticKeys, provisionStatic } from '../platform/static';
 import type { Provisioned } from '../platform/types';
 import { loadRun, resolveUserPath, type Run } from './run';
+import { refuse } from './refuse';
 import { formatOrgRange } from '../platform/slice';
 import { instanceName } from '../report/instance';
 import { ownsOrg, type TenantPlan } from '../platform/tenants';
@@ -31,7 +32,7 @@ const staticKeyFile = new SharedArray<string>('loadtest-static-keys', () => {
   try {
     return parseStaticKeys(open(path));
   } catch (err) {
-    throw new Error(`spec.platform.staticKeysFile: cannot read ${path}: ${(err as Error).message}`);
+    refuse(`spec.platform.staticKeysFile: cannot read ${path}: ${(err as Error).message}`);
   }
 });
 

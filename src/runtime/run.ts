@@ -7,6 +7,7 @@ import { hash32, rngFrom } from '../behaviour/random';
 import { generatedRunId } from '../config/run-id';
 import { ORG_RANGE_ENV, parseOrgRange, scalePattern, usersInRange, type OrgRange } from '../platform/slice';
 import { planTenants, type OrgPlan, type UserPlan } from '../platform/tenants';
+import { refuse } from './refuse';
 
 /** Everything about the run that every VU of a process shares, computed once (SharedArray). */
 interface RunHeader {
@@ -60,7 +61,7 @@ function chooseRunId(config: LoadTestConfig): string {
 function urlFromEnv(name: string): string | undefined {
   const v = __ENV[name];
   if (!v) return undefined;
-  if (!/^https?:\/\/[^\s/]+\S*$/.test(v)) throw new Error(`${name}: must be an http:// or https:// URL`);
+  if (!/^https?:\/\/[^\s/]+\S*$/.test(v)) refuse(`${name}: must be an http:// or https:// URL`);
   return apiRoot(v);
 }
 
@@ -81,16 +82,16 @@ function tenantPlan(config: LoadTestConfig, runTag: string) {
 
 const headerStore = new SharedArray<RunHeader>('loadtest-run', () => {
   const given = __ENV.CONFIG;
-  if (!given) throw new Error('no config: run with -e CONFIG=configs/<name>.yaml (see configs/ and docs/config.md)');
+  if (!given) refuse('no config: run with -e CONFIG=configs/<name>.yaml (see configs/ and docs/config.md)');
   const configPath = resolveUserPath(given);
   let text: string;
   try {
     text = open(configPath);
   } catch (err) {
-    throw new Error(`cannot read the config ${configPath}: ${(err as Error).message}`);
+    refuse(`cannot read the config ${configPath}: ${(err as Error).message}`);
   }
   const parsed = parseConfig(text, given);
-  if (!parsed.ok) throw new Error(formatErrors(parsed.errors));
+  if (!parsed.ok) refuse(formatErrors(parsed.errors));
   const config = applyTargetOverrides(parsed.config);
   const runId = chooseRunId(config);
   const runTag = hash32(runId).toString(36);
