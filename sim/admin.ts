@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { SimContext } from './context';
 import { HttpError, matchRoute, readBody, sendJson, sendText, tryParseJson } from './http';
 import type { Route } from './http';
+import { AdminFaultsSchema } from './admin-faults';
 import { handleIntrospection } from './introspect';
 import type { ApiKey, Result } from './tenants';
 
@@ -224,6 +225,17 @@ const routes: Route<AdminCall>[] = [
   },
 ];
 
+/** GET lists the admin faults in force, POST replaces them (a JSON array, see sim/admin-faults.ts). */
+async function adminFaults(call: AdminCall, method: string): Promise<void> {
+  if (method === 'GET') {
+    sendJson(call.res, 200, { faults: call.ctx.adminFaults.list() });
+    return;
+  }
+  if (method !== 'POST') throw new HttpError(405, 'method not allowed');
+  call.ctx.adminFaults.set(await body(call, AdminFaultsSchema));
+  sendJson(call.res, 200, { faults: call.ctx.adminFaults.list() });
+}
+
 /** Paths that need an admin bearer token: the org tree and the budget extension. */
 function needsAuth(path: string): boolean {
   return path === '/v1/orgs' || path.startsWith('/v1/orgs/') || path.startsWith('/v1/budgets/');
@@ -236,12 +248,21 @@ export function createAdminHandler(ctx: SimContext): (req: IncomingMessage, res:
     res.on('finish', () => ctx.metrics.adminRequests.inc([String(res.statusCode)]));
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://sim');
-    if (handleIntrospection(ctx, method, url, res)) return;
     const call: AdminCall = { ctx, req, res };
+    if (url.pathname === '/_sim/admin-faults') {
+      adminFaults(call, method).catch((err: unknown) => sendText(res, err instanceof HttpError ? err.status : 500, (err as Error).message));
+      return;
+    }
+    if (handleIntrospection(ctx, method, url, res)) return;
     const run = async (): Promise<void> => {
+      const match = matchRoute(routes, method, url.pathname);
+      const injected = ctx.adminFaults.strike(url.pathname, match && 'pattern' in match ? `${method} ${match.pattern}` : null);
+      if (injected !== null) {
+        sendText(res, injected, 'injected admin fault');
+        return;
+      }
       // Auth is middleware on the protected trees (as on the platform): it runs before routing there.
       if (needsAuth(url.pathname)) requireBearer(call);
-      const match = matchRoute(routes, method, url.pathname);
       if (match === null) {
         sendJson(res, 404, { error: 'route not found', path: url.pathname, method });
         return;

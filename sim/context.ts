@@ -1,3 +1,4 @@
+import { AdminFaults } from './admin-faults';
 import { BudgetLedger } from './budget';
 import type { ModelConfig, SimConfig } from './config';
 import { Semaphore } from './backend';
@@ -36,6 +37,8 @@ export interface SimContext {
   metrics: SimMetrics;
   ids: Rng;
   sessions: Map<string, { email: string; expiresAtMs: number }>;
+  /** Faults injected into the admin API (POST /_sim/admin-faults). */
+  adminFaults: AdminFaults;
   /** Wall clock of expiries (admin tokens, API keys) and budget days; injectable so tests can move time. */
   clock: () => Date;
 }
@@ -68,6 +71,7 @@ export function createContext(config: SimConfig, clock: () => Date = () => new D
     metrics: new SimMetrics(),
     ids: forkRng(seed, 'ids'),
     sessions: new Map(),
+    adminFaults: new AdminFaults(),
     clock,
   };
 }

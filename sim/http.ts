@@ -73,7 +73,7 @@ export function matchRoute<C>(
   routes: readonly Route<C>[],
   method: string,
   path: string,
-): { handler: NonNullable<Route<C>['methods'][string]>; params: Record<string, string> } | { allowed: string[] } | null {
+): { handler: NonNullable<Route<C>['methods'][string]>; params: Record<string, string>; pattern: string } | { allowed: string[] } | null {
   const segs = path.split('/').filter(Boolean);
   for (const r of routes) {
     const pat = r.pattern.split('/').filter(Boolean);
@@ -92,7 +92,7 @@ export function matchRoute<C>(
     }
     if (!ok) continue;
     const handler = r.methods[method];
-    if (handler) return { handler, params };
+    if (handler) return { handler, params, pattern: r.pattern };
     return { allowed: Object.keys(r.methods) };
   }
   return null;

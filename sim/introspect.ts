@@ -38,6 +38,16 @@ export function handleIntrospection(ctx: SimContext, method: string, url: URL, r
       });
       return true;
     }
+    case 'GET /_sim/live': {
+      // What a cleanup must leave at zero: keys still working, users not suspended (pending ones included), active orgs.
+      const snap = ctx.tenants.snapshot();
+      sendJson(res, 200, {
+        apiKeys: snap.apiKeys.filter((k) => k.status === 'active').map((k) => k.apiKeyId),
+        users: snap.users.filter((u) => u.status !== 'suspended').map((u) => u.userId),
+        orgs: snap.orgs.filter((o) => o.status === 'active').map((o) => o.orgId),
+      });
+      return true;
+    }
     case 'GET /_sim/timing':
       sendJson(res, 200, { lateness: ctx.groundTruth.lateness.summary(), scheduled: ctx.scheduler.pending });
       return true;

@@ -246,3 +246,31 @@ describe('admin: expiry (injected clock)', () => {
     }
   });
 });
+
+describe('admin faults and live tenants (/_sim/admin-faults, /_sim/live)', () => {
+  it('fails a route after N requests, then lists what is still live until it is cleaned up', async () => {
+    const s = await startSim({});
+    try {
+      const a = await adminAuth(s);
+      const set = await sendJson(`${s.adminUrl}/_sim/admin-faults`, 'POST', [{ route: 'POST /v1/orgs', status: 500, after: 1, times: 1 }]);
+      expect(set.status).toBe(200);
+      const first = await sendJson(`${s.adminUrl}/v1/orgs`, 'POST', { name: 'o1', slug: 'o1' }, a);
+      const second = await sendJson(`${s.adminUrl}/v1/orgs`, 'POST', { name: 'o2', slug: 'o2' }, a);
+      const third = await sendJson(`${s.adminUrl}/v1/orgs`, 'POST', { name: 'o3', slug: 'o3' }, a);
+      expect([first.status, second.status, third.status]).toEqual([201, 500, 201]);
+      const live = json((await http(`${s.adminUrl}/_sim/live`)).text) as { orgs: string[] };
+      expect(live.orgs).toHaveLength(2);
+      const bad = await sendJson(`${s.adminUrl}/_sim/admin-faults`, 'POST', [{ route: 'everything', status: 500 }]);
+      expect(bad.status).toBe(400);
+      // "*" takes the whole admin API away, login included; an empty list brings it back.
+      await sendJson(`${s.adminUrl}/_sim/admin-faults`, 'POST', [{ route: '*', status: 503 }]);
+      expect((await sendJson(`${s.adminUrl}/v1/auth/login`, 'POST', { email: 'admin@sim.local', password: 'x' })).status).toBe(503);
+      await sendJson(`${s.adminUrl}/_sim/admin-faults`, 'POST', []);
+      const orgId = (JSON.parse(first.text) as { orgId: string }).orgId;
+      expect((await sendJson(`${s.adminUrl}/v1/orgs/${orgId}`, 'PATCH', { status: 'suspended' }, a)).status).toBe(200);
+      expect((json((await http(`${s.adminUrl}/_sim/live`)).text) as { orgs: string[] }).orgs).toHaveLength(1);
+    } finally {
+      await s.close();
+    }
+  });
+});
