@@ -105,8 +105,17 @@ func run(args []string, stdout io.Writer) error {
 
 	// Signals are caught before the port is announced, so whoever reads the port may stop the relay at once.
 	stop := make(chan os.Signal, 2)
+	relay := newServer(allow, root)
 	if *ignoreSigint {
-		signal.Ignore(os.Interrupt)
+		// Not ignored but counted: the reports say a run was interrupted when its relay saw the terminal's Ctrl-C.
+		interrupts := make(chan os.Signal, 4)
+		signal.Notify(interrupts, os.Interrupt)
+		defer signal.Stop(interrupts)
+		go func() {
+			for range interrupts {
+				relay.interrupts.Add(1)
+			}
+		}()
 		signal.Notify(stop, syscall.SIGTERM)
 	} else {
 		signal.Notify(stop, syscall.SIGTERM, os.Interrupt)
@@ -131,7 +140,7 @@ func run(args []string, stdout io.Writer) error {
 			return fmt.Errorf("-port-file: %w", err)
 		}
 	}
-	srv := &http.Server{Handler: newServer(allow, root).handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: relay.handler(), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "relay v%d listening on http://%s\n", apiVersion, ln.Addr())
 
 	served := make(chan error, 1)

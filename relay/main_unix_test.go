@@ -35,7 +35,13 @@ func TestRunServesAndStopsOnSIGTERM(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(50 * time.Millisecond)
-	getJSON(t, "http://127.0.0.1:"+port+"/v1/health", http.StatusOK, nil) // -ignore-sigint
+	var health struct {
+		Interrupts int `json:"interrupts"`
+	}
+	getJSON(t, "http://127.0.0.1:"+port+"/v1/health", http.StatusOK, &health) // -ignore-sigint: still serving, and counted
+	if health.Interrupts != 1 {
+		t.Fatalf("interrupts %d, want 1", health.Interrupts)
+	}
 	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -29,7 +30,11 @@ type server struct {
 	insecure http.RoundTripper
 	self     SelfCheck
 
-	notes Notes
+	notes   Notes
+	ledgers Ledgers
+	// interrupts counts the SIGINTs the relay saw (with -ignore-sigint): a terminal's Ctrl-C reaches its whole
+	// group, so this is how the reports learn that the run was interrupted.
+	interrupts atomic.Int64
 
 	mu       sync.Mutex
 	sessions map[string]*session
@@ -81,6 +86,8 @@ func (s *server) handler() http.Handler {
 	mux.HandleFunc("POST /v1/stream", s.stream)
 	mux.HandleFunc("GET /v1/selfcheck", s.selfCheck)
 	mux.HandleFunc("POST /v1/mkdir", s.mkdir)
+	mux.HandleFunc("POST /v1/ledger", s.appendLedger)
+	mux.HandleFunc("GET /v1/ledger", s.listLedgers)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("no endpoint %s %s (see docs/relay.md)", r.Method, r.URL.Path))
 	})
@@ -88,7 +95,7 @@ func (s *server) handler() http.Handler {
 }
 
 func (s *server) health(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, map[string]any{"ok": true, "version": apiVersion, "relay": buildName()})
+	writeJSON(w, map[string]any{"ok": true, "version": apiVersion, "relay": buildName(), "interrupts": s.interrupts.Load()})
 }
 
 func (s *server) createSession(w http.ResponseWriter, r *http.Request) {

@@ -331,6 +331,36 @@ func TestMkdirStaysUnderTheResultsRoot(t *testing.T) {
 	}
 }
 
+func TestLedgerAppendsLinesUnderTheResultsRootAndListsItsFiles(t *testing.T) {
+	s := newTestServer(t, nil)
+	path := "results/run-1/ledger.jsonl"
+	call(t, s.URL+"/v1/ledger", map[string]any{"path": path, "lines": []string{`{"kind":"org","id":"o1"}`}}, http.StatusOK, nil)
+	call(t, s.URL+"/v1/ledger", map[string]any{"path": path, "lines": []string{`{"kind":"user","id":"u1"}`, `{"kind":"key","id":"k1"}`}}, http.StatusOK, nil)
+	got, err := os.ReadFile(filepath.Join(s.root, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "{\"kind\":\"org\",\"id\":\"o1\"}\n{\"kind\":\"user\",\"id\":\"u1\"}\n{\"kind\":\"key\",\"id\":\"k1\"}\n"; string(got) != want {
+		t.Fatalf("ledger %q, want %q", got, want)
+	}
+	var listed struct {
+		Paths []string `json:"paths"`
+	}
+	getJSON(t, s.URL+"/v1/ledger", http.StatusOK, &listed)
+	if len(listed.Paths) != 1 || listed.Paths[0] != path {
+		t.Fatalf("listed %v", listed.Paths)
+	}
+	for _, bad := range []map[string]any{
+		{"path": "../x.jsonl", "lines": []string{"a"}},
+		{"path": "results/x.txt", "lines": []string{"a"}},
+		{"path": "/tmp/x.jsonl", "lines": []string{"a"}},
+		{"path": path, "lines": []string{"two\nlines"}},
+		{"path": path, "lines": []string{}},
+	} {
+		call(t, s.URL+"/v1/ledger", bad, http.StatusBadRequest, nil)
+	}
+}
+
 func TestListenMustBeLoopback(t *testing.T) {
 	for addr, ok := range map[string]bool{
 		"127.0.0.1:8391": true, "127.0.0.1:0": true, "[::1]:0": true, "localhost:8391": true,

@@ -18,6 +18,9 @@ interface AdminResult {
   json: unknown;
 }
 
+/** The outcome of one call of a best-effort batch: its accepted result, or why it failed (0: no answer). */
+export type AdminOutcome = ({ ok: true } & AdminResult) | { ok: false; status: number; error: string };
+
 /** A provisioning failure that names the step and never carries a secret. */
 class ProvisioningError extends Error {}
 
@@ -40,7 +43,7 @@ export class AdminHttp {
 
   /** Logs in with the admin credentials; the token stays in this object only. */
   login(): void {
-    const res = this.send([
+    const res = this.run([
       {
         step: 'log in to the admin API',
         method: 'POST',
@@ -56,7 +59,18 @@ export class AdminHttp {
 
   /** Runs calls in parallel batches of `batchSize`, retrying the failed ones; throws on the first that cannot succeed. */
   run(calls: AdminCall[], batchSize = 20): AdminResult[] {
-    const out: AdminResult[] = [];
+    return this.runAll(calls, batchSize).map((r) => {
+      if (!r.ok) throw new ProvisioningError(r.error);
+      return r;
+    });
+  }
+
+  /**
+   * Runs every call, best effort: each gets its own outcome, so a batch that fails part-way still tells what it
+   * created, and one call that cannot succeed never stops the others.
+   */
+  runAll(calls: AdminCall[], batchSize = 20): AdminOutcome[] {
+    const out: AdminOutcome[] = [];
     for (let i = 0; i < calls.length; i += batchSize) {
       const part = this.send(calls.slice(i, i + batchSize));
       for (const r of part) out.push(r);
@@ -64,8 +78,8 @@ export class AdminHttp {
     return out;
   }
 
-  private send(calls: AdminCall[]): AdminResult[] {
-    const results: (AdminResult | undefined)[] = calls.map(() => undefined);
+  private send(calls: AdminCall[]): AdminOutcome[] {
+    const results: (AdminOutcome | undefined)[] = calls.map(() => undefined);
     let pending = calls.map((_, i) => i);
     let reloggedIn = false;
     for (let attempt = 1; pending.length > 0; attempt++) {
@@ -76,7 +90,7 @@ export class AdminHttp {
         const call = calls[callIndex] as AdminCall;
         const res = responses[k] as Resp;
         if (call.ok.indexOf(res.status) >= 0) {
-          results[callIndex] = { status: res.status, json: parseJson(res) };
+          results[callIndex] = { ok: true, status: res.status, json: parseJson(res) };
           return;
         }
         if (res.status === 401 && this.token !== '' && !reloggedIn) {
@@ -88,17 +102,22 @@ export class AdminHttp {
           again.push(callIndex);
           return;
         }
-        throw new ProvisioningError(`${call.step}: ${describe(call, res)}${isRetryable(res.status) ? ` (after ${attempt} attempts)` : ''}`);
+        results[callIndex] = { ok: false, status: res.status, error: `${call.step}: ${describe(call, res)}${isRetryable(res.status) ? ` (after ${attempt} attempts)` : ''}` };
       });
       if (needLogin) {
         reloggedIn = true;
-        this.login();
+        try {
+          this.login();
+        } catch (err) {
+          for (const i of again) results[i] = { ok: false, status: 401, error: `${(calls[i] as AdminCall).step}: ${(err as Error).message}` };
+          break;
+        }
       } else if (again.length > 0) {
         sleep(backoffMs(attempt, this.retry, Math.random()) / 1000);
       }
       pending = again;
     }
-    return results as AdminResult[];
+    return results as AdminOutcome[];
   }
 
   private request(call: AdminCall): { method: string; url: string; body: string | null; params: RefinedParams<'text'> } {

@@ -205,12 +205,13 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
       instance: run.instance === undefined ? null : { index: run.instance.index, count: run.instance.count },
       endReason,
       setupError,
-      result: runResult({ run: { setupError, endReason }, thresholds, errors }),
+      result: runResult({ run: { setupError, endReason, cleanup: run.cleanup ?? null }, thresholds, errors }),
       streamed: run.streamed ?? null,
       droppedIterations: readCount(data, 'dropped_iterations') ?? 0,
       schedule: run.schedule === undefined ? null : { ...run.schedule, overranSec: setupError === null ? overranSec(durationSec, run.schedule.plannedSec) : 0 },
       // One setup() per process, so one sample; max is also the right merge across instances (the slowest gates).
       bootstrapMs: readTrend(data, 'llm_bootstrap_duration')?.max ?? null,
+      cleanup: run.cleanup ?? null,
     },
     latency: {
       ttft: readTrend(data, 'llm_ttft'),

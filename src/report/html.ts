@@ -2,6 +2,7 @@
  * report.html: one self-contained file (inline CSS and SVG, no script to run, no URL) that opens
  * offline. It embeds the summary itself as JSON so the figures behind the charts travel with it.
  */
+import { cleanupLines } from './cleanup';
 import { escapeMarkup } from './escape';
 import { checkLabel, describeDropped, describeOverrun, describeResult, describeTransport, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
 import { FINISH_REASONS, SALT_SCOPES } from './model';
@@ -234,7 +235,16 @@ function results(sum: Summary): string {
           ['check', 'passes', 'fails'],
           sum.checks.map((c) => [checkLabel(c), fmtInt(c.passes), fmtInt(c.fails)]),
         );
-  return `<h2>Thresholds</h2>${th}<h2>Checks</h2>${checks}`;
+  return `<h2>Thresholds</h2>${th}<h2>Checks</h2>${checks}${cleanupSection(sum)}`;
+}
+
+/** What became of the run's tenants; a run that left some says so in red. */
+function cleanupSection(sum: Summary): string {
+  const c = sum.run.cleanup;
+  if (c === null) return '<h2>Cleanup</h2><p class="note">Not known (a fleet report: each pod\'s own summary.json says what its teardown did).</p>';
+  const bad = c.state === 'left' || c.state === 'not-run';
+  const [head, ...rest] = cleanupLines(c);
+  return `<h2>Cleanup</h2><p class="${bad ? 'fail' : 'ok'}">${escapeMarkup(head ?? '')}</p>${rest.length === 0 ? '' : `<ul>${rest.map((l) => `<li>${escapeMarkup(l)}</li>`).join('')}</ul>`}`;
 }
 
 /** The embedded copy of the summary; `<` escaped so no string in it can close the script element. */

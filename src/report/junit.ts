@@ -4,6 +4,7 @@
  */
 import { escapeMarkup } from './escape';
 import { isPlannedEnd } from '../spend/limits';
+import { cleanupFailure, cleanupLines, INTERRUPTED } from './cleanup';
 import { checkLabel, fmtNum, fmtPct, fmtUSD } from './format';
 import type { CheckResult, OrgCost, Summary, ThresholdResult } from './model';
 
@@ -42,15 +43,31 @@ function checkCase(c: CheckResult): Case {
   };
 }
 
-// endReason is set only when a limit (src/spend/limits.ts END_REASONS) ended the run. A planned cap (maxRequests) is the
-// end the config asked for, so it passes; a guard fails. The case claims no more than that: a run interrupted from
-// outside (Ctrl-C, an abortOnFail threshold) has no end reason and shows as k6's exit code.
+// endReason is set when a limit (src/spend/limits.ts END_REASONS) ended the run, or a Ctrl-C (its own case). A planned
+// cap (maxRequests) is the end the config asked for, so it passes; a guard fails.
 function limitCase(sum: Summary): Case {
   const reason = sum.run.endReason;
   const c: Case = { classname: 'run', name: 'no guard stopped the run', failure: null };
   if (sum.source === 'prometheus') return { ...c, skipped: 'a fleet report cannot tell: Prometheus does not hold why the pods stopped' };
-  if (reason === null || isPlannedEnd(reason)) return c;
+  if (reason === null || reason === INTERRUPTED || isPlannedEnd(reason)) return c;
   return { ...c, failure: { message: `run ended early: ${reason}`, body: `the run stopped after ${sum.run.durationSec.toFixed(1)}s because ${reason}` } };
+}
+
+function interruptedCase(sum: Summary): Case {
+  const c: Case = { classname: 'run', name: 'the run was not interrupted', failure: null };
+  if (sum.source === 'prometheus') return { ...c, skipped: 'a fleet report cannot tell: Prometheus does not hold why the pods stopped' };
+  if (sum.run.endReason !== INTERRUPTED) return c;
+  return { ...c, failure: { message: INTERRUPTED, body: `a Ctrl-C (SIGINT) stopped the run after ${sum.run.durationSec.toFixed(1)}s, before its plan ended` } };
+}
+
+// Fails when tenants are left active or no cleanup result reached the report; every left id is in the body.
+function cleanupCase(sum: Summary): Case {
+  const c: Case = { classname: 'run', name: 'cleanup left nothing active', failure: null };
+  const cleanup = sum.run.cleanup;
+  if (cleanup === null) return { ...c, skipped: 'a fleet report cannot tell: each pod\'s summary.json says what its teardown did' };
+  if (cleanup.state === 'unknown') return { ...c, skipped: cleanupLines(cleanup)[0] as string };
+  const failed = cleanupFailure(cleanup);
+  return failed === null ? c : { ...c, failure: { message: failed, body: cleanupLines(cleanup).join('\n') } };
 }
 
 function setupCase(sum: Summary): Case {
@@ -67,10 +84,10 @@ function budgetCase(o: OrgCost & { budgetUSD: number }): Case {
   return { ...c, failure: { message: `${spent}, beyond the ${fmtPct(BUDGET_OVERSPEND_BOUND - 1)} overspend bound`, body: spent } };
 }
 
-/** The run-level cases: setup worked, no guard stopped the run, and each org with a budget kept to it. */
+/** The run-level cases: setup worked, no guard stopped the run, no Ctrl-C did, cleanup left nothing, and each org with a budget kept to it. */
 function runCases(sum: Summary): Case[] {
   const budgeted = sum.cost.byOrg.filter((o): o is OrgCost & { budgetUSD: number } => o.budgetUSD !== null);
-  return [setupCase(sum), limitCase(sum), ...budgeted.map(budgetCase)];
+  return [setupCase(sum), limitCase(sum), interruptedCase(sum), cleanupCase(sum), ...budgeted.map(budgetCase)];
 }
 
 function caseXml(c: Case, suiteName: string): string {

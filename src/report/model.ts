@@ -8,6 +8,7 @@ import type { PickableTestType, ScenarioMixSpec } from '../behaviour/questions/t
 import type { SelfCheck } from '../metrics/self-check';
 import type { ErrorSample } from '../metrics/error-tally';
 import type { SelfCheckSnapshot, TransportKind } from '../llm/transport/types';
+import type { CleanupCounts, LeftTenant } from '../platform/cleanup-result';
 
 /**
  * Bumped whenever a field changes meaning or is removed; adding fields keeps the version. 2: a cache hit is a
@@ -58,6 +59,32 @@ export interface RunInfo {
   cacheHitMinRatio?: number;
   /** The most frequent error messages, from the relay's tally; null on the buffered transport, absent when not read. */
   errorSamples?: ErrorSample[] | null;
+  /** What became of the run's tenants; absent when not known. */
+  cleanup?: CleanupSummary;
+}
+
+/**
+ * What became of the run's tenants (orgs, users, keys). state: `cleaned` nothing left; `left` some still active
+ * (named in `left`); `kept` the cleanup policy kept them; `not-run` no cleanup result reached this report (setup or
+ * teardown interrupted, teardown skipped or cut short); `unknown` the buffered transport cannot hand teardown's
+ * result to the report (its log has it); `none` nothing was created (static adapter).
+ */
+export interface CleanupSummary {
+  state: 'cleaned' | 'left' | 'kept' | 'not-run' | 'unknown' | 'none';
+  /** Revoked (done), already gone and failed keys; null when not known. */
+  keys: CleanupCounts | null;
+  /** Suspended (done), already gone and failed users; null when not known. */
+  users: CleanupCounts | null;
+  /** Suspended (done), already gone and failed owned orgs; null when not known. */
+  orgs: CleanupCounts | null;
+  /** How many tenants are still active; null when not known. */
+  leftCount: number | null;
+  /** The first of them, ids and why (never a secret). */
+  left: LeftTenant[];
+  /** The cleanup ledger of what the run created; null when it has none. */
+  ledger: string | null;
+  /** The command that cleans up what is left; null when nothing is. */
+  command: string | null;
 }
 
 /** Whether the run's requests asked for streamed answers: all of them, some test types, or none. */
@@ -182,6 +209,8 @@ export interface Summary {
     schedule: { plannedSec: number; gracefulStopSec: number; overranSec: number } | null;
     /** setup()'s provisioning time (llm_bootstrap_duration), the max over the instances the figures cover. */
     bootstrapMs: number | null;
+    /** What became of the run's tenants; null when not known (a fleet report from Prometheus). */
+    cleanup: CleanupSummary | null;
   };
   latency: {
     ttft: Stats | null;

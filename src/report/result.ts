@@ -4,15 +4,19 @@
  * A planned cap that ended the run (src/spend/limits.ts isPlannedEnd) is no failure.
  */
 import { isPlannedEnd } from '../spend/limits';
+import { cleanupFailure, INTERRUPTED } from './cleanup';
 import type { Summary } from './model';
 
-type Judged = Pick<Summary, 'thresholds' | 'errors'> & { run: Pick<Summary['run'], 'setupError' | 'endReason'> };
+type Judged = Pick<Summary, 'thresholds' | 'errors'> & { run: Pick<Summary['run'], 'setupError' | 'endReason' | 'cleanup'> };
 
 /** Every reason the run failed; empty when it passed. */
 function runFailures(sum: Judged): string[] {
   const out: string[] = [];
   if (sum.run.setupError !== null) out.push(`setup failed: ${sum.run.setupError}`);
-  if (sum.run.endReason !== null && !isPlannedEnd(sum.run.endReason)) out.push(`stopped by a guard: ${sum.run.endReason}`);
+  if (sum.run.endReason === INTERRUPTED) out.push(`${INTERRUPTED}: the run did not finish its plan`);
+  else if (sum.run.endReason !== null && !isPlannedEnd(sum.run.endReason)) out.push(`stopped by a guard: ${sum.run.endReason}`);
+  const cleanup = cleanupFailure(sum.run.cleanup);
+  if (cleanup !== null) out.push(cleanup);
   for (const t of sum.thresholds) if (!t.ok) out.push(`threshold ${t.metric} ${t.expression} failed${t.reason === undefined ? '' : `: ${t.reason}`}`);
   const relay = sum.errors.byCategory.relay_unavailable ?? 0;
   if (relay > 0) out.push(`the stream relay stopped answering (${relay} request(s))`);

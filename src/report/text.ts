@@ -1,4 +1,5 @@
 /** The LLM section k6 prints on stdout at the end of a run: compact, aligned, plain ASCII. */
+import { cleanupLines } from './cleanup';
 import { describeDropped, describeOverrun, describeResult, describeTransport, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
 import { selfCheckLine } from '../metrics/self-check';
 import { isPlannedEnd } from '../spend/limits';
@@ -194,6 +195,10 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   lines.push(line('thresholds', thresholdsLine(sum)));
   lines.push(line('checks', checksLine(sum)));
   lines.push(line('self-check', selfCheckLine(sum.selfCheck)));
+  if (r.cleanup !== null) {
+    const [head, ...rest] = cleanupLines(r.cleanup);
+    lines.push(line('cleanup', head ?? ''), ...rest.map((l) => `    ${l}`));
+  }
   if (opts.reports !== undefined) lines.push(line('reports', opts.reports));
   return `${lines.join('\n')}\n`;
 }

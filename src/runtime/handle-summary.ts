@@ -1,5 +1,7 @@
 import exec from 'k6/execution';
-import { bindSession, counters, mkdirAll, notes, selfCheck, transportKind } from '#transport';
+import { bindSession, counters, interrupts, mkdirAll, notes, selfCheck, transportKind } from '#transport';
+import { ledgerPath, readCleanupNote } from './cleanup-ledger';
+import { cleanupSummary, INTERRUPTED } from '../report/cleanup';
 import { setupNoteKey } from './lifecycle';
 import { ERROR_TALLY_LIMIT, ERROR_TALLY_PREFIX, errorSamples } from '../metrics/error-tally';
 import { RunLimits } from '../spend/limits';
@@ -26,6 +28,9 @@ function runInfo(run: Run, startedAt: string): RunInfo {
   info.selfCheck = selfCheck ? relayRead(selfCheck, null) : null;
   const ended = counters ? relayRead(() => new RunLimits(run.config.spec.limits, counters as SharedCounters).ended(), null) : null;
   if (ended) info.endReason = ended;
+  else if (interrupts && relayRead(interrupts, 0) > 0) info.endReason = INTERRUPTED;
+  const spec = run.config.spec;
+  info.cleanup = cleanupSummary({ adapter: spec.platform.adapter, streaming: notes !== null, note: readCleanupNote(run), ledger: ledgerPath(run), runId: run.runId, resultsDir: spec.run.resultsDir });
   info.errorSamples = counters ? relayRead(() => errorSamples((counters as SharedCounters).list(ERROR_TALLY_PREFIX, ERROR_TALLY_LIMIT)), null) : null;
   return info;
 }

@@ -10,6 +10,8 @@ import { refuse } from './refuse';
 import { formatOrgRange } from '../platform/slice';
 import { instanceName } from '../report/instance';
 import { ownsOrg, type TenantPlan } from '../platform/tenants';
+import { ledgerCreated, openLedger, recordCleanup } from './cleanup-ledger';
+import { cleanupCommand } from '../report/cleanup';
 
 /** What setup() returns to every VU and to teardown(). Holds keys: never log or report it. */
 export interface SetupData {
@@ -98,6 +100,7 @@ function provision(run: Run): SetupData {
   const mine = new Set(ids);
   const slice = run.orgRange ? `, orgs ${formatOrgRange(run.orgRange)} of ${run.orgs.length}` : '';
   log(`run ${run.runId}: this instance plays ${share.length} of ${run.totalUsers} users (${spec.platform.adapter} adapter${spec.platform.auth === 'none' ? ', no auth' : ''}${slice})`);
+  if (spec.platform.adapter === 'ai-aas') openLedger(run, spec.targets.userOrgUrl as string);
   const provisioned =
     spec.platform.adapter === 'static'
       ? provisionStatic(plan, share, staticKeys(run), spec.platform)
@@ -111,6 +114,8 @@ function provision(run: Run): SetupData {
           ownedOrgs: new Set(run.orgs.filter((o) => ownsOrg(plan, o.index, mine)).map((o) => o.index)),
           keys: spec.users.apiKeys,
           log,
+          created: (refs) => ledgerCreated(run, refs),
+          rolledBack: (result) => recordCleanup(run, result),
         });
   for (const w of provisioned.warnings) console.warn(`[loadtest] ${w}`);
   for (const w of unenforcedLimits(run)) console.warn(`[loadtest] ${w}`);
@@ -155,17 +160,18 @@ function retainTenants(run: Run): boolean {
   return rate > (run.config.spec.limits.maxErrorRate ?? 0.1);
 }
 
-/** teardown(): revokes keys and suspends users and owned orgs, unless the policy retains them. */
+/** teardown(): revokes keys and suspends users and owned orgs (best effort), unless the policy retains them; the reports get the result. */
 export function cleanupRun(run: Run, data: SetupData | undefined): void {
   if (!data || data.provisioned.adapter !== 'ai-aas') return;
   bindSession(data.relaySession);
   const users = data.provisioned.users.length;
   if (retainTenants(run)) {
     log(`cleanup policy ${run.config.spec.cleanup.policy}: keeping ${users} user(s) and their keys`);
+    recordCleanup(run, null, users);
     return;
   }
   const spec = run.config.spec;
-  cleanupAiAas({
+  const result = cleanupAiAas({
     adminUrl: spec.targets.userOrgUrl as string,
     credentials: adminCredentials(run),
     retry: spec.platform.retry,
@@ -173,4 +179,7 @@ export function cleanupRun(run: Run, data: SetupData | undefined): void {
     provisioned: data.provisioned,
     log,
   });
+  recordCleanup(run, result);
+  // Thrown after the result is recorded, so k6's exit code says what the reports say: tenants were left.
+  if (result.left.length > 0) throw new Error(`cleanup left ${result.left.length} tenant(s) active: ${cleanupCommand(run.runId, spec.run.resultsDir)}`);
 }

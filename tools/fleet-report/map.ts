@@ -226,12 +226,14 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
       instance: null,
       endReason: null,
       setupError: null,
-      result: runResult({ run: { setupError: null, endReason: null }, thresholds, errors }),
+      result: runResult({ run: { setupError: null, endReason: null, cleanup: null }, thresholds, errors }),
       streamed: config?.streamed ?? null,
       droppedIterations: counter(data, 'droppedIterations') ?? 0,
       schedule: null,
       // Native histograms keep no maximum, which is what a single run reports.
       bootstrapMs: null,
+      // Each pod's own summary.json says what its teardown did; Prometheus does not.
+      cleanup: null,
     },
     latency: {
       ttft: trend(data, 'ttft'),

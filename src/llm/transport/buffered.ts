@@ -4,7 +4,7 @@ import { decodeResponse } from '../chat/decode';
 import { parseSse } from '../sse';
 import { categorizeK6Error } from './k6-errors';
 import { instanceShareOf } from './segments';
-import type { InstanceShareFn, MkdirFn, NotesApi, SelfCheckFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
+import type { InstanceShareFn, InterruptsFn, LedgerAppendFn, MkdirFn, NotesApi, SelfCheckFn, SendFn, SharedCounters, StreamResponse, TransportKind } from './types';
 
 /** Buffered k6/http alone, no relay: sees the body only once it is complete, and reports TTFB, not TTFT. */
 export const transportKind: TransportKind = 'buffered';
@@ -73,3 +73,9 @@ export const mkdirAll: MkdirFn = null;
 
 /** Without the relay nothing watches the generator: the summary says the self-check is unavailable. */
 export const selfCheck: SelfCheckFn = null;
+
+/** k6 alone cannot append to a file: the ledger goes to k6's log instead (src/runtime/ledger.ts). */
+export const ledgerAppend: LedgerAppendFn = null;
+
+/** No relay to have seen a Ctrl-C. */
+export const interrupts: InterruptsFn = null;

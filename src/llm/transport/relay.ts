@@ -3,7 +3,7 @@ import exec from 'k6/execution';
 import http from 'k6/http';
 import { RELAY_API_VERSION, RELAY_UNAVAILABLE, type CounterOp, type GroupResult, type SelfCheckSnapshot, type StreamRecord } from './relay-record';
 import { instanceShareOf } from './segments';
-import type { InstanceShareFn, MkdirFn, NotesApi, SelfCheckFn, SendFn, SharedCounters, TransportKind } from './types';
+import type { InstanceShareFn, InterruptsFn, LedgerAppendFn, MkdirFn, NotesApi, SelfCheckFn, SendFn, SharedCounters, TransportKind } from './types';
 
 /** Streams through the stream relay (docs/relay.md): per-event stamps taken in Go, one call per request. */
 export const transportKind: TransportKind = 'streaming';
@@ -170,4 +170,16 @@ export const selfCheck: SelfCheckFn = () => {
   const res = http.get(`${base}/v1/selfcheck?session=${encodeURIComponent(requireSession())}`, { timeout: `${COUNTER_TIMEOUT_MS}ms`, responseType: 'text', tags: { name: 'relay /v1/selfcheck' } });
   if (res.status !== 200) throw unavailable('/v1/selfcheck', res.status === 0 ? res.error : `HTTP ${res.status}`);
   return JSON.parse(String(res.body)) as SelfCheckSnapshot;
+};
+
+/** The cleanup ledger: the relay appends the lines to a file under its results root. */
+export const ledgerAppend: LedgerAppendFn = (path, lines) => {
+  call<{ ok: boolean }>('/v1/ledger', { path, lines }, COUNTER_TIMEOUT_MS);
+};
+
+/** The SIGINTs the relay saw: a terminal's Ctrl-C reaches it too, so a run knows it was interrupted. */
+export const interrupts: InterruptsFn = () => {
+  const res = http.get(`${base}/v1/health`, { timeout: `${COUNTER_TIMEOUT_MS}ms`, responseType: 'text', tags: { name: 'relay /v1/health' } });
+  if (res.status !== 200) throw unavailable('/v1/health', res.status === 0 ? res.error : `HTTP ${res.status}`);
+  return Number((JSON.parse(String(res.body)) as { interrupts?: number }).interrupts ?? 0);
 };

@@ -100,3 +100,9 @@ export type MkdirFn = ((path: string) => void) | null;
 
 /** Reads the relay's self-check (its CPU and lateness, and k6's CPU); null where there is no relay. */
 export type SelfCheckFn = (() => SelfCheckSnapshot) | null;
+
+/** Appends lines to a cleanup ledger file (POST /v1/ledger); null where the runtime cannot write files. */
+export type LedgerAppendFn = ((path: string, lines: string[]) => void) | null;
+
+/** How many SIGINTs the relay saw (a terminal's Ctrl-C); null where there is no relay to ask. */
+export type InterruptsFn = (() => number) | null;

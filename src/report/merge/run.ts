@@ -6,6 +6,7 @@ import { isPlannedEnd } from '../../spend/limits';
 import type { Summary } from '../model';
 import type { MergePart } from './checks';
 import { common, sumAll } from './sums';
+import { mergeCleanup } from './cleanup';
 
 /** How a message names an instance: its folder name, or "the whole run" for the run folder's own report. */
 export const instanceLabel = (p: MergePart): string => (p.instance === '' ? 'the whole run' : p.instance);
@@ -51,5 +52,6 @@ export function mergeRun(parts: MergePart[]): Summary['run'] {
     schedule: schedule(runs),
     // The slowest setup gates the run.
     bootstrapMs: bootstraps.length === 0 ? null : Math.max(...bootstraps),
+    cleanup: mergeCleanup(runs.map((r) => r.cleanup ?? null)),
   };
 }

@@ -32,6 +32,7 @@ describe('buildSummary', () => {
       droppedIterations: 0,
       schedule: { plannedSec: 120, gracefulStopSec: 30, overranSec: 0 },
       bootstrapMs: BOOTSTRAP_MS,
+      cleanup: null,
     });
   });
 

@@ -103,8 +103,8 @@ describe('renderJUnit', () => {
   it('is well-formed XML with suites for thresholds, checks and the run', () => {
     expect(doc.name).toBe('testsuites');
     expect(findAll(doc, 'testsuite').map((s) => s.attrs.name)).toEqual(['thresholds', 'checks', 'run']);
-    // 3 thresholds + 2 checks + setup + guard + the two orgs with a budget.
-    expect(doc.attrs.tests).toBe('9');
+    // 3 thresholds + 2 checks + setup + guard + interrupted + cleanup + the two orgs with a budget.
+    expect(doc.attrs.tests).toBe('11');
     expect(doc.attrs.failures).toBe('2');
   });
 
@@ -135,6 +135,8 @@ describe('renderJUnit', () => {
     expect(findAll(d, 'testcase').map((c) => c.attrs.name)).toEqual([
       'setup provisioned the run',
       'no guard stopped the run',
+      'the run was not interrupted',
+      'cleanup left nothing active',
       'org acme-1 stayed within its budget',
       'org globex-2 stayed within its budget',
     ]);
@@ -183,16 +185,19 @@ describe('renderJUnit', () => {
     expect(cases.map((c) => c.attrs.name)).toEqual([
       'setup provisioned the run',
       'no guard stopped the run',
+      'the run was not interrupted',
+      'cleanup left nothing active',
       'org at-bound stayed within its budget',
       'org over stayed within its budget',
       'org unknown stayed within its budget',
     ]);
     const failures = cases.map((c) => findAll(c, 'failure')[0]?.attrs.message ?? null);
-    expect(failures).toEqual([null, null, null, 'org over spent $1.06 of its $1.00 budget (106.0%), beyond the 5.0% overspend bound', null]);
-    expect(findAll(cases[4] ?? parseXml('<x/>'), 'skipped')[0]?.attrs.message).toBe('no cost figure for org unknown');
+    expect(failures).toEqual([null, null, null, null, null, 'org over spent $1.06 of its $1.00 budget (106.0%), beyond the 5.0% overspend bound', null]);
+    expect(findAll(cases[6] ?? parseXml('<x/>'), 'skipped')[0]?.attrs.message).toBe('no cost figure for org unknown');
     const d = parseXml(renderJUnit(withOrgs([org('over', 1.06, 1), org('unknown', null, 1)])));
     // The failed threshold and check of `full`, plus the overspent org; the skipped org counts as skipped only.
-    expect([d.attrs.failures, d.attrs.skipped]).toEqual(['3', '1']);
+    // The fixture has no cleanup section, so its cleanup case is skipped too.
+    expect([d.attrs.failures, d.attrs.skipped]).toEqual(['3', '2']);
   });
 });
 
