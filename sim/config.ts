@@ -119,6 +119,8 @@ const SimConfigSchema = z.strictObject({
       maxBodyBytes: posInt.default(65536),
       // The real AI-AAS router re-encodes usage without prompt_tokens_details, so clients never see cached tokens.
       dropPromptTokensDetails: z.boolean().default(false),
+      // Serve the OpenAI routes as a model backend does, without credentials: the real router forwards so.
+      keyless: z.boolean().default(false),
     })
     .prefault({}),
   cache: z

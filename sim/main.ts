@@ -4,7 +4,7 @@ import { parseFlags as parseStrict, runCli, UsageError } from '../tools/cli';
 import { loadConfigFile, parseConfig } from './config';
 import { startSim } from './index';
 
-const USAGE = `usage: npm run sim -- [--config sim.yaml] [--admin-port 8081] [--router-port 8080] [--host 127.0.0.1] [--seed N] [--tls-cert cert.pem --tls-key key.pem]`;
+const USAGE = `usage: npm run sim -- [--config sim.yaml] [--admin-port 8081] [--router-port 8080] [--host 127.0.0.1] [--seed N] [--tls-cert cert.pem --tls-key key.pem] [--keyless]`;
 
 /** Parsed CLI flags; ports and seed validated as integers. */
 interface CliFlags {
@@ -16,6 +16,8 @@ interface CliFlags {
   /** PEM files: with both, the sim serves HTTPS. */
   tlsCert?: string;
   tlsKey?: string;
+  /** Serve the OpenAI routes without credentials (router.keyless). */
+  keyless?: boolean;
 }
 
 function intFlag(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -28,7 +30,7 @@ function intFlag(name: string, value: string | undefined, min: number, max: numb
 
 /** Parses the sim's command line; throws a UsageError naming the bad flag. */
 export function parseFlags(argv: readonly string[]): CliFlags {
-  const values: Record<string, string | undefined> = parseStrict(argv, {
+  const values = parseStrict(argv, {
     config: { type: 'string' },
     'admin-port': { type: 'string' },
     'router-port': { type: 'string' },
@@ -36,8 +38,9 @@ export function parseFlags(argv: readonly string[]): CliFlags {
     seed: { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
-  }).values;
-  const str = (k: string): string | undefined => values[k];
+    keyless: { type: 'boolean' },
+  }).values as Record<string, string | boolean | undefined>;
+  const str = (k: string): string | undefined => values[k] as string | undefined;
   const flags: CliFlags = {};
   const config = str('config');
   const host = str('host');
@@ -56,13 +59,15 @@ export function parseFlags(argv: readonly string[]): CliFlags {
     flags.tlsCert = tlsCert;
     flags.tlsKey = tlsKey;
   }
+  if (values.keyless === true) flags.keyless = true;
   return flags;
 }
 
 /** Starts the sim and keeps it serving until SIGINT or SIGTERM; resolves with 0 once it listens. */
 async function main(argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
-  const config = flags.config ? loadConfigFile(flags.config) : parseConfig({}, 'defaults');
+  const loaded = flags.config ? loadConfigFile(flags.config) : parseConfig({}, 'defaults');
+  const config = flags.keyless ? { ...loaded, router: { ...loaded.router, keyless: true } } : loaded;
   const sim = await startSim({
     config,
     ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
@@ -74,6 +79,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(`sim admin  listening on ${sim.adminUrl}`);
   console.log(`sim router listening on ${sim.routerUrl}`);
   console.log(`sim models: ${Object.keys(sim.config.models).join(', ')}; seed ${sim.config.seed}; admin ${sim.config.admin.email}`);
+  if (sim.config.router.keyless) console.log('sim router is keyless: the OpenAI routes need no key (a model backend behind a gateway)');
   const stop = (signal: string): void => {
     console.log(`sim: ${signal}, shutting down`);
     sim.close().then(

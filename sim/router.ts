@@ -145,7 +145,7 @@ export function createRouterHandler(ctx: SimContext): (req: IncomingMessage, res
     }
     if (path === '/v1/models') {
       if (method !== 'GET') return methodNotAllowed(res, requestId, 'GET');
-      if (!authenticate(ctx, req)) return sendJson(res, 401, { error: 'invalid or missing API key', code: 'AUTH_INVALID', trace_id: requestId });
+      if (!ctx.config.router.keyless && !authenticate(ctx, req)) return sendJson(res, 401, { error: 'invalid or missing API key', code: 'AUTH_INVALID', trace_id: requestId });
       const created = Math.floor(Date.now() / 1000);
       const data = [...ctx.models.values()].map((m) => ({ id: m.name, object: 'model', created, owned_by: 'ai-aas-sim', kind: m.cfg.kind }));
       return sendJson(res, 200, { object: 'list', data });
@@ -221,16 +221,19 @@ function rateHeaders(decisions: Array<RateDecision | null>): Record<string, stri
 
 async function inference(ex: Exchange, route: Route): Promise<void> {
   const { ctx, req, res, rec } = ex;
-  const key = authenticate(ctx, req);
-  if (!key) {
+  // Keyless, credentials are ignored as a model backend ignores them: no org, so no rate limit or budget.
+  const key = ctx.config.router.keyless ? null : authenticate(ctx, req);
+  if (!key && !ctx.config.router.keyless) {
     req.resume();
     return ex.fail(401, 'AUTH_INVALID', 'invalid or missing API key');
   }
-  rec.orgId = key.orgId;
-  rec.keyId = key.apiKeyId;
-  ctx.ledger.begin(key.orgId);
+  if (key) {
+    rec.orgId = key.orgId;
+    rec.keyId = key.apiKeyId;
+    ctx.ledger.begin(key.orgId);
+  }
   res.once('close', () => {
-    ctx.ledger.end(key.orgId);
+    if (key) ctx.ledger.end(key.orgId);
     if (!ex.done) ex.finish(res.headersSent ? res.statusCode : 0, 'client_closed');
   });
 
@@ -258,8 +261,8 @@ async function inference(ex: Exchange, route: Route): Promise<void> {
   res.setHeader('x-routing-decision', 'primary');
 
   const now = monoMs();
-  const keyDecision = ctx.keyLimiter.take(`key:${key.apiKeyId}`, now);
-  const orgDecision = keyDecision?.allowed === false ? null : ctx.orgLimiter.take(`org:${key.orgId}`, now);
+  const keyDecision = key ? ctx.keyLimiter.take(`key:${key.apiKeyId}`, now) : null;
+  const orgDecision = !key || keyDecision?.allowed === false ? null : ctx.orgLimiter.take(`org:${key.orgId}`, now);
   for (const [name, value] of Object.entries(rateHeaders([keyDecision, orgDecision]))) res.setHeader(name, value);
   const denied = [keyDecision, orgDecision].find((d) => d !== null && !d.allowed);
   if (denied) {
@@ -275,8 +278,8 @@ async function inference(ex: Exchange, route: Route): Promise<void> {
       { 'retry-after': denied.retryAfterSeconds },
     );
   }
-  const budget = ctx.ledger.check(key.orgId);
-  if (budget) {
+  const budget = key ? ctx.ledger.check(key.orgId) : null;
+  if (key && budget) {
     ctx.ledger.recordDenied(key.orgId);
     return ex.fail(402, 'BUDGET_EXCEEDED', `org ${budget.quotaType} budget of ${budget.limitUSD} USD is spent`, {
       retry_after_seconds: budget.retryAfterSeconds,
