@@ -9,7 +9,7 @@ import { countsTowardStop, failureBackoffDelayMs } from '../llm/chat/retry-polic
 import { numericStages } from '../config/load-pattern';
 import { FleetGuard } from '../spend/fleet-guard';
 import { prometheusSpend } from '../spend/fleet-guard-query';
-import { reserveOps, reserveRefusal, segmentFraction, settleOps, spentFrom, worstCaseCostUSD, type BudgetScope, type Reservation } from '../spend/budget';
+import { reserveOps, reserveRefusal, segmentFraction, settleOps, spentFrom, unfitReason, worstCaseCostUSD, type BudgetScope, type Reservation } from '../spend/budget';
 import { requestCostUSD, resolvePrice, type PriceTable, type ResolvedPrice } from '../spend/cost';
 import { sampleDist, sampleIntDist } from '../behaviour/distributions';
 import { errorTallyKey } from '../metrics/error-tally';
@@ -220,7 +220,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
           if (admission && admission.guardAt >= 0 && pre.values.length > admission.guardAt + FleetGuard.LIVE_OP) {
             vu.guardLive = (pre.values[admission.guardAt + FleetGuard.LIVE_OP] as number) > 0;
           }
-          const verdict = refusal(vu, user, admission as AdmissionPlan, pre);
+          const verdict = refusal(vu, user, admission as AdmissionPlan, pre, { model, maxTokens: request.maxTokens });
           if (verdict === 'wait') return true;
           stop = verdict;
           return false;
@@ -344,7 +344,7 @@ function admissionPlan(vu: VuState, data: SetupData, user: ProvisionedUser, wors
  * concurrency limit, is worth a short wait (their real cost is usually lower than reserved); otherwise the budget
  * or the limit is spent: the test stops (maxCostUSD, maxRequests) or the org's users stop (org budgets).
  */
-function refusal(vu: VuState, user: ProvisionedUser, plan: AdmissionPlan, pre: GroupResult): SessionEnd | 'wait' {
+function refusal(vu: VuState, user: ProvisionedUser, plan: AdmissionPlan, pre: GroupResult, request: { model: string; maxTokens: number }): SessionEnd | 'wait' {
   const i = pre.failed;
   if (i === plan.exhaustedAt) return 'budget_exhausted';
   if (i === plan.endedAt) return 'limit';
@@ -356,7 +356,11 @@ function refusal(vu: VuState, user: ProvisionedUser, plan: AdmissionPlan, pre: G
   if (i === plan.ticketAt) return endRun(vu, 'maxRequests reached');
   if (plan.budgetAt >= 0 && i >= plan.budgetAt && i < plan.budgetAt + 2 * plan.scopes.length) {
     const r = reserveRefusal(plan.scopes, pre.values.slice(plan.budgetAt), i - plan.budgetAt);
-    if (r.othersInFlight) {
+    const unfit = unfitReason(r.scope, plan.reservation?.amountUSD ?? 0, request);
+    if (unfit && r.scope.kind === 'test') return abortRun(vu, 'no request fits maxCostUSD', unfit);
+    if (unfit) {
+      if ((shared as SharedCounters).tryAdd(`budget:unfit:${user.org}`, 1, 1)) console.warn(`[loadtest] org ${user.org}: no request fits its budget: ${unfit}`);
+    } else if (r.othersInFlight) {
       sleep(0.02);
       return 'wait';
     }
@@ -553,9 +557,10 @@ function endRun(vu: VuState, reason: EndReason): SessionEnd {
   return 'limit';
 }
 
-/** Stops the whole test (teardown still runs); the first reason recorded is the one reported. */
-function abortRun(vu: VuState, reason: EndReason): SessionEnd {
-  exec.test.abort(`limit reached: ${vu.limits ? vu.limits.stop(reason) : reason}`);
+/** Stops the whole test (teardown still runs); the first reason recorded is the one reported, with its detail when it is this one. */
+function abortRun(vu: VuState, reason: EndReason, detail?: string): SessionEnd {
+  const first = vu.limits ? vu.limits.stop(reason) : reason;
+  exec.test.abort(`limit reached: ${first}${detail && first === reason ? `: ${detail}` : ''}`);
   return 'limit';
 }
 

@@ -95,6 +95,24 @@ export function worstCaseCostUSD(price: { inputPerToken: number; outputPerToken:
   return prompt * price.inputPerToken + maxTokens * price.outputPerToken;
 }
 
+/**
+ * Why a request can never be admitted to a scope: its worst case alone is over the scope's whole limit, so no amount
+ * of waiting or settling makes room. Null when it can fit. The run would otherwise read as "limit reached" at $0.
+ */
+export function unfitReason(scope: BudgetScope, worstUSD: number, request: { model: string; maxTokens: number }): string | null {
+  if (worstUSD <= scope.limitUSD) return null;
+  const limit = scope.kind === 'test' ? 'maxCostUSD' : scope.kind === 'org' ? "the org's limitUSD" : "the org's dailyUSD";
+  return (
+    `a request's worst-case cost, $${money(worstUSD)} (max_tokens ${request.maxTokens} of ${request.model} output plus the prompt estimate), ` +
+    `is over ${limit} of $${money(scope.limitUSD)} (this instance's share) on its own: lower max_tokens or raise the limit`
+  );
+}
+
+/** Dollars with enough digits for tiny limits, without a float's tail. */
+function money(usd: number): string {
+  return usd >= 1 ? usd.toFixed(2) : usd.toPrecision(3);
+}
+
 /** The fraction of the whole run an execution segment such as "1/4:1/2" stands for (1 when unsegmented). */
 export function segmentFraction(segment: string | undefined): number {
   if (!segment) return 1;

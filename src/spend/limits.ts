@@ -10,7 +10,7 @@ interface LimitsSpec {
 }
 
 /** Why a run was stopped early; the code is kept in a shared counter so handleSummary can name it. */
-export const END_REASONS = ['', 'maxRequests reached', 'maxCostUSD reached', 'maxErrorRate exceeded', 'maxCostUSD reached across the fleet', 'maxDurationSec exceeded'] as const;
+export const END_REASONS = ['', 'maxRequests reached', 'maxCostUSD reached', 'maxErrorRate exceeded', 'maxCostUSD reached across the fleet', 'maxDurationSec exceeded', 'no request fits maxCostUSD'] as const;
 export type EndReason = Exclude<(typeof END_REASONS)[number], ''>;
 
 /**

@@ -45,6 +45,26 @@ describe('maxCostUSD', () => {
   }
 });
 
+describe('a request that cannot fit maxCostUSD', () => {
+  it('ends the run saying no request fits, and why, instead of "maxCostUSD reached" at $0', async () => {
+    const s = await withSim({ models: { 'gpt-4o': model } });
+    const run = await runLoadtest(
+      s,
+      scenarioYaml({
+        users: { perOrg: { min: 2, max: 2 } },
+        request: { maxTokens: { distribution: 'fixed', value: 1e9 } },
+        limits: { maxCostUSD: 1, maxDurationSec: 20 },
+        loadPattern: { phases: [{ kind: 'sustain', durationSec: 5, target: 2 }] },
+      }),
+    );
+    expect(run.simRequests).toEqual([]);
+    expect((run.summary?.run as { endReason: string }).endReason).toBe('no request fits maxCostUSD');
+    expect(run.stdout + run.stderr).toMatch(/no request fits maxCostUSD: a request's worst-case cost, \$\d+\.\d\d \(max_tokens 1000000000 of gpt-4o output plus the prompt estimate\), is over maxCostUSD of \$1\.00/);
+    expect(run.code).not.toBe(0);
+    expect(run.simState.apiKeys.filter((k) => k.status === 'active')).toEqual([]);
+  });
+});
+
 describe('org budgets', () => {
   const smallBudget = 0.01;
   const threeOrgs = (limited: boolean) =>

@@ -33,7 +33,7 @@ describe('the verdict', () => {
   it('a planned cap passes; every guard fails', () => {
     expect(buildSummary(passing, runInfo({ endReason: 'maxRequests reached' })).run.result.passed).toBe(true);
     expect(renderText(buildSummary(passing, runInfo({ endReason: 'maxRequests reached' })))).toContain('ended by ............. maxRequests reached (a planned cap');
-    for (const guard of ['maxCostUSD reached', 'maxErrorRate exceeded', 'maxCostUSD reached across the fleet', 'maxDurationSec exceeded']) {
+    for (const guard of ['maxCostUSD reached', 'maxErrorRate exceeded', 'maxCostUSD reached across the fleet', 'maxDurationSec exceeded', 'no request fits maxCostUSD']) {
       expect(buildSummary(passing, runInfo({ endReason: guard })).run.result).toEqual({ passed: false, failures: [`stopped by a guard: ${guard}`] });
     }
   });

@@ -1,9 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetLedger, segmentFraction, worstCaseCostUSD, type BudgetScope } from '../../../src/spend/budget';
+import { BudgetLedger, segmentFraction, unfitReason, worstCaseCostUSD, type BudgetScope } from '../../../src/spend/budget';
 import { FakeCounters } from '../helpers/fake-counters';
 
 const test: BudgetScope = { kind: 'test', key: 'test', limitUSD: 1 };
 const org: BudgetScope = { kind: 'org', key: 'org:a', limitUSD: 0.5 };
+
+describe('a request that can never fit', () => {
+  it('is named with its worst case, its max_tokens and the limit, only when its worst case alone exceeds the whole limit', () => {
+    expect(unfitReason(test, 1, { model: 'gpt-4o', maxTokens: 256 })).toBeNull();
+    expect(unfitReason(test, 15000.12, { model: 'gpt-4o', maxTokens: 1e9 })).toBe(
+      "a request's worst-case cost, $15000.12 (max_tokens 1000000000 of gpt-4o output plus the prompt estimate), is over maxCostUSD of $1.00 (this instance's share) on its own: lower max_tokens or raise the limit",
+    );
+    expect(unfitReason({ ...org, limitUSD: 0.001 }, 0.0123, { model: 'm', maxTokens: 9000 })).toContain("is over the org's limitUSD of $0.00100");
+  });
+});
 
 describe('cost ledger', () => {
   it('reserves worst-case cost in every scope and settles to the real cost', () => {
