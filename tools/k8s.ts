@@ -136,7 +136,7 @@ async function cmdRun(argv: string[]): Promise<number> {
       for (const [pod, lines] of Object.entries(o.logs)) writeFileSync(join(dir, `${o.context}-${pod}.log`), `${lines.join('\n')}\n`);
       for (const [pod, summary] of Object.entries(o.summaries)) console.log(`\n[${o.context}/${pod}] ${summary}`);
     }
-    console.error(`runner logs in ${dir}/`);
+    console.error(`pod logs in ${dir}/`);
   }
   console.error(result.reason);
   return result.code;

@@ -16,7 +16,7 @@ import { crdPath } from './helpers/crd';
 import { repoRoot } from './helpers/k6';
 import { startKube, type TestKube } from './helpers/kube';
 import { until } from './helpers/wait';
-import { runnerPod } from './helpers/operator';
+import { initializerCommand, runnerPod } from './helpers/operator';
 
 const ns = DEFAULT_NAMESPACE;
 const T = { group: 'k6.io', version: 'v1alpha1', plural: 'testruns' };
@@ -54,6 +54,20 @@ const operator = {
     const api = admin.makeApiClient(CustomObjectsApi);
     const tr = (await api.getNamespacedCustomObject({ ...T, namespace: ns, name })) as Record<string, unknown>;
     await api.replaceNamespacedCustomObjectStatus({ ...T, namespace: ns, name, body: { ...tr, status: { stage } } });
+  },
+  /** Stores the TestRun's initializer pod (the operator's labels), failed, as when its `sh -c` line exits 1. */
+  async initializerFailed(testRun: string) {
+    const core = admin.makeApiClient(CoreV1Api);
+    const stored = (await admin.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ ...T, namespace: ns, name: testRun })) as K8sObject;
+    const name = `${testRun}-initializer-x0`;
+    const labels = { app: 'k6', k6_cr: testRun, 'job-name': `${testRun}-initializer` };
+    const pod = await core.createNamespacedPod({
+      namespace: ns,
+      body: { metadata: { name, labels }, spec: { restartPolicy: 'Never', containers: [{ name: 'k6', image: 'grafana/k6:1.1.0', command: initializerCommand(stored) }] } },
+    });
+    const now = new Date();
+    pod.status = { phase: 'Failed', containerStatuses: [{ name: 'k6', image: 'grafana/k6:1.1.0', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, startedAt: now, finishedAt: now } } }] };
+    await core.replaceNamespacedPodStatus({ name, namespace: ns, body: pod });
   },
   /** Stores runner pod `index` of the stored TestRun, the k6 container ended with exitCode, the relay sidecar stopped by the kubelet. */
   async runner(testRun: string, index: number, exitCode: number) {
@@ -139,6 +153,13 @@ describe('k8s launcher against a real API server', () => {
     // Accepted as rendered (the CRD adds only its defaults): it prunes nothing (the official image, the relay sidecar with its restartPolicy,
     // args, resources and mounts, the shared volume, the securityContext, LLM_RELAY_URL).
     expect(tr.spec).toMatchObject(r.testRun.spec as object);
+    // The stored TestRun owns the script ConfigMap (its uid from the API server), so cleanup: post leaves none behind.
+    const uid = (tr.metadata as { uid: string }).uid;
+    const owners = await until('the ConfigMap owned by the TestRun', async () => {
+      const cm = await admin.makeApiClient(CoreV1Api).readNamespacedConfigMap({ namespace: ns, name: r.configMap.metadata.name });
+      return cm.metadata?.ownerReferences?.length ? cm.metadata.ownerReferences : undefined;
+    });
+    expect(owners).toEqual([{ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', name: r.name, uid }]);
     const runner = (tr.spec as { runner: { image: string; initContainers: { restartPolicy: string; resources: object }[] } }).runner;
     expect(runner.image).toBe('grafana/k6:1.1.0');
     expect(runner.initContainers[0]).toMatchObject({ name: 'relay', restartPolicy: 'Always', resources: { requests: { cpu: '250m' } } });
@@ -181,6 +202,45 @@ describe('k8s launcher against a real API server', () => {
     expect(await exists('testrun', r.name)).toBe(false);
     expect(await exists('configmap', r.configMap.metadata.name)).toBe(false);
   });
+
+  it('stage error: the launcher lists the failed initializer pod and names it when its log cannot be read (no kubelet here)', async () => {
+    const cluster = new KubeCluster(await launcherConfig());
+    const r = rendered('k8s-api-error');
+    const o = options();
+    const done = launch([{ cluster, rendered: r }], o);
+    await operator.waitForTestRun(r.name);
+    await operator.initializerFailed(r.name);
+    await operator.setStage(r.name, 'error');
+    const res = await done;
+    expect(res.code).toBe(EXIT.failed);
+    expect(res.reason).toContain('the operator reports stage error');
+    // Listing the TestRun's pods works under the launcher's RBAC; the log itself needs a kubelet this server lacks.
+    expect(o.logged.join('\n')).toContain(`could not read the log of failed pod ${r.name}-initializer-x0`);
+    expect(await exists('testrun', r.name)).toBe(false);
+  });
+
+  it('npm run k8s:run --wait exits promptly after the verdict, with no timer keeping it alive', async () => {
+    const start = Date.now();
+    const p = spawn(process.execPath, ['--import', 'tsx', 'tools/k8s.ts', 'run', '--config', 'configs/demo.yaml', '--run-id', 'k8s-api-prompt', '--parallelism', '1', '--skip-target-check', '--wait'], {
+      cwd: repoRoot,
+      env: { ...process.env, KUBECONFIG: kube.kubeconfigPath },
+    });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => p.on('close', (code) => resolve(code)));
+    await operator.waitForTestRun('k8s-api-prompt');
+    await operator.setStage('k8s-api-prompt', 'started');
+    await operator.runner('k8s-api-prompt', 1, 0);
+    await operator.setStage('k8s-api-prompt', 'finished');
+    const verdictAt = Date.now();
+    const code = await exited;
+    const afterVerdictMs = Date.now() - verdictAt;
+    expect(code, out).toBe(EXIT.ok);
+    expect(out).toContain('finished: every runner exited 0');
+    // It lingered 30 s on an uncleared timer; polling (2 s) and deleting take a few seconds on a loaded machine.
+    expect(afterVerdictMs, `${afterVerdictMs} ms after the verdict (run started ${verdictAt - start} ms before it)`).toBeLessThan(15_000);
+  }, 120_000);
 
   it('npm run k8s:status and k8s:delete find and delete a run through the kubeconfig', async () => {
     const cluster = new KubeCluster(admin);

@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForCluster } from '../../tools/build/bundle';
+import { EXIT, launch, type LaunchOptions } from '../../tools/k8s/launcher';
 import { loadConfigFile, renderLoaded, type LoadedConfig } from '../../tools/k8s/prepare';
 import type { ScriptPayload } from '../../tools/k8s/render';
 import type { RunningSim } from '../../sim/index';
 import { repoRoot } from './helpers/k6';
 import { sim } from './helpers/loadtest';
 import { initializerCommand, mountConfigMap, runInitializer, runPod } from './helpers/operator';
+import { EmulatedOperatorCluster } from './helpers/operator-cluster';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
 let running: RunningSim | undefined;
@@ -100,5 +102,54 @@ describe("the operator's initializer and runners, in their exact command forms",
     const init = await runInitializer(r.testRun, mount, folder('bare-image'));
     expect(init.code).not.toBe(0);
     expect(init.log).toMatch(/level=error.*document library: cannot read/);
+  }, 120_000);
+});
+
+function launchOptions(over: Partial<LaunchOptions> = {}): LaunchOptions & { logged: string[] } {
+  const logged: string[] = [];
+  return { wait: true, follow: false, keep: false, needsSecret: true, secretName: 'loadtest-admin', timeoutMs: 120_000, pollMs: 200, log: (l) => logged.push(l), output: () => {}, logged, ...over };
+}
+
+const noRunner = async (): Promise<never> => {
+  throw new Error('no runner should start');
+};
+
+describe('the launcher against the emulated operator', () => {
+  it("a TestRun whose initializer fails: the launcher prints and keeps the initializer's log, and its error is the reason", async () => {
+    const cluster = new EmulatedOperatorCluster({ imageRoot: folder('bare-image'), runner: noRunner });
+    // As k8s:run renders a waited-for run: the launcher, not cleanup: post, deletes it once it has read it.
+    const r = renderLoaded(configFile(documentsYaml), script, { runId: 'k8s-init-fails', parallelism: 1, keep: true });
+    const o = launchOptions();
+    const res = await launch([{ cluster, rendered: r }], o);
+    expect(res.code).toBe(EXIT.failed);
+    expect(res.reason).toMatch(/^\[emulated\] the operator reports stage error: k8s-init-fails-initializer-\w+: .*document library: cannot read documents\/load-test-documents\/technical\/001\.txt/);
+    const logs = Object.entries(res.outcomes[0]?.logs ?? {});
+    expect(logs).toHaveLength(1);
+    expect(logs[0]?.[0]).toMatch(/^k8s-init-fails-initializer-/);
+    expect(logs[0]?.[1].join('\n')).toContain('level=error');
+    expect(o.logged.some((l) => /^\[emulated\/k8s-init-fails-initializer-\w+\] .*level=error/.test(l))).toBe(true);
+    // Read first, deleted after: nothing of the run is left.
+    expect(cluster.stored('TestRun')).toEqual([]);
+    expect(cluster.stored('ConfigMap')).toEqual([]);
+  }, 120_000);
+
+  it('fire-and-forget (cleanup: post): the finished TestRun takes its ConfigMap with it, and the starter ran without a token', async () => {
+    const runs: number[] = [];
+    const cluster = new EmulatedOperatorCluster({
+      imageRoot: folder('image'),
+      runner: async (_tr, index) => {
+        runs.push(index);
+        return { code: 0, log: 'done' };
+      },
+    });
+    const r = renderLoaded(configFile(scenarioYaml()), script, { runId: 'k8s-post', parallelism: 2 });
+    const res = await launch([{ cluster, rendered: r }], launchOptions({ wait: false }));
+    expect(res.code, res.reason).toBe(EXIT.ok);
+    await cluster.settled();
+    expect(runs.sort()).toEqual([1, 2]);
+    expect(cluster.stored('TestRun')).toEqual([]);
+    // Without an owner the ~750 KB script ConfigMap stayed behind after every such run.
+    expect(cluster.stored('ConfigMap')).toEqual([]);
+    expect(cluster.starters).toEqual([{ serviceAccountName: 'loadtest-runner', automountServiceAccountToken: false }]);
   }, 120_000);
 });

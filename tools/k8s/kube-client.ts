@@ -13,7 +13,7 @@ import {
   Watch,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import type { Cluster, RunnerPod, TestRunInfo } from './cluster';
+import type { Cluster, FailedPod, RunnerPod, TestRunInfo } from './cluster';
 import { RUN_ID_LABEL, type K8sObject } from './render';
 
 const GROUP = 'k6.io';
@@ -21,6 +21,8 @@ const VERSION = 'v1alpha1';
 const PLURAL = 'testruns';
 /** Field manager of every server-side apply, so re-applies own (and may change) their fields. */
 export const FIELD_MANAGER = 'ai-aas-loadtest';
+/** Lines of a failed pod's log the launcher reads: k6's error and what led to it. */
+const POD_LOG_LINES = 200;
 
 /** Whether a call found its object: true when it succeeds, false on 404, the error otherwise. */
 async function found(call: Promise<unknown>): Promise<boolean> {
@@ -80,8 +82,9 @@ export class KubeCluster implements Cluster {
     return found(this.core.readNamespacedSecret({ name, namespace }));
   }
 
-  async apply(obj: K8sObject): Promise<void> {
-    await this.objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+  async apply(obj: K8sObject): Promise<{ uid: string }> {
+    const stored = await this.objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    return { uid: stored.metadata?.uid ?? '' };
   }
 
   async testRunStage(namespace: string, name: string): Promise<string | null | undefined> {
@@ -138,6 +141,20 @@ export class KubeCluster implements Cluster {
         return { name: p.metadata?.name ?? '?', phase: p.status?.phase ?? 'Unknown', exitCode: term?.exitCode };
       })
       .sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  }
+
+  async failedPods(namespace: string, testRun: string): Promise<FailedPod[]> {
+    // Every pod the operator makes for a TestRun carries k6_cr=<testrun>: the initializer, the starter, the runners.
+    const list = await this.core.listNamespacedPod({ namespace, labelSelector: `k6_cr=${testRun}` });
+    return list.items.flatMap((p) => {
+      const failedContainer = p.status?.containerStatuses?.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0)?.name;
+      if (p.status?.phase !== 'Failed' && !failedContainer) return [];
+      return [{ name: p.metadata?.name ?? '?', container: failedContainer ?? p.spec?.containers[0]?.name ?? 'k6' }];
+    });
+  }
+
+  async podLog(namespace: string, pod: string, container: string): Promise<string> {
+    return this.core.readNamespacedPodLog({ namespace, name: pod, container, tailLines: POD_LOG_LINES });
   }
 
   async followLog(namespace: string, pod: string, onLine: (line: string) => void): Promise<{ done: Promise<void>; stop: () => void }> {

@@ -4,7 +4,7 @@
  * Cluster interface, so it is tested against a fake and, in e2e, a real API server.
  */
 import type { Cluster, RunnerPod } from './cluster';
-import type { Rendered } from './render';
+import { ownedBy, type Rendered } from './render';
 
 /** Exit codes of k8s:run. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, preflight: 3, timeout: 4, interrupted: 130 } as const;
@@ -93,11 +93,35 @@ export function summaryFromLog(lines: readonly string[]): string | null {
   return at < 0 ? null : lines.slice(at).join('\n');
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+/**
+ * Resolves after ms, or at once on abort. cancel() clears the timer and the abort listener: a timer left
+ * pending after the verdict kept the CLI alive for its full length (30 s) after the run had ended.
+ */
+function delay(ms: number, signal?: AbortSignal): { done: Promise<void>; cancel: () => void } {
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    const timer = setTimeout(() => finish(), ms);
+    finish = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', finish);
+      resolve();
+    };
+    signal?.addEventListener('abort', finish, { once: true });
   });
+  return { done, cancel: () => finish() };
+}
+
+/** Longest reason taken from a failed pod's log, in characters. */
+const REASON_CHARS = 300;
+
+/** Why a pod's log says it failed: the message of its last error-level k6 line, else its last line. */
+export function failureFromLog(lines: readonly string[]): string {
+  const nonEmpty = lines.map((l) => l.trim()).filter((l) => l !== '');
+  const error = [...nonEmpty].reverse().find((l) => /\blevel=(error|fatal)\b/.test(l));
+  const msg = error ? /\bmsg="((?:[^"\\]|\\.)*)"/.exec(error)?.[1]?.replace(/\\n[\s\S]*$/, '').replace(/\\"/g, '"') : undefined;
+  const why = msg ?? error ?? nonEmpty[nonEmpty.length - 1] ?? 'its log is empty';
+  return why.length > REASON_CHARS ? `${why.slice(0, REASON_CHARS)}...` : why;
+}
 
 /** Deletes a target's TestRun and ConfigMap, reporting what went. */
 async function removeObjects(t: LaunchTarget, log: (l: string) => void): Promise<void> {
@@ -108,6 +132,39 @@ async function removeObjects(t: LaunchTarget, log: (l: string) => void): Promise
     log(`[${cluster.context}] deleted ${[tr && `testrun/${rendered.name}`, cm && `configmap/${rendered.configMap.metadata.name}`].filter(Boolean).join(' and ') || 'nothing (already gone)'}`);
   } catch (e) {
     log(`[${cluster.context}] could not delete testrun/${rendered.name}: ${(e as Error).message}; delete it with npm run k8s:delete -- --run-id ${rendered.name}`);
+  }
+}
+
+/**
+ * Reads the log of every failed pod of a target's TestRun (the initializer's says why a stage error happened),
+ * prints it, and keeps it in the outcome's logs (k8s:run saves those under results/). Must run before the TestRun
+ * is deleted: garbage collection takes its pods, and their logs, with it. Returns "pod: why" per failed pod.
+ */
+async function explainFailure(t: LaunchTarget, outcome: ClusterOutcome, log: (l: string) => void): Promise<string[]> {
+  const { cluster, rendered } = t;
+  const where = `[${cluster.context}]`;
+  try {
+    const pods = await cluster.failedPods(rendered.namespace, rendered.name);
+    const reasons: string[] = [];
+    for (const p of pods) {
+      let lines = outcome.logs[p.name];
+      if (!lines || lines.length === 0) {
+        try {
+          lines = (await cluster.podLog(rendered.namespace, p.name, p.container)).split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
+        } catch (e) {
+          log(`${where} could not read the log of failed pod ${p.name}: ${(e as Error).message.split('\n')[0]}`);
+          continue;
+        }
+        outcome.logs[p.name] = lines;
+        log(`${where} pod ${p.name} failed; its log (${p.container}):`);
+        for (const l of lines) log(`[${cluster.context}/${p.name}] ${l}`);
+      }
+      reasons.push(`${p.name}: ${failureFromLog(lines)}`);
+    }
+    return reasons;
+  } catch (e) {
+    log(`${where} could not list the failed pods of testrun/${rendered.name}: ${(e as Error).message.split('\n')[0]}`);
+    return [];
   }
 }
 
@@ -155,14 +212,18 @@ async function follow(t: LaunchTarget, o: LaunchOptions, deadline: number): Prom
         const count = (phase: string) => outcome.pods.filter((p) => p.phase === phase).length;
         o.log(`[${cluster.context}] ${rendered.name}: stage ${outcome.stage ?? 'pending'}, runners ${count('Running')} running, ${count('Succeeded')} done, ${count('Failed')} failed of ${rendered.parallelism}`);
       }
-      await Promise.race([sleep(pollMs, o.signal), new Promise<void>((r) => { stageChanged = r; })]);
+      const poll = delay(pollMs, o.signal);
+      await Promise.race([poll.done, new Promise<void>((r) => { stageChanged = r; })]);
+      poll.cancel();
     }
   } finally {
     stop();
   }
   if (ended === 'done' || ended === 'gone') {
     // Logs end with the pods; wait a little for the last lines (the summary) to arrive.
-    await Promise.race([Promise.all([...streams.values()].map((s) => s.done)), sleep(30_000, o.signal)]);
+    const grace = delay(30_000, o.signal);
+    await Promise.race([Promise.all([...streams.values()].map((s) => s.done)), grace.done]);
+    grace.cancel();
     outcome.pods = await cluster.runnerPods(ns, rendered.name).catch(() => outcome.pods);
   }
   for (const s of streams.values()) s.stop();
@@ -199,8 +260,12 @@ export async function launch(targets: LaunchTarget[], o: LaunchOptions): Promise
   try {
     for (const t of targets) {
       await t.cluster.apply(t.rendered.configMap);
-      await t.cluster.apply(t.rendered.testRun);
       applied.push(t);
+      const { uid } = await t.cluster.apply(t.rendered.testRun);
+      if (!uid) throw new Error(`the API server returned testrun/${t.rendered.name} without a uid`);
+      // The TestRun owns its ConfigMap (about 750 KB), so cleanup: post leaves none behind. Applied after the
+      // TestRun, whose uid it needs, and not before: the operator's pods mount the ConfigMap as soon as it starts.
+      await t.cluster.apply(ownedBy(t.rendered.configMap, t.rendered.testRun, uid));
       o.log(`[${t.cluster.context}] applied configmap/${t.rendered.configMap.metadata.name} and testrun/${t.rendered.name} in ${t.rendered.namespace} (${t.rendered.parallelism} runner${t.rendered.parallelism === 1 ? '' : 's'})`);
     }
   } catch (e) {
@@ -215,11 +280,16 @@ export async function launch(targets: LaunchTarget[], o: LaunchOptions): Promise
   const results = await Promise.all(targets.map((t) => follow(t, o, deadline)));
   const interrupted = o.signal?.aborted === true || results.some((r) => r.ended === 'interrupted');
   const timedOut = results.some((r) => r.ended === 'timeout');
+  const verdicts = results.map((r, i) => judge(r, targets[i]?.rendered.parallelism ?? 0));
+  // Read why before deleting anything: the failed pods (and their logs) go with the TestRun.
+  const why = await Promise.all(
+    targets.map((t, i) => (verdicts[i] !== null && !interrupted && !timedOut ? explainFailure(t, results[i] as ClusterOutcome, o.log) : Promise.resolve([]))),
+  );
   if (interrupted || timedOut || !o.keep) for (const t of targets) await removeObjects(t, o.log);
   const outcomes: ClusterOutcome[] = results.map(({ ended: _ended, ...rest }) => rest);
   if (interrupted) return { code: EXIT.interrupted, reason: 'interrupted: the TestRun(s) were deleted, which stops the runners', outcomes };
   if (timedOut) return { code: EXIT.timeout, reason: `the run did not finish within ${Math.round(o.timeoutMs / 1000)} s; the TestRun(s) were deleted`, outcomes };
-  const failures = results.map((r, i) => judge(r, targets[i]?.rendered.parallelism ?? 0)).filter((f): f is string => f !== null);
+  const failures = verdicts.flatMap((v, i) => (v === null ? [] : [why[i]?.length ? `${v}: ${why[i]?.join('; ')}` : v]));
   if (failures.length > 0) return { code: EXIT.failed, reason: failures.join('; '), outcomes };
   return { code: EXIT.ok, reason: 'finished: every runner exited 0', outcomes };
 }

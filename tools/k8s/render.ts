@@ -84,7 +84,13 @@ interface RenderInput {
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { apiVersion: string; kind: string; name: string; uid: string }[];
+  };
   [key: string]: unknown;
 }
 
@@ -258,4 +264,13 @@ export function render(input: RenderInput): Rendered {
   const annotations = config.metadata.annotations;
   const testRun: K8sObject = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', metadata: { name, namespace, labels, ...(annotations ? { annotations } : {}) }, spec };
   return { name, namespace, parallelism, configMap, testRun, configMapBytes };
+}
+
+/**
+ * The script ConfigMap owned by its stored TestRun (uid from the API server), so garbage collection deletes it
+ * with the TestRun: after `cleanup: post`, or k8s:delete. Rendered YAML cannot carry it (no uid before apply).
+ */
+export function ownedBy(configMap: K8sObject, testRun: K8sObject, uid: string): K8sObject {
+  const owner = { apiVersion: testRun.apiVersion, kind: testRun.kind, name: testRun.metadata.name, uid };
+  return { ...configMap, metadata: { ...configMap.metadata, ownerReferences: [owner] } };
 }

@@ -31,9 +31,17 @@ interface InitContainer {
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
 }
 
+/** spec.starter: the fields the emulation reads. */
+interface StarterSpec {
+  serviceAccountName?: string;
+  automountServiceAccountToken?: string;
+}
+
 interface RunnerSpec {
   parallelism: number;
   arguments?: string;
+  cleanup?: string;
+  starter?: StarterSpec;
   script: { configMap: { name: string; file: string } };
   runner: {
     image: string;
@@ -327,3 +335,15 @@ export async function runInitializer(testRun: K8sObject, mountDir: string, image
   }
 }
 
+/**
+ * The identity of the starter pod the operator (v1.6.0) creates to resume the runners: spec.starter's
+ * ServiceAccount and token mount, defaulting to the namespace's `default` account with its token mounted.
+ */
+export function starterPod(testRun: K8sObject): { serviceAccountName: string; automountServiceAccountToken: boolean } {
+  const starter = specOf(testRun).starter ?? {};
+  return {
+    serviceAccountName: starter.serviceAccountName || 'default',
+    // Go's strconv.ParseBool, and false when it cannot parse, as the operator reads it.
+    automountServiceAccountToken: starter.automountServiceAccountToken ? ['1', 't', 'T', 'true', 'TRUE', 'True'].includes(starter.automountServiceAccountToken) : true,
+  };
+}

@@ -1,7 +1,7 @@
 // The launcher's logic against a scripted fake cluster: pre-flight, apply, follow, exit codes, Ctrl-C.
 import { describe, expect, it } from 'vitest';
-import type { Cluster, RunnerPod, TestRunInfo } from '../../../../tools/k8s/cluster';
-import { EXIT, launch, summaryFromLog, type LaunchOptions } from '../../../../tools/k8s/launcher';
+import type { Cluster, FailedPod, RunnerPod, TestRunInfo } from '../../../../tools/k8s/cluster';
+import { EXIT, failureFromLog, launch, summaryFromLog, type LaunchOptions } from '../../../../tools/k8s/launcher';
 import { DEFAULT_NAMESPACE, render, type K8sObject, type Rendered } from '../../../../tools/k8s/render';
 import { LoadTestConfigSchema } from '../../../../src/config/schema';
 
@@ -15,6 +15,10 @@ class FakeCluster implements Cluster {
   silentWatch = false;
   stage: string | null | undefined = undefined;
   pods: RunnerPod[] = [];
+  /** Failed pods of the TestRun, with their logs, until the TestRun is deleted (garbage collection). */
+  failed: (FailedPod & { log: string })[] = [];
+  /** Objects as last applied, by kind/name. */
+  applied = new Map<string, K8sObject>();
   private onStage: ((s: string | null) => void) | undefined;
   private logs = new Map<string, { onLine: (l: string) => void; end: () => void }>();
 
@@ -28,8 +32,11 @@ class FakeCluster implements Cluster {
   async namespaceExists(ns: string) { return this.namespaces.has(ns); }
   async secretExists(ns: string, name: string) { return this.secrets.has(`${ns}/${name}`); }
   async apply(obj: K8sObject) {
-    this.calls.push(`apply ${obj.kind}/${obj.metadata.name}`);
+    const owner = obj.metadata.ownerReferences?.map((r) => ` owned by ${r.kind}/${r.name} ${r.uid}`).join('') ?? '';
+    this.calls.push(`apply ${obj.kind}/${obj.metadata.name}${owner}`);
+    this.applied.set(`${obj.kind}/${obj.metadata.name}`, obj);
     if (obj.kind === 'TestRun') this.stage = null;
+    return { uid: `uid-${obj.kind}-${obj.metadata.name}` };
   }
   async testRunStage() { return this.stage; }
   async watchTestRun(_ns: string, _name: string, onStage: (s: string | null) => void) {
@@ -39,6 +46,16 @@ class FakeCluster implements Cluster {
     return () => { this.onStage = undefined; };
   }
   async runnerPods() { return this.pods; }
+  async failedPods() {
+    this.calls.push('list failed pods');
+    return this.failed.map(({ name, container }) => ({ name, container }));
+  }
+  async podLog(_ns: string, pod: string, container: string) {
+    this.calls.push(`log ${pod}/${container}`);
+    const p = this.failed.find((f) => f.name === pod);
+    if (!p) throw new Error(`pods "${pod}" not found`);
+    return p.log;
+  }
   async followLog(_ns: string, pod: string, onLine: (l: string) => void) {
     let end: () => void = () => {};
     const done = new Promise<void>((r) => { end = r; });
@@ -50,6 +67,7 @@ class FakeCluster implements Cluster {
     this.calls.push(`delete TestRun/${name}`);
     const had = this.stage !== undefined;
     this.stage = undefined;
+    this.failed = [];
     return had;
   }
   async deleteConfigMap(_ns: string, name: string) {
@@ -141,7 +159,35 @@ describe('a launched run', () => {
     const { o } = options({ wait: false, follow: false });
     const res = await launch([{ cluster: c, rendered: rendered() }], o);
     expect(res.code).toBe(EXIT.ok);
-    expect(c.calls).toEqual(['apply ConfigMap/unit-1-script', 'apply TestRun/unit-1']);
+    expect(c.calls).toEqual(['apply ConfigMap/unit-1-script', 'apply TestRun/unit-1', 'apply ConfigMap/unit-1-script owned by TestRun/unit-1 uid-TestRun-unit-1']);
+  });
+
+  it('makes the stored TestRun the owner of its ConfigMap, so cleanup: post leaves no ConfigMap behind', async () => {
+    const c = new FakeCluster();
+    const r = rendered();
+    await launch([{ cluster: c, rendered: r }], options({ wait: false, follow: false }).o);
+    const cm = c.applied.get('ConfigMap/unit-1-script') as K8sObject;
+    expect(cm.metadata.ownerReferences).toEqual([{ apiVersion: 'k6.io/v1alpha1', kind: 'TestRun', name: 'unit-1', uid: 'uid-TestRun-unit-1' }]);
+    // Still the whole ConfigMap: server-side apply would drop the data a later apply of the same manager left out.
+    expect(cm.data).toEqual(r.configMap.data);
+    expect(r.configMap.metadata.ownerReferences).toBeUndefined();
+  });
+
+  it('leaves no timer behind once it has a verdict, so the CLI exits at once', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((x) => x === 'Timeout').length;
+    const before = timers();
+    const c = new FakeCluster();
+    const { o } = options();
+    const done = launch([{ cluster: c, rendered: rendered() }], o);
+    await tick();
+    c.setStage('started');
+    c.pods = [{ name: 'unit-1-1-abc', phase: 'Running' }];
+    await tick();
+    c.pods = [{ name: 'unit-1-1-abc', phase: 'Succeeded', exitCode: 0 }];
+    c.endLog('unit-1-1-abc');
+    c.setStage('finished');
+    expect((await done).code).toBe(EXIT.ok);
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it('followed to the end: logs prefixed by pod, summaries collected, exit 0, objects deleted', async () => {
@@ -212,6 +258,36 @@ describe('a launched run', () => {
     expect((await done).reason).toContain('the operator reports stage error');
   });
 
+  it("stage error: reads and prints the failed initializer's log, and gives its error as the reason, before deleting anything", async () => {
+    const c = new FakeCluster();
+    const { o, logged } = options({ follow: false });
+    const done = launch([{ cluster: c, rendered: rendered() }], o);
+    await tick();
+    c.failed = [{ name: 'unit-1-initializer-x1', container: 'k6', log: 'time="t" level=error msg="Error: document library: cannot read documents/a/001.txt (stat ...)\\n\\tat D0 (file:///test/loadtest.js:1)" hint="script exception"\n' }];
+    c.setStage('error');
+    const res = await done;
+    expect(res.code).toBe(EXIT.failed);
+    expect(res.reason).toBe('[kind-test] the operator reports stage error: unit-1-initializer-x1: Error: document library: cannot read documents/a/001.txt (stat ...)');
+    expect(res.outcomes[0]?.logs['unit-1-initializer-x1']?.[0]).toContain('level=error');
+    expect(logged.some((l) => l.startsWith('[kind-test/unit-1-initializer-x1] time="t" level=error'))).toBe(true);
+    const at = (call: string) => c.calls.indexOf(call);
+    expect(at('log unit-1-initializer-x1/k6')).toBeGreaterThan(-1);
+    expect(at('log unit-1-initializer-x1/k6')).toBeLessThan(at('delete TestRun/unit-1'));
+  });
+
+  it('a log that cannot be read is named, and the verdict stands', async () => {
+    const c = new FakeCluster();
+    const { o, logged } = options({ follow: false });
+    const done = launch([{ cluster: c, rendered: rendered() }], o);
+    await tick();
+    c.failed = [{ name: 'unit-1-initializer-x1', container: 'k6', log: '' }];
+    c.podLog = async () => { throw new Error('pods "unit-1-initializer-x1" is forbidden'); };
+    c.setStage('error');
+    const res = await done;
+    expect(res.reason).toBe('[kind-test] the operator reports stage error');
+    expect(logged.join('\n')).toContain('could not read the log of failed pod unit-1-initializer-x1: pods "unit-1-initializer-x1" is forbidden');
+  });
+
   it('--keep leaves the finished TestRun in place', async () => {
     const c = new FakeCluster();
     const { o } = options({ follow: false, keep: true });
@@ -243,6 +319,15 @@ describe('a launched run', () => {
     const res = await launch([{ cluster: c, rendered: rendered() }], o);
     expect(res.code).toBe(EXIT.timeout);
     expect(c.calls).toContain('delete TestRun/unit-1');
+  });
+});
+
+describe('why a pod failed, from its log', () => {
+  it("takes the message of k6's last error line, else the last line", () => {
+    expect(failureFromLog(['time="a" level=info msg="x"', 'time="b" level=error msg="Error: cannot read \\"documents/x\\"\\n\\tat y" hint="script exception"', ''])).toBe('Error: cannot read "documents/x"');
+    expect(failureFromLog(['starting', 'panic: out of memory', ''])).toBe('panic: out of memory');
+    expect(failureFromLog([])).toBe('its log is empty');
+    expect(failureFromLog([`level=error msg="${'x'.repeat(400)}"`])).toHaveLength(303);
   });
 });
 
