@@ -21,12 +21,16 @@ import { startRelay, type RunningRelay } from '../tools/build/relay-process';
 import { hasTaskset, MachineSampler, monoMs, ProcSampler, provisionKey, runK6Process, startSimProcess, type SimProcess } from './procs';
 import { chunksInWindow, compareRequests, countFailures, rampStartMs, concurrencySamples, coresOver, errorStats, linearFit, quantileSorted, wallMinusMono, type ErrorStats, type HarnessRecord, type TruthRecord } from './stats';
 import { renderTable, targetsOf, type BenchResult, type RunFigures } from './report';
+import { readHarnessLog } from './harness-log';
+import { runGatewayBench } from './gateway';
 
 const USAGE = `usage: npm run bench -- [--quick] [--users 50,200,1000] [--sustain-sec 20] [--levels 100,250,...,3000]
        [--capacity-sustain-sec 15] [--gap-ms 40] [--tokens 64] [--ttft-ms 20] [--streams-levels 1000,2000,3000]
        [--streams-gap-ms 250] [--streams-tokens 16] [--loadtest-users 10,40] [--sim-streams 2500] [--sim-seconds 8]
        [--k6-cpus 0] [--no-stock] [--no-capacity] [--no-streams-capacity] [--no-sim-ceiling] [--no-loadtest]
-       [--no-profile] [--out FILE]   (what each does: bench/README.md)`;
+       [--no-profile] [--out FILE]
+       npm run bench -- --gateway URL [--sim http://127.0.0.1:8080] [--gateway-users 10] [--sustain-sec N] [--tokens N] [--out FILE]
+       (what each does: bench/README.md)`;
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -54,6 +58,10 @@ interface BenchOptions {
   streamsTokens: number;
   /** VU counts of the two dist/loadtest.js runs behind its per-VU init and RSS; empty to skip. */
   loadtestUsers: number[];
+  /** A gateway in front of the sim at `sim`: measure only what it adds to TTFT (bench/gateway.ts). */
+  gateway: string | null;
+  sim: string;
+  gatewayUsers: number;
   out: string;
 }
 
@@ -93,10 +101,19 @@ export function parseOptions(argv: string[], today = new Date()): BenchOptions {
     'streams-tokens': { type: 'string', default: '16' },
     'no-streams-capacity': { type: 'boolean', default: false },
     'no-loadtest': { type: 'boolean', default: false },
+    gateway: { type: 'string' },
+    sim: { type: 'string' },
+    'gateway-users': { type: 'string' },
     out: { type: 'string' },
   });
   const quick = values.quick === true;
   const date = today.toISOString().slice(0, 10);
+  const url = (name: string, v: string): string => {
+    if (!/^https?:\/\/[^\s/]+/.test(v)) throw new UsageError(`--${name} needs a base URL such as http://127.0.0.1:8000, got "${v}"`);
+    return v.replace(/\/+$/, '');
+  };
+  const gateway = values.gateway === undefined ? null : url('gateway', values.gateway);
+  if (gateway === null && (values.sim !== undefined || values['gateway-users'] !== undefined)) throw new UsageError('--sim and --gateway-users go with --gateway');
   return {
     quick,
     users: list('users', values.users ?? '50,200,1000'),
@@ -117,7 +134,10 @@ export function parseOptions(argv: string[], today = new Date()): BenchOptions {
     streamsLevels: values['no-streams-capacity'] === true || (quick && values['streams-levels'] === undefined) ? [] : list('streams-levels', values['streams-levels'] ?? '1000,2000,3000'),
     streamsGapMs: num('streams-gap-ms', values['streams-gap-ms'] as string, 1),
     streamsTokens: Math.floor(num('streams-tokens', values['streams-tokens'] as string, 2)),
-    out: values.out ?? join(repoRoot, 'bench', 'results', `${date}${quick ? '-quick' : ''}.json`),
+    gateway,
+    sim: url('sim', values.sim ?? 'http://127.0.0.1:8080'),
+    gatewayUsers: Math.floor(num('gateway-users', values['gateway-users'] ?? '10', 1)),
+    out: values.out ?? join(repoRoot, 'bench', 'results', `${date}${gateway !== null ? '-gateway' : quick ? '-quick' : ''}.json`),
   };
 }
 
@@ -166,16 +186,6 @@ async function simJson<T>(url: string, init?: RequestInit): Promise<T> {
   const r = await fetch(url, init);
   if (!r.ok) throw new Error(`${url}: ${r.status}`);
   return (await r.json()) as T;
-}
-
-function readHarnessLog(file: string): (HarnessRecord & { errorType: string | null })[] {
-  if (!existsSync(file)) return [];
-  const out: (HarnessRecord & { errorType: string | null })[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.startsWith('{"request"')) continue;
-    out.push((JSON.parse(line) as { request: HarnessRecord & { errorType: string | null } }).request);
-  }
-  return out;
 }
 
 /** Grabs a CPU profile of k6 over the steady part of a run and returns `go tool pprof -top`. */
@@ -486,6 +496,10 @@ function machine(): Record<string, unknown> {
 /** Runs every section the options ask for; resolves with 0 once the results are written. */
 async function main(argv: string[]): Promise<number> {
   const opts = parseOptions(argv);
+  if (opts.gateway !== null) {
+    const run = { gateway: opts.gateway, sim: opts.sim, users: opts.gatewayUsers, sustainSec: opts.sustainSec, tokens: opts.tokens, out: opts.out, repoRoot, commit: commitMeasured() };
+    return runGatewayBench(run, log);
+  }
   const started = Date.now();
   const loadavgStart = readFileSync('/proc/loadavg', 'utf8').trim();
   const pinned = hasTaskset() && cpus().length >= 2;

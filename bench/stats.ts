@@ -231,3 +231,71 @@ export function rampStartMs(arrivalsMs: readonly number[], users: number, rampMs
   // Never after the first arrival, never more than two steps before it.
   return Math.min(first, Math.max(first - 2 * step, fit.intercept));
 }
+
+/** Nearest-rank median, p90 and p99 of a list, with its range (ms). */
+export interface Distribution {
+  n: number;
+  median: number;
+  p90: number;
+  p99: number;
+  min: number;
+  max: number;
+}
+
+/** The distribution of a list of values; null when it is empty. */
+export function distribution(values: readonly number[]): Distribution | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, median: r4(quantileSorted(s, 0.5)), p90: r4(quantileSorted(s, 0.9)), p99: r4(quantileSorted(s, 0.99)), min: r4(s[0] as number), max: r4(s[s.length - 1] as number) };
+}
+
+/** What a gateway between the harness and the sim did to the streams both saw (all in ms). */
+export interface GatewayFigures {
+  /** Successful harness requests, and those of them the sim served (matched by x-request-id) or never saw. */
+  ok: number;
+  matched: number;
+  unmatched: number;
+  /** TTFT as the harness measured it through the gateway. */
+  ttft: Distribution | null;
+  /** TTFT as the sim served it, from the request's arrival at the sim: the truth. */
+  simTtft: Distribution | null;
+  /** Per stream, harness TTFT minus the sim's: the gateway's own added latency (plus the harness's stamping error). */
+  addedTtft: Distribution | null;
+  /** The same for E2E (the gateway's delay plus what it adds while streaming through). */
+  addedE2e: Distribution | null;
+}
+
+/**
+ * Matches the harness's requests through a gateway to the sim's records by x-request-id and takes, per complete
+ * stream, the harness's TTFT and E2E minus the sim's: the sim's clock starts when the gateway forwarded the
+ * request, the harness's when it wrote it to the gateway.
+ */
+export function gatewayFigures(harness: readonly HarnessRecord[], truth: ReadonlyMap<string, TruthRecord>): GatewayFigures {
+  const ttft: number[] = [];
+  const simTtft: number[] = [];
+  const addedTtft: number[] = [];
+  const addedE2e: number[] = [];
+  let ok = 0;
+  let matched = 0;
+  let unmatched = 0;
+  for (const h of harness) {
+    if (!h.ok) continue;
+    ok++;
+    const t = h.requestId === null ? undefined : truth.get(h.requestId);
+    if (t === undefined) {
+      unmatched++;
+      continue;
+    }
+    if (t.outcome !== 'complete' || t.chunks.length === 0) continue;
+    matched++;
+    const first = (t.chunks[0] as { atMs: number }).atMs;
+    const last = (t.chunks[t.chunks.length - 1] as { atMs: number }).atMs;
+    simTtft.push(first);
+    if (h.ttftMs !== null) {
+      ttft.push(h.ttftMs);
+      addedTtft.push(h.ttftMs - first);
+    }
+    if (h.e2eMs !== null) addedE2e.push(h.e2eMs - last);
+  }
+  return { ok, matched, unmatched, ttft: distribution(ttft), simTtft: distribution(simTtft), addedTtft: distribution(addedTtft), addedE2e: distribution(addedE2e) };
+}

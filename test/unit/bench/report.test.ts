@@ -170,6 +170,15 @@ describe('bench options', () => {
     expect(o).toMatchObject({ users: [20], levels: [100, 200], stock: false, loadtestUsers: [], gapMs: 25, out: '/tmp/x.json' });
   });
 
+  it('--gateway measures a gateway in front of a running sim (default the sim CLI\'s router), named apart', () => {
+    const o = parseOptions(['--gateway', 'http://127.0.0.1:9000/', '--gateway-users', '4'], new Date('2026-11-27T10:00:00Z'));
+    expect(o).toMatchObject({ gateway: 'http://127.0.0.1:9000', sim: 'http://127.0.0.1:8080', gatewayUsers: 4 });
+    expect(o.out).toMatch(/2026-11-27-gateway\.json$/);
+    expect(parseOptions([]).gateway).toBeNull();
+    expect(() => parseOptions(['--gateway', 'localhost:9000'])).toThrow(/--gateway needs a base URL/);
+    expect(() => parseOptions(['--sim', 'http://127.0.0.1:8080'])).toThrow(/go with --gateway/);
+  });
+
   it('rejects bad sizes by name', () => {
     expect(() => parseOptions(['--users', '0'])).toThrow(/--users/);
     expect(() => parseOptions(['--gap-ms', 'x'])).toThrow(/--gap-ms/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunksInWindow, compareRequests, concurrencySamples, coresOver, cpuAt, errorStats, linearFit, quantileSorted, wallMinusMono, type TruthRecord, countFailures, rampStartMs } from '../../../bench/stats';
+import { chunksInWindow, compareRequests, concurrencySamples, coresOver, cpuAt, distribution, errorStats, gatewayFigures, linearFit, quantileSorted, wallMinusMono, type TruthRecord, countFailures, rampStartMs } from '../../../bench/stats';
 
 const truth = (id: string, receivedMonoMs: number, atMs: number[], outcome = 'complete'): TruthRecord => ({
   requestId: id,
@@ -140,5 +140,36 @@ describe('window figures', () => {
     // Bounded: never after the first arrival, never more than two steps before it.
     expect(rampStartMs([1000, 1001, 1002, 5000, 5001, 5002], 12, 3000)).toBeLessThanOrEqual(1000);
     expect(rampStartMs([1000, 2000, 2001, 2002, 2003, 2004], 12, 3000)).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe('a gateway in front of the sim', () => {
+  const truthOf = (id: string, firstMs: number, lastMs: number, outcome = 'complete'): [string, TruthRecord] => [id, { requestId: id, outcome, receivedMonoMs: 1000, endMs: lastMs + 1, chunks: [{ atMs: firstMs }, { atMs: lastMs }] }];
+  const truth = new Map([truthOf('a', 20, 60), truthOf('b', 30, 90), truthOf('c', 25, 70, 'client_closed')]);
+
+  it('takes, per matched complete stream, the harness TTFT and E2E minus the sim’s', () => {
+    const g = gatewayFigures(
+      [
+        { requestId: 'a', ok: true, ttftMs: 70, e2eMs: 111, itlMs: [] },
+        { requestId: 'b', ok: true, ttftMs: 82, e2eMs: 142, itlMs: [] },
+        { requestId: 'c', ok: true, ttftMs: 500, e2eMs: 900, itlMs: [] },
+        { requestId: 'zz', ok: true, ttftMs: 1, e2eMs: 2, itlMs: [] },
+        { requestId: null, ok: true, ttftMs: 1, e2eMs: 2, itlMs: [] },
+        { requestId: 'a', ok: false, ttftMs: null, e2eMs: null, itlMs: [] },
+      ],
+      truth,
+    );
+    expect(g).toMatchObject({ ok: 5, matched: 2, unmatched: 2 });
+    expect(g.addedTtft).toEqual({ n: 2, median: 50, p90: 52, p99: 52, min: 50, max: 52 });
+    expect(g.addedE2e).toEqual({ n: 2, median: 51, p90: 52, p99: 52, min: 51, max: 52 });
+    expect(g.simTtft?.median).toBe(20);
+    expect(g.ttft?.max).toBe(82);
+  });
+
+  it('has no figures when no stream matched, as when a gateway drops x-request-id', () => {
+    const g = gatewayFigures([{ requestId: null, ok: true, ttftMs: 70, e2eMs: 111, itlMs: [] }], truth);
+    expect(g).toEqual({ ok: 1, matched: 0, unmatched: 1, ttft: null, simTtft: null, addedTtft: null, addedE2e: null });
+    expect(distribution([])).toBeNull();
+    expect(distribution([3, 1, 2])).toEqual({ n: 3, median: 2, p90: 3, p99: 3, min: 1, max: 3 });
   });
 });
