@@ -186,7 +186,7 @@ const UserBehaviorSchema = strict({
     ignoreErrorCodes: z
       .array(z.number().int().min(100).max(599))
       .default([])
-      .describe('HTTP statuses that are recorded but not counted toward stopOnErrors'),
+      .describe('HTTP statuses that are recorded (errors.ignored) but not counted as errors: out of stopOnErrors, maxErrorRate and failAboveErrorRate'),
     stopOnErrors: z.number().int().min(1).default(10).describe("errors after which that user's session ends"),
     failureBackoffMs: z
       .number()
@@ -215,10 +215,10 @@ const LimitsSchema = strict({
   maxCostUSD: usd.optional().describe('stop the run when the computed cost exceeds this, USD'),
   maxRequests: z.number().int().min(1).optional().describe('stop the run after this many chat requests'),
   maxDurationSec: z.number().int().min(1).max(PLAN_BOUNDS.durationSec, atMost(PLAN_BOUNDS.durationSec, 'run length, a week')).default(600).describe('the load pattern never runs longer than this, seconds'),
-  maxErrorRate: z.number().gt(0).max(1).optional().describe('stop the run when the error rate over the window exceeds this (0-1]'),
+  maxErrorRate: z.number().gt(0).max(1).optional().describe('stop the run when the error rate over the window exceeds this (0-1]; ignoreErrorCodes stay out of it'),
   maxConcurrentReqs: z.number().int().min(1).optional().describe('most chat requests in flight at once'),
   errorRateWindowSec: z.number().int().min(1).default(30).describe('sliding window for maxErrorRate, seconds'),
-  errorRateMinSamples: z.number().int().min(1).default(20).describe('requests in the window before maxErrorRate is judged'),
+  errorRateMinSamples: z.number().int().min(1).default(20).describe('counted requests (ignored statuses excluded) the window must hold before maxErrorRate is judged'),
   failAboveErrorRate: z
     .number()
     .gt(0)

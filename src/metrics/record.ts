@@ -47,13 +47,17 @@ interface RequestContext {
   saltViolation?: boolean;
   /** ms from when an open-loop iteration was due to when its request was written. */
   clientQueueMs?: number;
+  /** A failure whose status is in errorHandling.ignoreErrorCodes: kept out of llm_request_failed. */
+  ignored?: boolean;
 }
 
 /** Records every llm_* metric of one finished request. */
 export function recordRequest(o: ChatOutcome, tags: RequestTags, ctx: RequestContext): void {
   const t = tags as unknown as Record<string, string>;
   record('llm_requests', 1, { ...t, status: String(o.status) });
-  record('llm_request_failed', !o.ok, t);
+  // An ignored status is neither a failure nor a success of the rate limits.failAboveErrorRate judges.
+  if (ctx.ignored !== true) record('llm_request_failed', !o.ok, t);
+  if (o.status === 429) record('llm_rate_limited', 1, t);
   if (!o.ok) {
     record('llm_errors', 1, { ...t, error_type: o.error?.category ?? 'other' });
     return;

@@ -22,6 +22,8 @@ export const SUMMARY_SUBMETRICS = {
   cacheHitBySaltScope: { metric: 'llm_cache_hit', tag: 'salt_scope', kind: 'rate' },
   promptByTestType: { metric: 'llm_prompt_tokens', tag: 'test_type', kind: 'counter' },
   cachedByTestType: { metric: 'llm_cached_tokens', tag: 'test_type', kind: 'counter' },
+  rateLimitedByOrg: { metric: 'llm_rate_limited', tag: 'org', kind: 'counter' },
+  retryAfterWaitByOrg: { metric: 'llm_retry_after_wait', tag: 'org', kind: 'counter' },
 } as const;
 
 type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
@@ -53,6 +55,8 @@ export function summaryThresholds(
   const out: Record<string, string[]> = {};
   add(out, SUMMARY_SUBMETRICS.costByOrg, orgNames);
   add(out, SUMMARY_SUBMETRICS.requestsByOrg, orgNames);
+  add(out, SUMMARY_SUBMETRICS.rateLimitedByOrg, orgNames);
+  add(out, SUMMARY_SUBMETRICS.retryAfterWaitByOrg, orgNames);
   add(out, SUMMARY_SUBMETRICS.requestsByTestType, testTypeNames);
   add(out, SUMMARY_SUBMETRICS.cacheHitByTestType, testTypeNames);
   add(out, SUMMARY_SUBMETRICS.promptByTestType, testTypeNames);

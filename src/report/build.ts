@@ -11,7 +11,7 @@ import { testTypeShares } from '../behaviour/questions/test-types';
 import { judgeSelfCheck, unavailableSelfCheck } from '../metrics/self-check';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from './model';
 import { overranSec, runResult } from './result';
-import type { FinishReason, OrgCost, RunInfo, SaltScope, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult } from './model';
+import type { FinishReason, OrgCost, RunInfo, SaltScope, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult, Throttling } from './model';
 
 type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
 
@@ -121,6 +121,18 @@ function cachedRatioByTestType(data: K6SummaryData, run: RunInfo): Record<string
 }
 
 /** Pauses taken after failed requests: how many, and their total (count x mean of the trend). */
+function throttling(data: K6SummaryData, run: RunInfo): Throttling {
+  return {
+    rateLimited: readCount(data, 'llm_rate_limited') ?? 0,
+    retryAfterWaitMs: readCount(data, 'llm_retry_after_wait') ?? 0,
+    byOrg: run.orgs.map((o) => ({
+      org: o.name,
+      rateLimited: subCount(data, SUMMARY_SUBMETRICS.rateLimitedByOrg, o.name) ?? 0,
+      retryAfterWaitMs: subCount(data, SUMMARY_SUBMETRICS.retryAfterWaitByOrg, o.name) ?? 0,
+    })),
+  };
+}
+
 function backoff(data: K6SummaryData): Summary['errors']['backoff'] {
   const t = readTrend(data, 'llm_failure_backoff');
   if (t === null || t.count === null) return { count: 0, totalMs: 0 };
@@ -180,13 +192,17 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
       chunks: readCount(data, 'llm_chunks') ?? 0,
     },
   );
+  // llm_request_failed has no sample for an ignored status: the errors it does not count are the ignored ones.
+  const failed = readRate(data, 'llm_request_failed');
+  const ignored = Math.max(0, errorsTotal - failed.passes);
   const errors: Summary['errors'] = {
     total: errorsTotal,
-    rate: readRate(data, 'llm_request_failed').ratio ?? ratio(errorsTotal, requests),
+    rate: failed.ratio ?? ratio(errorsTotal - ignored, requests - ignored),
     byCategory,
     uncategorized: Math.max(0, errorsTotal - categorized),
     top: run.errorSamples ?? null,
     backoff: backoff(data),
+    ignored,
   };
   const setupError = run.setupError ?? null;
   const endReason = run.endReason ?? null;
@@ -235,6 +251,7 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
     errors,
     cost: { totalUSD: readCount(data, 'llm_cost_usd') ?? 0, byOrg: costByOrg },
     cache: cacheFigures.cache,
+    throttling: throttling(data, run),
     finishReasons: finishReasons(data),
     testTypes: testTypeFigures(data, run, requests),
     thinkTime: { configured: configuredThinkTime(run), actual: readTrend(data, 'llm_think_time') },

@@ -218,7 +218,15 @@ function breakdowns(sum: Summary): string {
     ['finish reason', 'responses'],
     FINISH_REASONS.map((r) => [r, sum.finishReasons[r] === null ? 'not tracked' : fmtInt(sum.finishReasons[r])]),
   );
-  return `<h2>Errors</h2>${errors}<h2>Cost per org</h2>${orgs}<h2>Test types</h2>${types}<h2>Tokens and cache</h2>${tokens}${salt}<h2>Finish reasons</h2>${finish}<h2>Think time</h2>${think}`;
+  const t = sum.throttling;
+  const throttling =
+    t === null || (t.rateLimited === 0 && t.retryAfterWaitMs === 0)
+      ? ''
+      : `<h2>Throttling</h2>${table(
+          ['org', 'answered 429', 'waited on Retry-After'],
+          [...t.byOrg.map((o) => [o.org, fmtInt(o.rateLimited), fmtDuration(o.retryAfterWaitMs / 1000)]), ['all', fmtInt(t.rateLimited), fmtDuration(t.retryAfterWaitMs / 1000)]],
+        )}`;
+  return `<h2>Errors</h2>${errors}${throttling}<h2>Cost per org</h2>${orgs}<h2>Test types</h2>${types}<h2>Tokens and cache</h2>${tokens}${salt}<h2>Finish reasons</h2>${finish}<h2>Think time</h2>${think}`;
 }
 
 function results(sum: Summary): string {

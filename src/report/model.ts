@@ -180,6 +180,16 @@ export interface CheckResult {
   fails: number;
 }
 
+/** 429s and the time users waited on Retry-After: what a rate-limited platform cost the run. */
+export interface Throttling {
+  /** Chat requests answered 429, every attempt (llm_rate_limited). */
+  rateLimited: number;
+  /** Time users waited before retries the platform's Retry-After asked for, ms (llm_retry_after_wait). */
+  retryAfterWaitMs: number;
+  /** The same per org, in the run's org order. */
+  byOrg: { org: string; rateLimited: number; retryAfterWaitMs: number }[];
+}
+
 /** The whole of summary.json. */
 export interface Summary {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -257,7 +267,11 @@ export interface Summary {
     top: ErrorSample[] | null;
     /** Pauses users took after failed requests (errorHandling.failureBackoffMs); null when not known. */
     backoff: { count: number; totalMs: number } | null;
+    /** Failures whose status is in errorHandling.ignoreErrorCodes: counted in `total`, left out of `rate`; null when not known. */
+    ignored: number | null;
   };
+  /** The platform's throttling, reported as a result and not a failure; null when not known (a fleet report). */
+  throttling: Throttling | null;
   cost: { totalUSD: number; byOrg: OrgCost[] };
   cache: {
     /**

@@ -72,7 +72,17 @@ function errorsLine(sum: Summary): string {
     if (n > 0) parts.push(`${k} ${fmtInt(n)}`);
   }
   if (e.uncategorized > 0) parts.push(`uncategorized ${fmtInt(e.uncategorized)}`);
-  return `${fmtInt(e.total)} (${fmtPct(e.rate)})${parts.length > 0 ? `: ${parts.join(', ')}` : ''}`;
+  const ignored = e.ignored !== null && e.ignored > 0 ? `; ${fmtInt(e.ignored)} with a status in ignoreErrorCodes, left out of the rate` : '';
+  return `${fmtInt(e.total)} (${fmtPct(e.rate)})${parts.length > 0 ? `: ${parts.join(', ')}` : ''}${ignored}`;
+}
+
+/** The platform's throttling as a result: 429s and Retry-After waits, overall and per org; null when there was none. */
+function throttlingLine(sum: Summary): string | null {
+  const t = sum.throttling;
+  if (t === null || (t.rateLimited === 0 && t.retryAfterWaitMs === 0)) return null;
+  const orgs = t.byOrg.filter((o) => o.rateLimited > 0 || o.retryAfterWaitMs > 0);
+  const per = (f: (o: (typeof orgs)[number]) => string) => (orgs.length > 0 ? ` (${orgs.map((o) => `${o.org} ${f(o)}`).join(', ')})` : '');
+  return `${fmtInt(t.rateLimited)} answered 429${per((o) => fmtInt(o.rateLimited))}; ${fmtDuration(t.retryAfterWaitMs / 1000)} waited on Retry-After${per((o) => fmtDuration(o.retryAfterWaitMs / 1000))}`;
 }
 
 function orgLines(sum: Summary): string[] {
@@ -183,6 +193,8 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
   lines.push(line('dropped iterations', describeDropped(sum)));
   lines.push(line('tokens', tokensLine(sum)));
   lines.push(line('errors', errorsLine(sum)), ...topErrorLines(sum));
+  const throttled = throttlingLine(sum);
+  if (throttled !== null) lines.push(line('throttling', throttled));
   const backoff = backoffLine(sum);
   if (backoff !== null) lines.push(line('failure backoff', backoff));
   lines.push(line('finish reasons', finishReasonsLine(sum)));

@@ -5,7 +5,7 @@ import { RELAY_UNAVAILABLE } from '../llm/transport/relay-record';
 import { SaltLedger, cacheSaltFor, ledgerKey, prefixHash, saltScopeOf, ticketOf, type LedgerTicket } from '../behaviour/cache-salt';
 import { isCacheHit, type ChatOutcome } from '../llm/chat/analyze';
 import { chatCompletionsUrl, sendWithRetries, type AttemptHooks, type ChatTarget } from '../llm/chat/client';
-import { countsTowardStop, failureBackoffDelayMs } from '../llm/chat/retry-policy';
+import { countsAsError, failureBackoffDelayMs } from '../llm/chat/retry-policy';
 import { numericStages } from '../config/load-pattern';
 import { FleetGuard } from '../spend/fleet-guard';
 import { prometheusSpend } from '../spend/fleet-guard-query';
@@ -234,6 +234,9 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
           const breach = recordAttempt(vu, data, attempt, o, rec);
           if (breach) stop = abortRun(vu, breach);
         },
+        waited: (delayMs, failed) => {
+          if (failed.error?.retryAfterMs !== undefined) record('llm_retry_after_wait', delayMs, { org: user.org });
+        },
       };
       firstDueMs = undefined;
       const outcome = sendWithRetries(target, request, built.promptTokensEstimate, spec.userBehavior.errorHandling, hooks);
@@ -242,7 +245,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
       if (outcome.ok) conversation.recordAnswer(outcome.content);
       else if (outcome.error?.category === 'aborted') return 'interrupted';
       else if (outcome.error?.category === 'budget_exceeded') return 'budget_exhausted';
-      else if (countsTowardStop(outcome.status, spec.userBehavior.errorHandling) && ++errors >= spec.userBehavior.errorHandling.stopOnErrors) return 'stop_on_errors';
+      else if (countsAsError(outcome.status, spec.userBehavior.errorHandling) && ++errors >= spec.userBehavior.errorHandling.stopOnErrors) return 'stop_on_errors';
       if (singleRequest) return 'completed';
       think(turn.thinkTimeMs, user.org);
       if (plan.durationLimitMs !== undefined && Date.now() - startedMs >= plan.durationLimitMs) return 'duration';
@@ -394,6 +397,7 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
   const settleAt = ops.length;
   if (a.reservation) ops.push(...settleOps(a.reservation, cost));
   const aborted = o.error?.category === 'aborted';
+  const ignored = !o.ok && !countsAsError(o.status, vu.run.config.spec.userBehavior.errorHandling);
   const cacheHit = isCacheHit(o, vu.run.config.spec.metrics.cacheHitMinRatio);
   const saltViolation = o.ok && a.salt !== undefined && a.ticket !== undefined ? vu.ledger.isViolation(a.ticket, o.cachedTokens) : undefined;
   let limitsAt = -1;
@@ -402,12 +406,13 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
     if (vu.limits) ops.push(...vu.limits.releaseOps());
   } else {
     const clientQueueMs = a.clientQueueFromMs !== undefined && o.sentAtMs !== undefined ? Math.max(0, o.sentAtMs - a.clientQueueFromMs) : undefined;
-    recordRequest(o, a.tags, { costUSD: cost, cacheHit, saltViolation, clientQueueMs });
+    recordRequest(o, a.tags, { costUSD: cost, cacheHit, saltViolation, clientQueueMs, ignored });
     if (requestLog) logRequest(o, a.tags, a.maxTokens, cacheHit, saltViolation);
     if (shared) {
-      ops.push({ op: 'add', key: COUNTER_REQUESTS, delta: 1 });
+      // The error rate cleanup's on-success policy judges leaves ignored statuses out, as every error rate does.
+      if (!ignored) ops.push({ op: 'add', key: COUNTER_REQUESTS, delta: 1 });
       if (!o.ok) {
-        ops.push({ op: 'add', key: COUNTER_FAILED, delta: 1 });
+        if (!ignored) ops.push({ op: 'add', key: COUNTER_FAILED, delta: 1 });
         ops.push({ op: 'add', key: errorTallyKey(o.error?.category ?? 'other', o.status, a.url, o.error?.message ?? ''), delta: 1 });
       }
       // Another user of the org was answered 402: the org's users stop before their next request.
@@ -415,7 +420,7 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
       ops.push(...seriesOps({ tMs: Date.now() - data.startedAtMs, ok: o.ok, ttftMs: o.ttftMs, e2eMs: o.e2eMs, tpotMs: o.tpotMs, itlMs: o.itlMs, outputTokens: o.completionTokens, costUSD: cost }));
     }
     if (vu.limits) {
-      settled = vu.limits.settleOps(!o.ok);
+      settled = vu.limits.settleOps(o.ok ? 'answered' : ignored ? 'ignored' : 'failed');
       limitsAt = ops.length;
       ops.push(...settled.ops);
     }

@@ -51,6 +51,13 @@ interface AdmitOps {
   ticket: number;
 }
 
+/**
+ * How a settled request counts toward maxErrorRate: answered, failed, or failed with a status in
+ * errorHandling.ignoreErrorCodes, which stays out of the window entirely (neither an error nor a request), so a
+ * burst of ignored 429s can neither trip the guard nor fill its minimum sample.
+ */
+type SettledAs = 'answered' | 'failed' | 'ignored';
+
 /** What settling a request books, and how to read the error-rate window back from the group's values. */
 export interface SettleOps {
   ops: CounterOp[];
@@ -122,12 +129,12 @@ export class RunLimits {
   }
 
   /** The ops that release the slot and book the outcome, with the reading of the error-rate window. */
-  settleOps(failed: boolean): SettleOps {
+  settleOps(as: SettledAs): SettleOps {
     const ops = this.releaseOps();
-    if (this.spec.maxErrorRate === undefined) return { ops, breached: () => false };
+    if (this.spec.maxErrorRate === undefined || as === 'ignored') return { ops, breached: () => false };
     const sec = Math.floor(this.nowMs() / 1000);
     ops.push({ op: 'add', key: reqKey(sec), delta: 1 });
-    if (!failed) return { ops, breached: () => false };
+    if (as === 'answered') return { ops, breached: () => false };
     ops.push({ op: 'add', key: errKey(sec), delta: 1 });
     const windowAt = ops.length;
     const window = this.spec.errorRateWindowSec;
@@ -148,8 +155,8 @@ export class RunLimits {
   }
 
   /** Releases the request's slot and books its outcome; returns a breached limit, if any. */
-  settle(failed: boolean): EndReason | null {
-    const s = this.settleOps(failed);
+  settle(as: SettledAs): EndReason | null {
+    const s = this.settleOps(as);
     if (s.ops.length === 0) return null;
     return s.breached(this.counters.group(s.ops).values, 0) ? this.stop('maxErrorRate exceeded') : null;
   }

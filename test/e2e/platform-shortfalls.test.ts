@@ -58,3 +58,45 @@ describe('a platform that drops usage.prompt_tokens_details (router.dropPromptTo
     expect(run.stdout).not.toMatch(/cache hits \.+ unavailable/);
   });
 });
+
+describe('a rate-limited platform (sim rateLimits.org) with ignoreErrorCodes [429]', () => {
+  it('runs to the end and passes, with its 429s per org and its Retry-After waits reported as a result', async () => {
+    running = await sim({ models: { 'gpt-4o': fastModel() }, rateLimits: { org: { perSecond: 1 } } });
+    const yaml = scenarioYaml({
+      organizations: { count: 2, namePrefix: 'e2e-org' },
+      users: { perOrg: { min: 4, max: 4 } },
+      userBehavior: {
+        thinkTimeSeconds: { base: 0, variance: 0, distribution: 'uniform', min: 0, max: 0 },
+        // A short own backoff, so the waits measured are the platform's Retry-After (1 s).
+        errorHandling: { retryAttempts: 2, retryBackoffMs: 50, ignoreErrorCodes: [429], failureBackoffMs: 50, failureBackoffMaxMs: 200 },
+      },
+      // A small minimum sample: before ignored codes left the window, the opening 429s tripped it within a second or two.
+      limits: { maxDurationSec: 5, maxErrorRate: 0.5, errorRateMinSamples: 8 },
+      loadPattern: { phases: [{ kind: 'sustain', durationSec: 5, target: 8 }] },
+    });
+    const run = await runLoadtest(running, yaml);
+    const sum = summaryOf(run);
+    const sim429 = run.simRequests.filter((r) => r.status === 429).length;
+    console.log(
+      `rate-limited: ${sum.throughput.requests} requests, ${sum.throttling?.rateLimited} answered 429 (sim: ${sim429}), ` +
+        `${((sum.throttling?.retryAfterWaitMs ?? 0) / 1000).toFixed(1)} s waited on Retry-After; exit ${run.code}`,
+    );
+    expect(run.code, run.stdout.slice(-2500) + run.stderr.slice(-1500)).toBe(0);
+    expect(sum.run.endReason).toBeNull();
+    expect(sum.run.result).toEqual({ passed: true, failures: [] });
+    expect(sim429).toBeGreaterThan(8);
+    // Every 429 the sim sent is one the harness counted, attributed to the org that got it.
+    expect(sum.throttling.rateLimited).toBe(sim429);
+    expect(sum.throttling.byOrg.map((o: { org: string }) => o.org)).toEqual(['e2e-org-1', 'e2e-org-2']);
+    for (const o of sum.throttling.byOrg) {
+      expect(o.rateLimited, o.org).toBeGreaterThan(0);
+      expect(o.retryAfterWaitMs, o.org).toBeGreaterThanOrEqual(1000);
+    }
+    expect(sum.throttling.retryAfterWaitMs).toBe(sum.throttling.byOrg.reduce((s: number, o: { retryAfterWaitMs: number }) => s + o.retryAfterWaitMs, 0));
+    // Counted under errors, left out of the error rate.
+    expect(sum.errors.ignored).toBe(sum.errors.byCategory.rate_limited);
+    expect(sum.errors.rate).toBe(0);
+    expect(run.stdout).toMatch(/throttling \.+ \d+ answered 429 \(e2e-org-1 \d+, e2e-org-2 \d+\); \d+\.\ds waited on Retry-After \(e2e-org-1 \d+\.\ds, e2e-org-2 \d+\.\ds\)/);
+    expect(run.files['report.html']).toContain('<h2>Throttling</h2>');
+  });
+});

@@ -209,6 +209,8 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
     // The messages are kept by each pod's relay, not in Prometheus: each pod's summary.json has its own.
     top: null,
     backoff: backoff === undefined ? { count: 0, totalMs: 0 } : { count: backoff.count, totalMs: backoff.sum * 1000 },
+    // The fleet query reads no llm_request_failed, so which errors had an ignored status is not known.
+    ignored: null,
   };
   const thresholds: Summary['thresholds'] = [];
 
@@ -253,6 +255,8 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
       outputTokensPerSecPerRequest: trend(data, 'outputTokensPerSecond'),
       prefillTokensPerSecPerRequest: trend(data, 'prefillTokensPerSecond'),
     },
+    // The fleet query does not read llm_rate_limited or llm_retry_after_wait yet; each pod's summary.json has them.
+    throttling: null,
     tokens: {
       prompt,
       completion,

@@ -24,12 +24,13 @@ export interface ChatTarget {
 /**
  * The caller's say around each attempt. `admission` gives the counter group that must succeed before the attempt
  * is sent (it rides on the stream call), or false to veto it; `refused` hears a refused admission and says whether
- * to try again (after its own wait); `after` records the attempt.
+ * to try again (after its own wait); `after` records the attempt; `waited` hears the pause before a retry.
  */
 export interface AttemptHooks {
   admission(attempt: number): CounterOp[] | undefined | false;
   refused(attempt: number, pre: GroupResult): boolean;
   after(outcome: ChatOutcome, attempt: number, record: StreamRecord): void;
+  waited?(delayMs: number, failed: ChatOutcome): void;
 }
 
 /** The chat completions endpoint under a router's base URL. */
@@ -96,6 +97,8 @@ export function sendWithRetries(target: ChatTarget, spec: ChatRequestSpec, promp
     last = toOutcome(rec, promptTokensEstimate, startedMs);
     hooks.after(last, attempt, rec);
     if (last.ok || !last.error || !shouldRetry(last.error, attempt, policy)) return last;
-    sleep(retryDelayMs(last.error, attempt, policy) / 1000);
+    const delayMs = retryDelayMs(last.error, attempt, policy);
+    sleep(delayMs / 1000);
+    hooks.waited?.(delayMs, last);
   }
 }

@@ -26,8 +26,11 @@ export function retryDelayMs(err: ChatError, attempt: number, policy: ErrorHandl
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(backoff, err.retryAfterMs ?? 0));
 }
 
-/** Whether a final failure counts toward stopOnErrors: statuses in ignoreErrorCodes do not. */
-export function countsTowardStop(status: number, policy: ErrorHandling): boolean {
+/**
+ * Whether a failure counts as an error: toward stopOnErrors, maxErrorRate and limits.failAboveErrorRate (llm_request_failed).
+ * Statuses in ignoreErrorCodes do not; they are still counted under llm_errors and reported (a 429 as throttling).
+ */
+export function countsAsError(status: number, policy: Pick<ErrorHandling, 'ignoreErrorCodes'>): boolean {
   return policy.ignoreErrorCodes.indexOf(status) < 0;
 }
 

@@ -7,7 +7,7 @@
 import { orgCost, ratio } from '../build';
 import { withoutCacheFigures } from '../cache-data';
 import { FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from '../model';
-import type { CheckResult, FinishReason, Histograms, OrgCost, SaltScope, Stats, Summary, TestTypeFigures, ThresholdResult } from '../model';
+import type { CheckResult, FinishReason, Histograms, OrgCost, SaltScope, Stats, Summary, TestTypeFigures, ThresholdResult, Throttling } from '../model';
 import { checkParts, type MergePart } from './checks';
 import { mergeErrorTops } from './error-top';
 import { mergeNotes } from './notes';
@@ -85,6 +85,20 @@ function thresholds(parts: Summary[]): ThresholdResult[] {
   });
 }
 
+// Each instance owns its own orgs, so an org's figures are the sum of the instances that list it.
+function mergeThrottling(parts: Summary[]): Throttling | null {
+  const known = parts.map((s) => s.throttling);
+  if (known.some((t) => t === null)) return null;
+  const all = known as Throttling[];
+  const orgs = unionOf(all.map((t) => t.byOrg.map((o) => o.org)));
+  const of = (org: string, pick: (o: Throttling['byOrg'][number]) => number) => sum(all.map((t) => t.byOrg.filter((o) => o.org === org).reduce((s, o) => s + pick(o), 0)));
+  return {
+    rateLimited: sum(all.map((t) => t.rateLimited)),
+    retryAfterWaitMs: sum(all.map((t) => t.retryAfterWaitMs)),
+    byOrg: orgs.map((org) => ({ org, rateLimited: of(org, (o) => o.rateLimited), retryAfterWaitMs: of(org, (o) => o.retryAfterWaitMs) })),
+  };
+}
+
 function checks(parts: Summary[]): CheckResult[] {
   const byPath = new Map<string, CheckResult>();
   for (const s of parts) {
@@ -126,6 +140,7 @@ export function mergeSummaries(parts: MergePart[]): { summary: MergedSummary; no
   const backoffs = all.map((s) => s.errors.backoff);
   const salt = all.map((s) => s.cache.saltViolations);
 
+  const ignored = sumTracked(all.map((s) => s.errors.ignored));
   const available = all.map((s) => s.cache.dataAvailable);
   // One instance that saw cache data makes the figures real; none did only when every instance knows it saw none.
   const dataAvailable = available.some((a) => a === true) ? true : available.every((a) => a === false) ? false : null;
@@ -164,13 +179,15 @@ export function mergeSummaries(parts: MergePart[]): { summary: MergedSummary; no
     },
     errors: {
       total: errorsTotal,
-      // llm_request_failed has one sample per request, so its rate is errors over requests.
-      rate: ratio(errorsTotal, requests),
+      // llm_request_failed has one sample per request whose status is not ignored: counted errors over those requests.
+      rate: ratio(errorsTotal - (ignored ?? 0), requests - (ignored ?? 0)),
       byCategory: sumRecords(all.map((s) => s.errors.byCategory)),
       uncategorized: sum(all.map((s) => s.errors.uncategorized)),
       top: errorTop.top,
       backoff: backoffs.some((b) => b === null) ? null : { count: sum(backoffs.map((b) => b?.count ?? 0)), totalMs: sum(backoffs.map((b) => b?.totalMs ?? 0)) },
+      ignored,
     },
+    throttling: mergeThrottling(all),
     cost: { totalUSD: sum(all.map((s) => s.cost.totalUSD)), byOrg: orgCosts(all) },
     cache: {
       dataAvailable,

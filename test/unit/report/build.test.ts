@@ -215,6 +215,8 @@ describe('the sub-metric thresholds and the builder cannot drift', () => {
     expect(Object.keys(summaryThresholds(['a'], ['t'], [], [], ['stop'], ['org']))).toEqual([
       'llm_cost_usd{org:a}',
       'llm_requests{org:a}',
+      'llm_rate_limited{org:a}',
+      'llm_retry_after_wait{org:a}',
       'llm_requests{test_type:t}',
       'llm_cache_hit{test_type:t}',
       'llm_prompt_tokens{test_type:t}',

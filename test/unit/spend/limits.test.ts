@@ -25,7 +25,7 @@ describe('test-wide limits', () => {
     expect(
       l.admit(() => {
         waits++;
-        if (waits === 3) l.settle(false);
+        if (waits === 3) l.settle('answered');
       }),
     ).toBeNull();
     expect(waits).toBe(3);
@@ -34,14 +34,38 @@ describe('test-wide limits', () => {
   it('maxErrorRate judges a sliding window only once it has the minimum sample', () => {
     let now = 100_000;
     const l = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
-    for (let i = 0; i < 4; i++) expect(l.settle(true)).toBeNull();
-    expect(l.settle(true)).toBe('maxErrorRate exceeded');
+    for (let i = 0; i < 4; i++) expect(l.settle('failed')).toBeNull();
+    expect(l.settle('failed')).toBe('maxErrorRate exceeded');
     const fresh = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
-    for (let i = 0; i < 6; i++) fresh.settle(false);
-    for (let i = 0; i < 5; i++) expect(fresh.settle(true)).toBeNull();
+    for (let i = 0; i < 6; i++) fresh.settle('answered');
+    for (let i = 0; i < 5; i++) expect(fresh.settle('failed')).toBeNull();
     now += 20_000;
-    for (let i = 0; i < 4; i++) fresh.settle(true);
-    expect(fresh.settle(true)).toBe('maxErrorRate exceeded');
+    for (let i = 0; i < 4; i++) fresh.settle('failed');
+    expect(fresh.settle('failed')).toBe('maxErrorRate exceeded');
+  });
+  it('ignored statuses stay out of the window: an opening burst of them neither trips the guard nor fills its minimum sample', () => {
+    const now = 100_000;
+    const l = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
+    for (let i = 0; i < 50; i++) expect(l.settle('ignored')).toBeNull();
+    // The window holds only the counted requests: 4 answered, then failures judged once 5 are in.
+    for (let i = 0; i < 4; i++) l.settle('answered');
+    expect(l.settle('failed')).toBeNull();
+    expect(l.settle('failed')).toBeNull();
+    expect(l.settle('failed')).toBeNull();
+    expect(l.settle('failed')).toBeNull();
+    expect(l.settle('failed'), '5 failed of 9 counted').toBe('maxErrorRate exceeded');
+  });
+  it('the window is errorRateWindowSec long: failures older than it no longer count', () => {
+    let now = 100_000;
+    const l = new RunLimits({ ...base, maxErrorRate: 0.5 }, counters(), () => now);
+    for (let i = 0; i < 4; i++) expect(l.settle('failed')).toBeNull();
+    now += 10_000;
+    for (let i = 0; i < 4; i++) l.settle('answered');
+    // The 4 old failures slid out: 1 failure in 5 counted requests.
+    expect(l.settle('failed')).toBeNull();
+    now += 1_000;
+    for (let i = 0; i < 3; i++) expect(l.settle('failed'), 'at most half failed').toBeNull();
+    expect(l.settle('failed'), '5 failed of 9 in the last 10 s').toBe('maxErrorRate exceeded');
   });
   it('the first breach is the reason that sticks', () => {
     const l = new RunLimits({ ...base, maxRequests: 1 }, counters());

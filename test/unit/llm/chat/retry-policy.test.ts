@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsTowardStop, failureBackoffDelayMs, MAX_RETRY_AFTER_MS, retryDelayMs, shouldRetry } from '../../../../src/llm/chat/retry-policy';
+import { countsAsError, failureBackoffDelayMs, MAX_RETRY_AFTER_MS, retryDelayMs, shouldRetry } from '../../../../src/llm/chat/retry-policy';
 
 const policy = { retryAttempts: 3, retryBackoffMs: 1000, ignoreErrorCodes: [429, 503], stopOnErrors: 5, failureBackoffMs: 500, failureBackoffMaxMs: 30_000 };
 
@@ -30,8 +30,8 @@ describe('errorHandling', () => {
     expect(failureBackoffDelayMs(3, 0, 30_000)).toBe(0);
   });
   it('ignoreErrorCodes are not counted toward stopOnErrors', () => {
-    expect(countsTowardStop(429, policy)).toBe(false);
-    expect(countsTowardStop(500, policy)).toBe(true);
-    expect(countsTowardStop(0, policy)).toBe(true);
+    expect(countsAsError(429, policy)).toBe(false);
+    expect(countsAsError(500, policy)).toBe(true);
+    expect(countsAsError(0, policy)).toBe(true);
   });
 });

@@ -131,7 +131,9 @@ describe('fleetSummary', () => {
   it('tolerates every missing series: zeros for totals, null for what was not measured, no charts', () => {
     const s = fleetSummary(data({ trends: {}, counters: {}, cacheHit: { overall: [], byTestType: [], bySaltScope: [] }, series: null }));
     expect(s.throughput.requests).toBe(0);
-    expect(s.errors).toEqual({ total: 0, rate: null, byCategory: {}, uncategorized: 0, top: null, backoff: { count: 0, totalMs: 0 } });
+    expect(s.errors).toEqual({ total: 0, rate: null, byCategory: {}, uncategorized: 0, top: null, backoff: { count: 0, totalMs: 0 }, ignored: null });
+    expect(s.throttling).toBeNull();
+    expect(s.cache.dataAvailable).toBeNull();
     expect(s.cost).toEqual({ totalUSD: 0, byOrg: [] });
     expect(Object.values(s.latency).every((v) => v === null)).toBe(true);
     expect(s.cache.hitRatio).toBeNull();
