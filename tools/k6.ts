@@ -10,12 +10,15 @@
 // active, no reports). So once k6 runs, this wrapper ignores SIGINT and waits for k6; the relay ignores
 // SIGINT too (-ignore-sigint), so it keeps serving k6's teardown. SIGTERM and SIGHUP, which a terminal does
 // not send to the group, are passed on to k6, each once.
+// Cleanup. When k6 exits, the wrapper asks the relay which cleanup ledgers the run wrote, and cleans up any that no
+// teardown closed (setup interrupted, a second Ctrl-C in teardown, k6 killed): tools/cleanup/after-k6.ts.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { ensureK6 } from './build/k6-binary';
 import { startRelay } from './build/relay-process';
 import type { RunningRelay } from './build/relay-process';
 import { runCli, UsageError } from './cli';
+import { cleanupAfterK6, k6EnvFlags } from './cleanup/after-k6';
 import { K6_USAGE, rewriteArgs, wrapperHelp, wrapperPlan } from './k6-args';
 
 /** Runs k6 (for `k6 run` beside a relay of its own) and resolves with k6's exit code. */
@@ -56,6 +59,8 @@ async function runK6(args: string[]): Promise<number> {
       resolve(1);
     });
     child.on('exit', async (code, signal) => {
+      // Before the relay goes: it knows which cleanup ledgers this run wrote.
+      if (relay) await cleanupAfterK6(relay.url, process.cwd(), { ...env, ...k6EnvFlags(plan.args) }, (line) => console.error(`[npm run k6] ${line}`));
       await relay?.stop();
       resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1));
     });
