@@ -424,6 +424,35 @@ describe('errorHandling', () => {
     expect(Math.min(...waits)).toBeGreaterThanOrEqual(995);
   });
 
+  it("a key's next question waits out the Retry-After window a 429 opened, even with no retry left", async () => {
+    const s = await withSim({ models: { 'gpt-4o': fastModel({ faults: { http429: 0.3, retryAfterSeconds: 1 } }) } } as Parameters<typeof sim>[0]);
+    const run = await runLoadtest(
+      s,
+      scenarioYaml({
+        userBehavior: {
+          thinkTimeSeconds: { base: 0.05, variance: 0, distribution: 'uniform', min: 0.05, max: 0.05 },
+          errorHandling: { retryAttempts: 0, stopOnErrors: 1000, failureBackoffMs: 0 },
+        },
+        limits: { failAboveErrorRate: 1 },
+        loadPattern: { phases: [{ kind: 'sustain', durationSec: 5, target: 4 }] },
+      }),
+    );
+    expect(run.code, run.stderr.slice(-1500)).toBe(0);
+    const byKey = new Map<string, SimRequest[]>();
+    for (const r of run.simRequests) byKey.set(r.keyId as string, [...(byKey.get(r.keyId as string) ?? []), r]);
+    const waits: number[] = [];
+    for (const list of byKey.values()) {
+      list.sort((a, b) => a.receivedMonoMs - b.receivedMonoMs);
+      list.forEach((r, i) => {
+        const next = list[i + 1];
+        if (r.status === 429 && next) waits.push(next.receivedMonoMs - r.receivedMonoMs);
+      });
+    }
+    console.log(`Retry-After 1 s, no retries: ${waits.length} next questions after a 429, waits ${Math.min(...waits).toFixed(0)}-${Math.max(...waits).toFixed(0)} ms`);
+    expect(waits.length).toBeGreaterThan(3);
+    expect(Math.min(...waits)).toBeGreaterThanOrEqual(995);
+  });
+
   it('stopOnErrors ends a user\'s session after that many errors; ignoreErrorCodes do not count', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel({ faults: { http500: 1 } }), 'm-502': fastModel({ faults: { http502: 1 } }) } } as Parameters<typeof sim>[0]);
     const run = await runLoadtest(

@@ -3,7 +3,7 @@ import { send, transportKind } from '#transport';
 import type { CounterOp, GroupResult, StreamRecord } from '../transport/types';
 import { outcomeFromRecord, type ChatOutcome } from './analyze';
 import { chatRequestBody, type ChatRequestSpec } from './request';
-import { retryDelayMs, shouldRetry, type ErrorHandling } from './retry-policy';
+import { retryDelayMs, RetryAfterWindows, shouldRetry, type ErrorHandling } from './retry-policy';
 
 /** Where and how to send chat requests for one user. */
 export interface ChatTarget {
@@ -76,10 +76,13 @@ function toOutcome(rec: StreamRecord, promptTokensEstimate: number, startedMs: n
   return outcome;
 }
 
+// The Retry-After windows of this VU's keys: module state is the VU's own, and it outlives the question that opened them.
+const retryAfter = new RetryAfterWindows();
+
 /**
  * Sends with the user's errorHandling: transient failures are retried after a backoff (or the server's
- * Retry-After); each attempt is admitted and recorded through the hooks. Returns the last outcome, or undefined
- * when the first attempt was never sent.
+ * Retry-After), and a key waits out a Retry-After window left by an earlier question; each attempt is admitted and
+ * recorded through the hooks. Returns the last outcome, or undefined when the first attempt was never sent.
  */
 export function sendWithRetries(target: ChatTarget, spec: ChatRequestSpec, promptTokensEstimate: number, policy: ErrorHandling, hooks: AttemptHooks): ChatOutcome | undefined {
   let last: ChatOutcome | undefined;
@@ -87,6 +90,9 @@ export function sendWithRetries(target: ChatTarget, spec: ChatRequestSpec, promp
     let rec: StreamRecord;
     let startedMs: number;
     for (;;) {
+      // A key still inside a Retry-After window waits it out before it is admitted (and before a reservation is held).
+      const waitMs = retryAfter.waitMs(target.apiKey, Date.now());
+      if (waitMs > 0) sleep(waitMs / 1000);
       const pre = hooks.admission(attempt);
       if (pre === false) return last;
       startedMs = Date.now();
@@ -95,6 +101,7 @@ export function sendWithRetries(target: ChatTarget, spec: ChatRequestSpec, promp
       if (!hooks.refused(attempt, rec.pre)) return last;
     }
     last = toOutcome(rec, promptTokensEstimate, startedMs);
+    retryAfter.note(target.apiKey, Date.now(), last.error?.retryAfterMs);
     hooks.after(last, attempt, rec);
     if (last.ok || !last.error || !shouldRetry(last.error, attempt, policy)) return last;
     const delayMs = retryDelayMs(last.error, attempt, policy);

@@ -27,6 +27,27 @@ export function retryDelayMs(err: ChatError, attempt: number, policy: ErrorHandl
 }
 
 /**
+ * When each API key may send again: a Retry-After (capped at MAX_RETRY_AFTER_MS) opens a window for the key that
+ * answered it, and the key's next request waits it out, even when it is the user's next question rather than a
+ * retry (retries spent, the user went on). Per key: a user's other keys are not held back.
+ */
+export class RetryAfterWindows {
+  private readonly until: Record<string, number> = {};
+
+  /** Notes the window an answer's Retry-After opened for the key, at nowMs; a later end never shortens. */
+  note(key: string, nowMs: number, retryAfterMs: number | undefined): void {
+    if (retryAfterMs === undefined || !(retryAfterMs > 0)) return;
+    const end = nowMs + Math.min(MAX_RETRY_AFTER_MS, retryAfterMs);
+    if (end > (this.until[key] ?? 0)) this.until[key] = end;
+  }
+
+  /** How long the key must still wait before its next request at nowMs, ms; 0 once its window has closed. */
+  waitMs(key: string, nowMs: number): number {
+    return Math.max(0, (this.until[key] ?? 0) - nowMs);
+  }
+}
+
+/**
  * Whether a failure counts as an error: toward stopOnErrors, maxErrorRate and limits.failAboveErrorRate (llm_request_failed).
  * Statuses in ignoreErrorCodes do not; they are still counted under llm_errors and reported (a 429 as throttling).
  */

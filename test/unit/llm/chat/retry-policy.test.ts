@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countsAsError, failureBackoffDelayMs, MAX_RETRY_AFTER_MS, retryDelayMs, shouldRetry } from '../../../../src/llm/chat/retry-policy';
+import { countsAsError, failureBackoffDelayMs, MAX_RETRY_AFTER_MS, retryDelayMs, RetryAfterWindows, shouldRetry } from '../../../../src/llm/chat/retry-policy';
 
 const policy = { retryAttempts: 3, retryBackoffMs: 1000, ignoreErrorCodes: [429, 503], stopOnErrors: 5, failureBackoffMs: 500, failureBackoffMaxMs: 30_000 };
 
@@ -33,5 +33,16 @@ describe('errorHandling', () => {
     expect(countsAsError(429, policy)).toBe(false);
     expect(countsAsError(500, policy)).toBe(true);
     expect(countsAsError(0, policy)).toBe(true);
+  });
+  it('a Retry-After window holds its key (only that key) until it closes, capped, never shortened', () => {
+    const w = new RetryAfterWindows();
+    w.note('k1', 1000, 5000);
+    w.note('k1', 2000, 1000);
+    w.note('k2', 1000, undefined);
+    expect(w.waitMs('k1', 3000)).toBe(3000);
+    expect(w.waitMs('k1', 6000)).toBe(0);
+    expect(w.waitMs('k2', 1000)).toBe(0);
+    w.note('k3', 0, 10 * 60_000);
+    expect(w.waitMs('k3', 0)).toBe(MAX_RETRY_AFTER_MS);
   });
 });
