@@ -103,7 +103,9 @@ const routes: Route<AdminCall>[] = [
         const b = await body(call, LoginBody);
         const admin = call.ctx.config.admin;
         if (b.email.toLowerCase() !== admin.email.toLowerCase() || b.password !== admin.password) {
-          throw new HttpError(401, 'invalid credentials');
+          // The real service answers wrong credentials as an OAuth token endpoint does (RFC 6749 5.2), not 401.
+          sendJson(call.res, 400, { error: 'invalid_grant', error_description: 'invalid email or password' });
+          return;
         }
         const token = `sim-at-${call.ctx.ids.hex(48)}`;
         call.ctx.sessions.set(token, { email: admin.email, expiresAtMs: call.ctx.clock().getTime() + admin.tokenTtlSeconds * 1000 });
@@ -255,14 +257,15 @@ export function createAdminHandler(ctx: SimContext): (req: IncomingMessage, res:
     }
     if (handleIntrospection(ctx, method, url, res)) return;
     const run = async (): Promise<void> => {
-      const match = matchRoute(routes, method, url.pathname);
+      const unimplemented = !ctx.config.budgets.api && url.pathname.startsWith('/v1/budgets/');
+      const match = unimplemented ? null : matchRoute(routes, method, url.pathname);
       const injected = ctx.adminFaults.strike(url.pathname, match && 'pattern' in match ? `${method} ${match.pattern}` : null);
       if (injected !== null) {
         sendText(res, injected, 'injected admin fault');
         return;
       }
       // Auth is middleware on the protected trees (as on the platform): it runs before routing there.
-      if (needsAuth(url.pathname)) requireBearer(call);
+      if (needsAuth(url.pathname) && !unimplemented) requireBearer(call);
       if (match === null) {
         sendJson(res, 404, { error: 'route not found', path: url.pathname, method });
         return;

@@ -92,6 +92,7 @@ const DEFAULT_MODELS = {
     reasoningFraction: 0.5,
     output: { kind: 'uniform', min: 100, max: 400 },
   },
+  'gpt-4': { ttftBaseMs: 100, prefillMsPerToken: 0.03, gapMs: 20, output: { kind: 'uniform', min: 40, max: 200 } },
   'text-embedding-3-small': { kind: 'embedding', ttftBaseMs: 10, prefillMsPerToken: 0.005 },
 } as const;
 
@@ -121,6 +122,10 @@ const SimConfigSchema = z.strictObject({
       dropPromptTokensDetails: z.boolean().default(false),
       // Serve the OpenAI routes as a model backend does, without credentials: the real router forwards so.
       keyless: z.boolean().default(false),
+      // The real AI-AAS router does not stream: it parses the backend's SSE as one JSON body and answers 502.
+      streaming: z.boolean().default(true),
+      // The real router caches a successful key validation for a minute, so a revoked key keeps working.
+      revocationDelaySeconds: nonNeg.default(0),
     })
     .prefault({}),
   cache: z
@@ -131,7 +136,12 @@ const SimConfigSchema = z.strictObject({
     })
     .prefault({}),
   budgets: z
-    .strictObject({ limitUSD: nonNeg.nullable().default(null), dailyUSD: nonNeg.nullable().default(null) })
+    .strictObject({
+      limitUSD: nonNeg.nullable().default(null),
+      dailyUSD: nonNeg.nullable().default(null),
+      // The real admin service specifies the budget routes but has not implemented them: 404 route not found.
+      api: z.boolean().default(true),
+    })
     .prefault({}),
   rateLimits: z.strictObject({ org: RateSchema.prefault({}), key: RateSchema.prefault({}) }).prefault({}),
   models: z

@@ -60,7 +60,7 @@ export function createContext(config: SimConfig, clock: () => Date = () => new D
   }
   return {
     config,
-    tenants: new Tenants(forkRng(seed, 'tenants'), clock),
+    tenants: new Tenants(forkRng(seed, 'tenants'), clock, config.router.revocationDelaySeconds * 1000),
     ledger: new BudgetLedger(config.budgets, clock),
     orgLimiter: new RateLimiter(config.rateLimits.org),
     keyLimiter: new RateLimiter(config.rateLimits.key),

@@ -143,12 +143,16 @@ export function createRouterHandler(ctx: SimContext): (req: IncomingMessage, res
       if (method !== 'GET') return methodNotAllowed(res, requestId, 'GET');
       return sendJson(res, 200, { status: 'ok' });
     }
+    if (path === '/health') {
+      // vLLM's liveness route: 200 with an empty body, no auth (GuideLLM's backend check GETs it).
+      if (method !== 'GET') return methodNotAllowed(res, requestId, 'GET');
+      res.writeHead(200, { 'content-length': 0 });
+      return void res.end();
+    }
     if (path === '/v1/models') {
       if (method !== 'GET') return methodNotAllowed(res, requestId, 'GET');
       if (!ctx.config.router.keyless && !authenticate(ctx, req)) return sendJson(res, 401, { error: 'invalid or missing API key', code: 'AUTH_INVALID', trace_id: requestId });
-      const created = Math.floor(Date.now() / 1000);
-      const data = [...ctx.models.values()].map((m) => ({ id: m.name, object: 'model', created, owned_by: 'ai-aas-sim', kind: m.cfg.kind }));
-      return sendJson(res, 200, { object: 'list', data });
+      return sendJson(res, 200, modelList(ctx));
     }
     const route = ROUTES[path];
     if (!route) return sendJson(res, 404, { error: 'route not found', code: 'NOT_FOUND', path, trace_id: requestId });
@@ -164,6 +168,41 @@ export function createRouterHandler(ctx: SimContext): (req: IncomingMessage, res
       }
     });
   };
+}
+
+/** Context length /v1/models reports: the sim has no limit of its own, so a common serving default. */
+const MAX_MODEL_LEN = 32768;
+
+/** GET /v1/models as vLLM serves it (root, parent, max_model_len, permission), plus the sim's model kind. */
+function modelList(ctx: SimContext): Record<string, unknown> {
+  const created = Math.floor(Date.now() / 1000);
+  const data = [...ctx.models.values()].map((m) => ({
+    id: m.name,
+    object: 'model',
+    created,
+    owned_by: 'vllm',
+    root: m.name,
+    parent: null,
+    max_model_len: MAX_MODEL_LEN,
+    permission: [
+      {
+        id: `modelperm-${m.name}`,
+        object: 'model_permission',
+        created,
+        allow_create_engine: false,
+        allow_sampling: true,
+        allow_logprobs: true,
+        allow_search_indices: false,
+        allow_view: true,
+        allow_fine_tuning: false,
+        organization: '*',
+        group: null,
+        is_blocking: false,
+      },
+    ],
+    kind: m.cfg.kind,
+  }));
+  return { object: 'list', data };
 }
 
 function methodNotAllowed(res: ServerResponse, requestId: string, allow: string): void {
@@ -253,7 +292,8 @@ async function inference(ex: Exchange, route: Route): Promise<void> {
   }
   const body = valid.data as z.infer<typeof ChatBody> & z.infer<typeof CompletionBody> & z.infer<typeof EmbeddingBody>;
   const model = ctx.models.get(body.model);
-  if (!model) return ex.fail(500, 'ROUTING_ERROR', `no backend serves model ${body.model}`);
+  // The real router's words when no routing policy names the model.
+  if (!model) return ex.fail(500, 'ROUTING_ERROR', 'no routing policy configured');
   rec.model = model.name;
   const wantKind = route === 'embeddings' ? 'embedding' : 'chat';
   if (model.cfg.kind !== wantKind) return ex.fail(400, 'VALIDATION_ERROR', `model ${model.name} does not serve ${route}`);
@@ -285,6 +325,12 @@ async function inference(ex: Exchange, route: Route): Promise<void> {
       retry_after_seconds: budget.retryAfterSeconds,
       limit_context: { current_usage: budget.currentUSD, limit: budget.limitUSD, remaining: 0, quota_type: budget.quotaType },
     });
+  }
+
+  if (body.stream === true && !ctx.config.router.streaming) {
+    // The real router reads the backend's SSE answer as one JSON document and fails on its first byte, 'd' of "data:".
+    rec.stream = true;
+    return ex.fail(502, 'BACKEND_ERROR', "unmarshal OpenAI chat response: invalid character 'd' looking for beginning of value");
   }
 
   const fault = pickFault(model.cfg.faults, model.faultRng);

@@ -70,6 +70,8 @@ export class Tenants {
   constructor(
     private readonly ids: Rng,
     private readonly now: () => Date = () => new Date(),
+    /** How long a revoked key still authenticates after its revocation (router.revocationDelaySeconds). */
+    private readonly revocationDelayMs = 0,
   ) {}
 
   /** Creates an org; the slug is lower-cased and must be unique. */
@@ -223,13 +225,15 @@ export class Tenants {
   }
 
   /**
-   * The key a secret authenticates, if active and unexpired. Org and user suspension are deliberately not
-   * checked: the real platform does not disable keys on suspension, so cleanup must revoke them.
+   * The key a secret authenticates, if active (or revoked less than the revocation delay ago) and unexpired. Org
+   * and user suspension are deliberately not checked: the real platform does not disable keys on suspension, so
+   * cleanup must revoke them.
    */
   authenticate(secret: string): ApiKey | undefined {
     const id = this.secrets.get(secret);
     const key = id === undefined ? undefined : this.keys.get(id);
-    if (!key || key.status !== 'active') return undefined;
+    if (!key) return undefined;
+    if (key.status !== 'active' && !(key.revokedAt !== null && this.now().getTime() - Date.parse(key.revokedAt) < this.revocationDelayMs)) return undefined;
     if (key.expiresAt !== null && Date.parse(key.expiresAt) <= this.now().getTime()) return undefined;
     return key;
   }

@@ -24,10 +24,10 @@ describe('admin: login', () => {
     expect(typeof body.access_token).toBe('string');
     expect(r.headers['x-request-id']).toMatch(/^adm-/);
   });
-  it('rejects bad credentials with 401 text/plain and a bad body with 400', async () => {
+  it('rejects bad credentials with 400 invalid_grant JSON (as the real service) and a bad body with 400', async () => {
     const bad = await sendJson(`${sim.adminUrl}/v1/auth/login`, 'POST', { email: 'admin@sim.local', password: 'nope' });
-    expect(bad.status).toBe(401);
-    expect(bad.headers['content-type']).toMatch(/^text\/plain/);
+    expect(bad.status).toBe(400);
+    expect(json(bad.text)).toMatchObject({ error: 'invalid_grant' });
     const malformed = await http(`${sim.adminUrl}/v1/auth/login`, { method: 'POST', body: '{oops' });
     expect(malformed.status).toBe(400);
     const missing = await sendJson(`${sim.adminUrl}/v1/auth/login`, 'POST', { email: 'admin@sim.local' });

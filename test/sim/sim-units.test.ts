@@ -241,7 +241,7 @@ describe('scheduler', () => {
 
 describe('config and flags', () => {
   it('defaults every field and resolves the admin password from env', () => {
-    expect(Object.keys(cfg.models)).toEqual(['gpt-4o', 'gpt-3.5-turbo', 'deepseek-r1', 'text-embedding-3-small']);
+    expect(Object.keys(cfg.models)).toEqual(['gpt-4o', 'gpt-3.5-turbo', 'deepseek-r1', 'gpt-4', 'text-embedding-3-small']);
     expect(cfg.admin).toMatchObject({ email: 'admin@sim.local', password: 'sim-admin-password' });
     expect(parseConfig({}, 'x', { SIM_ADMIN_PASSWORD: 'env-pw' }).admin.password).toBe('env-pw');
     expect(parseConfig({ admin: { password: 'cfg' } }, 'x', { SIM_ADMIN_PASSWORD: 'env-pw' }).admin.password).toBe('cfg');
