@@ -356,6 +356,12 @@ const PlatformSchema = strict({
     .enum(['bearer', 'none'])
     .default('bearer')
     .describe('bearer: every chat request carries Authorization: Bearer <API key>, and no key is an error; none (static adapter): a server without auth, no key read, no Authorization header'),
+  preflight: z
+    .boolean()
+    .default(true)
+    .describe(
+      'after provisioning, send one small request per model and mode (stream or not) the test types use, with a provisioned key, and stop the run before any load (exit 107) with one line naming what failed and what to change; false (or env LOADTEST_PREFLIGHT=0) skips it',
+    ),
   retry: strict({
     attempts: z.number().int().min(1).default(5).describe('attempts per admin API call'),
     baseDelayMs: z.number().min(0).default(200).describe('first backoff delay, doubled per attempt, ms'),
@@ -458,6 +464,14 @@ const SpecShape = {
   prices: PricesSchema.optional().describe('price table for cost; the platform defaults apply when absent'),
   cleanup: strict({
     policy: z.enum(['always', 'on-success', 'never']).default('always').describe('when teardown revokes keys and suspends users and orgs'),
+    revocationProbe: strict({
+      enabled: z.boolean().default(true).describe('after the keys are revoked, send requests with a sample of them until the router refuses them (ai-aas adapter)'),
+      keys: z.number().int().min(1).default(3).describe('revoked keys probed (the first key of users spread over the orgs)'),
+      maxSeconds: positive.default(10).describe('longest the probe goes on while a revoked key is still accepted, seconds'),
+      intervalMs: z.number().int().min(50).default(250).describe('pause between probe rounds, ms'),
+    })
+      .prefault({})
+      .describe('checks that revoked keys stop working; a key still accepted is a security finding in the summary, summary.json and junit.xml'),
   })
     .prefault({})
     .describe('cleanup of provisioned tenants'),

@@ -5,6 +5,7 @@
 // LOADTEST_REQUEST_LOG=1 (one JSON line per request on the console, without keys).
 import { loadLibraries } from '../runtime/open-documents';
 import { cleanupRun, provisionRun, type SetupData } from '../runtime/lifecycle';
+import { checkRevocation } from '../runtime/revocation';
 import { buildOptions } from '../runtime/k6-options';
 import { reports } from '../runtime/handle-summary';
 import { loadRun } from '../runtime/run';
@@ -26,9 +27,10 @@ export default function session(data: SetupData): void {
   runIteration(vu, data);
 }
 
-/** Revokes keys and suspends users and orgs, per the cleanup policy; runs after an abort too. */
+/** Revokes keys and suspends users and orgs, per the cleanup policy, then checks the revoked keys are refused; runs after an abort too. */
 export function teardown(data: SetupData): void {
-  cleanupRun(run, data);
+  const revokedFromMs = Date.now();
+  if (cleanupRun(run, data)) checkRevocation(run, data, revokedFromMs);
 }
 
 /** Writes the text summary and results/<run id>/{summary.json, junit.xml, report.html}. */

@@ -52,6 +52,8 @@ export const METRICS = [
   { name: 'llm_sessions', kind: 'counter', unit: 'sessions', help: 'user sessions ended, tagged reason' },
   { name: 'llm_org_budget_usd', kind: 'gauge', unit: 'USD', help: 'each org\'s whole budget (limitUSD, not an instance\'s share), set each iteration, so dashboards can put spend against it' },
   { name: 'llm_budget_warnings', kind: 'counter', unit: 'warnings', help: 'orgs whose spend crossed warnAtUSD (once per org and k6 instance), tagged alert=true when the org has enableAlerts; the budget alert keys on it' },
+  { name: 'llm_revoked_key_accepted_seconds', kind: 'gauge', unit: 's', help: 'longest a probed revoked key was still accepted after cleanup began revoking (0: refused at once), set once in teardown (cleanup.revocationProbe); above 0 is a security finding' },
+  { name: 'llm_revoked_keys_still_accepted', kind: 'gauge', unit: 'keys', help: 'probed revoked keys still accepted when the revocation probe reached its bound (cleanup.revocationProbe.maxSeconds)' },
 ] as const satisfies readonly MetricSpec[];
 
 export type MetricName = (typeof METRICS)[number]['name'];

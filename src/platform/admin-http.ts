@@ -49,9 +49,17 @@ export class AdminHttp {
         method: 'POST',
         path: '/v1/auth/login',
         body: { email: this.credentials.email, password: this.credentials.password },
-        ok: [200],
+        // Answered here rather than as a failed call: wrong credentials deserve their own words.
+        ok: [200, 400, 401, 403],
       },
     ])[0] as AdminResult;
+    const refused = credentialsRefused(res);
+    if (refused !== null) {
+      throw new ProvisioningError(
+        `log in to the admin API: the admin email or password is wrong (${refused}): check the env vars named by spec.platform.adminEmailEnv and adminPasswordEnv`,
+      );
+    }
+    if (res.status !== 200) throw new ProvisioningError(`log in to the admin API: POST /v1/auth/login answered HTTP ${res.status}: ${JSON.stringify(res.json).slice(0, 200)} (expected 200)`);
     const tok = (res.json as { access_token?: unknown } | null)?.access_token;
     if (typeof tok !== 'string' || tok === '') throw new ProvisioningError('log in to the admin API: the response has no access_token');
     this.token = tok;
@@ -130,6 +138,17 @@ export class AdminHttp {
       params: { headers, timeout: `${this.timeoutMs}ms`, responseType: 'text', tags: { name: `admin ${call.method} ${templatePath(call.path)}` } },
     };
   }
+}
+
+/**
+ * How a login answer says the credentials are wrong, or null: 401/403, or an OAuth error 400 (the real admin
+ * service answers a wrong password 400 invalid_grant).
+ */
+function credentialsRefused(res: AdminResult): string | null {
+  const oauth = (res.json as { error?: unknown } | null)?.error;
+  if (res.status === 400 && (oauth === 'invalid_grant' || oauth === 'invalid_client' || oauth === 'unauthorized_client')) return `HTTP 400 ${oauth}`;
+  if (res.status === 401 || res.status === 403) return `HTTP ${res.status}${typeof res.json === 'string' && res.json !== '' ? ` ${res.json.slice(0, 100)}` : ''}`;
+  return null;
 }
 
 const COLLECTIONS = ['orgs', 'users', 'invites', 'api-keys', 'service-accounts', 'budgets'];

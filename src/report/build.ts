@@ -11,6 +11,7 @@ import { testTypeShares } from '../behaviour/questions/test-types';
 import { judgeSelfCheck, unavailableSelfCheck } from '../metrics/self-check';
 import { ERROR_CATEGORIES, FINISH_REASONS, SALT_SCOPES, SCHEMA_VERSION } from './model';
 import { overranSec, runResult } from './result';
+import { readRevokedKeys } from './revoked-keys';
 import type { FinishReason, OrgCost, RunInfo, SaltScope, SeriesSnapshot, Summary, TestTypeFigures, ThresholdResult, Throttling } from './model';
 
 type SubMetric = (typeof SUMMARY_SUBMETRICS)[keyof typeof SUMMARY_SUBMETRICS];
@@ -228,6 +229,7 @@ export function buildSummary(data: K6SummaryData, run: RunInfo, series?: SeriesS
       // One setup() per process, so one sample; max is also the right merge across instances (the slowest gates).
       bootstrapMs: readTrend(data, 'llm_bootstrap_duration')?.max ?? null,
       cleanup: run.cleanup ?? null,
+      revokedKeys: readRevokedKeys(data),
     },
     latency: {
       ttft: readTrend(data, 'llm_ttft'),

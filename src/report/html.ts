@@ -9,6 +9,7 @@ import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
 import { barChart, emptyChart, histogramChart, timeChart } from './svg-charts';
 import { CACHE_UNAVAILABLE, cacheFigure } from './cache-data';
+import { describeRevokedKeys } from './revoked-keys';
 
 const CSS = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;background:#f5f6f8}
@@ -67,6 +68,7 @@ function header(sum: Summary): string {
   if (overran !== null) meta.push(['schedule', overran]);
   meta.push(['dropped iterations', describeDropped(sum)]);
   meta.push(['bootstrap', r.bootstrapMs === null ? 'not measured' : `${fmtMs(r.bootstrapMs)} ms`]);
+  if (r.revokedKeys !== null) meta.push(['revoked keys', describeRevokedKeys(r.revokedKeys)]);
   const spans = meta.map(([k, v]) => `<span>${escapeMarkup(k)}: <b>${escapeMarkup(v)}</b></span>`).join('');
   return `<header><h1>${escapeMarkup(r.name)}: LLM load test report</h1><div class="meta">${spans}</div></header>`;
 }

@@ -6,7 +6,8 @@ import { escapeMarkup } from './escape';
 import { isPlannedEnd } from '../spend/limits';
 import { cleanupFailure, cleanupLines, INTERRUPTED } from './cleanup';
 import { checkLabel, fmtNum, fmtPct, fmtUSD } from './format';
-import type { CheckResult, OrgCost, Summary, ThresholdResult } from './model';
+import type { CheckResult, OrgCost, RevokedKeys, Summary, ThresholdResult } from './model';
+import { describeRevokedKeys, revokedKeysAccepted } from './revoked-keys';
 
 /**
  * Highest budget utilisation an org may reach and still pass. The cost ledger (src/spend/budget.ts) reserves each
@@ -84,10 +85,22 @@ function budgetCase(o: OrgCost & { budgetUSD: number }): Case {
   return { ...c, failure: { message: `${spent}, beyond the ${fmtPct(BUDGET_OVERSPEND_BOUND - 1)} overspend bound`, body: spent } };
 }
 
-/** The run-level cases: setup worked, no guard stopped the run, no Ctrl-C did, cleanup left nothing, and each org with a budget kept to it. */
+/** A security finding when revoked keys kept working after cleanup revoked them. */
+function revokedKeysCase(r: RevokedKeys): Case {
+  const c: Case = { classname: 'run.security', name: 'revoked keys are refused at once', failure: null };
+  if (!revokedKeysAccepted(r)) return c;
+  const found = describeRevokedKeys(r);
+  return { ...c, failure: { message: found, body: `${found}: a revoked key must stop working when the admin API revokes it` } };
+}
+
+/**
+ * The run-level cases: setup worked, no guard stopped the run, no Ctrl-C did, cleanup left nothing, each org with a
+ * budget kept to it, and revoked keys were refused.
+ */
 function runCases(sum: Summary): Case[] {
   const budgeted = sum.cost.byOrg.filter((o): o is OrgCost & { budgetUSD: number } => o.budgetUSD !== null);
-  return [setupCase(sum), limitCase(sum), interruptedCase(sum), cleanupCase(sum), ...budgeted.map(budgetCase)];
+  const revoked = sum.run.revokedKeys;
+  return [setupCase(sum), limitCase(sum), interruptedCase(sum), cleanupCase(sum), ...budgeted.map(budgetCase), ...(revoked === null ? [] : [revokedKeysCase(revoked)])];
 }
 
 function caseXml(c: Case, suiteName: string): string {

@@ -190,6 +190,14 @@ export interface Throttling {
   byOrg: { org: string; rateLimited: number; retryAfterWaitMs: number }[];
 }
 
+/** How long revoked keys kept working: acceptedSec 0 and stillAccepted 0 is "none", anything else a security finding. */
+export interface RevokedKeys {
+  /** Longest a probed revoked key was still accepted after revocation began, s. */
+  acceptedSec: number;
+  /** Probed keys still accepted when the probe reached its bound. */
+  stillAccepted: number;
+}
+
 /** The whole of summary.json. */
 export interface Summary {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -221,6 +229,8 @@ export interface Summary {
     bootstrapMs: number | null;
     /** What became of the run's tenants; null when not known (a fleet report from Prometheus). */
     cleanup: CleanupSummary | null;
+    /** What the revoked-key probe found after cleanup (cleanup.revocationProbe); null when it did not run. */
+    revokedKeys: RevokedKeys | null;
   };
   latency: {
     ttft: Stats | null;

@@ -3,6 +3,7 @@ import { cleanupLines } from './cleanup';
 import { describeDropped, describeOverrun, describeResult, describeTransport, fmtDuration, fmtInt, fmtMs, fmtNum, fmtPct, fmtUSD } from './format';
 import { selfCheckLine } from '../metrics/self-check';
 import { isPlannedEnd } from '../spend/limits';
+import { describeRevokedKeys } from './revoked-keys';
 import { FINISH_REASONS, SALT_SCOPES } from './model';
 import type { Stats, Summary } from './model';
 import { CACHE_UNAVAILABLE, cacheFigure } from './cache-data';
@@ -185,6 +186,7 @@ export function renderText(sum: Summary, opts: { reports?: string } = {}): strin
     lines.push(`  WARNING: the load generator neared its own ceiling, so the latencies below are inflated: ${sum.selfCheck.warnings.join('; ')}`);
   }
   lines.push(line('bootstrap', r.bootstrapMs === null ? 'not measured' : `${fmtMs(r.bootstrapMs)} ms (setup: orgs, users, keys)`));
+  if (r.revokedKeys !== null) lines.push(line('revoked keys', describeRevokedKeys(r.revokedKeys)));
   lines.push('', ...latencyTable(sum), '');
   lines.push(line('TTFT p95', p95(sum.latency.ttft)));
   lines.push(line('E2E p95', p95(sum.latency.e2e)));

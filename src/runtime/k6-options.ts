@@ -56,7 +56,8 @@ export function buildOptions(run: Run): Record<string, unknown> {
     summaryTrendStats: SUMMARY_TREND_STATS,
     insecureSkipTLSVerify: !spec.targets.tlsVerify,
     setupTimeout: `${adminSec}s`,
-    teardownTimeout: `${adminSec}s`,
+    // Teardown also probes the revoked keys, for up to revocationProbe.maxSeconds.
+    teardownTimeout: `${adminSec + (spec.cleanup.revocationProbe.enabled ? Math.ceil(spec.cleanup.revocationProbe.maxSeconds) + 5 : 0)}s`,
     tags: { testid: run.runId },
   };
 }

@@ -12,6 +12,9 @@ import { instanceName } from '../report/instance';
 import { ownsOrg, type TenantPlan } from '../platform/tenants';
 import { ledgerCreated, openLedger, recordCleanup } from './cleanup-ledger';
 import { cleanupCommand } from '../report/cleanup';
+import { preflightProbes } from '../platform/preflight';
+import { runPreflight } from '../platform/preflight-http';
+import { chatCompletionsUrl } from '../llm/chat/client';
 
 /** What setup() returns to every VU and to teardown(). Holds keys: never log or report it. */
 export interface SetupData {
@@ -119,12 +122,44 @@ function provision(run: Run): SetupData {
         });
   for (const w of provisioned.warnings) console.warn(`[loadtest] ${w}`);
   for (const w of unenforcedLimits(run)) console.warn(`[loadtest] ${w}`);
+  preflight(run, provisioned);
   const tookMs = Date.now() - started;
   record('llm_bootstrap_duration', tookMs, {});
   log(`bootstrap took ${tookMs} ms`);
   const data: SetupData = { runId: run.runId, startedAtMs: Date.now(), provisioned };
   if (relaySession !== undefined) data.relaySession = relaySession;
   return data;
+}
+
+/**
+ * The pre-flight probes (src/platform/preflight.ts), unless switched off. k6 runs no teardown after a failed
+ * setup, so a failure releases this instance's tenants itself before it stops the run.
+ */
+function preflight(run: Run, provisioned: Provisioned): void {
+  const spec = run.config.spec;
+  if (!spec.platform.preflight || __ENV.LOADTEST_PREFLIGHT === '0') return;
+  try {
+    runPreflight({
+      chatUrl: chatCompletionsUrl(spec.targets.apiRouterUrl),
+      apiKey: provisioned.users[0]?.keys[0]?.secret ?? '',
+      keys: provisioned.adapter === 'ai-aas' ? 'issued' : 'static',
+      probes: preflightProbes(spec.testTypes, spec.models.default),
+      includeUsage: spec.request.includeUsage,
+      timeoutMs: spec.targets.timeout * 1000,
+      log,
+    });
+  } catch (err) {
+    let note = '';
+    if (provisioned.adapter === 'ai-aas') {
+      try {
+        cleanupRun(run, { runId: run.runId, startedAtMs: Date.now(), provisioned });
+        note = ' (its tenants have been cleaned up)';
+      } catch (cleanupErr) {
+        note = ` (cleanup also failed: ${(cleanupErr as Error).message})`;
+      }
+    }
+    throw new Error(`${(err as Error).message}${note}`);
+  }
 }
 
 /** Limits this runtime cannot enforce: without the relay the VUs share no counters, so none of the shared ones hold. */
@@ -160,15 +195,18 @@ function retainTenants(run: Run): boolean {
   return rate > (run.config.spec.limits.maxErrorRate ?? 0.1);
 }
 
-/** teardown(): revokes keys and suspends users and owned orgs (best effort), unless the policy retains them; the reports get the result. */
-export function cleanupRun(run: Run, data: SetupData | undefined): void {
-  if (!data || data.provisioned.adapter !== 'ai-aas') return;
+/**
+ * teardown(): revokes keys and suspends users and owned orgs (best effort), unless the policy retains them; the
+ * reports get the result. Whether it revoked the keys.
+ */
+export function cleanupRun(run: Run, data: SetupData | undefined): boolean {
+  if (!data || data.provisioned.adapter !== 'ai-aas') return false;
   bindSession(data.relaySession);
   const users = data.provisioned.users.length;
   if (retainTenants(run)) {
     log(`cleanup policy ${run.config.spec.cleanup.policy}: keeping ${users} user(s) and their keys`);
     recordCleanup(run, null, users);
-    return;
+    return false;
   }
   const spec = run.config.spec;
   const result = cleanupAiAas({
@@ -182,4 +220,5 @@ export function cleanupRun(run: Run, data: SetupData | undefined): void {
   recordCleanup(run, result);
   // Thrown after the result is recorded, so k6's exit code says what the reports say: tenants were left.
   if (result.left.length > 0) throw new Error(`cleanup left ${result.left.length} tenant(s) active: ${cleanupCommand(run.runId, spec.run.resultsDir)}`);
+  return true;
 }

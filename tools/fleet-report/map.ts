@@ -236,6 +236,8 @@ export function fleetSummary(data: FleetData, config?: FleetConfig): Summary {
       bootstrapMs: null,
       // Each pod's own summary.json says what its teardown did; Prometheus does not.
       cleanup: null,
+      // The probe's gauges are one sample per pod in teardown; the fleet report does not query them.
+      revokedKeys: null,
     },
     latency: {
       ttft: trend(data, 'ttft'),

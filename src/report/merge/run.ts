@@ -7,6 +7,7 @@ import type { Summary } from '../model';
 import type { MergePart } from './checks';
 import { common, sumAll } from './sums';
 import { mergeCleanup } from './cleanup';
+import { mergeRevokedKeys } from '../revoked-keys';
 
 /** How a message names an instance: its folder name, or "the whole run" for the run folder's own report. */
 export const instanceLabel = (p: MergePart): string => (p.instance === '' ? 'the whole run' : p.instance);
@@ -53,5 +54,6 @@ export function mergeRun(parts: MergePart[]): Summary['run'] {
     // The slowest setup gates the run.
     bootstrapMs: bootstraps.length === 0 ? null : Math.max(...bootstraps),
     cleanup: mergeCleanup(runs.map((r) => r.cleanup ?? null)),
+    revokedKeys: mergeRevokedKeys(runs.map((r) => r.revokedKeys)),
   };
 }

@@ -25,6 +25,7 @@ describe('defaults are applied', () => {
       adminPasswordEnv: 'AIAAS_ADMIN_PASSWORD',
       staticKeysEnv: 'LOADTEST_API_KEYS',
       auth: 'bearer',
+      preflight: true,
       retry: { attempts: 5, baseDelayMs: 200, maxDelayMs: 5000 },
     });
     expect(spec.models.default).toBe('gpt-4o');
@@ -33,7 +34,7 @@ describe('defaults are applied', () => {
       temperature: { distribution: 'fixed', value: 0.7 },
       includeUsage: true,
     });
-    expect(spec.cleanup.policy).toBe('always');
+    expect(spec.cleanup).toEqual({ policy: 'always', revocationProbe: { enabled: true, keys: 3, maxSeconds: 10, intervalMs: 250 } });
     expect(spec.documents.root).toBe('documents');
     expect(spec.metrics.perUserTags).toBe(false);
     expect(spec.loadPattern).toBeUndefined();

@@ -33,6 +33,7 @@ describe('buildSummary', () => {
       schedule: { plannedSec: 120, gracefulStopSec: 30, overranSec: 0 },
       bootstrapMs: BOOTSTRAP_MS,
       cleanup: null,
+      revokedKeys: null,
     });
   });
 
