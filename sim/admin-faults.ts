@@ -4,11 +4,14 @@ import { z } from 'zod';
  * One admin fault: requests matching `route` ("METHOD /pattern" as the admin routes spell it, e.g.
  * "POST /v1/orgs/:org/invites", or "*" for every /v1 request, login included) pass `after` times, then are
  * answered `status` (`times` times, or for good when null). Set at run time through POST /_sim/admin-faults so
- * a test can break provisioning mid-batch or take the admin API away during teardown.
+ * a test can break provisioning mid-batch or take the admin API away during teardown. With `delayMs` (and no
+ * status) it only slows the route, so a test can interrupt setup or teardown while they run.
  */
 const AdminFaultSchema = z.strictObject({
   route: z.string().regex(/^(\*|(GET|POST|PATCH|PUT|DELETE) \/\S*)$/, 'route must be "*" or "METHOD /pattern"'),
-  status: z.number().int().min(400).max(599),
+  status: z.number().int().min(400).max(599).nullable().default(null),
+  /** Hold the request this long first (a slow admin API); a request whose client went away meanwhile is dropped. */
+  delayMs: z.number().int().nonnegative().max(60_000).default(0),
   after: z.number().int().nonnegative().default(0),
   times: z.number().int().positive().nullable().default(null),
 });
@@ -29,15 +32,19 @@ export class AdminFaults {
     return this.rules.map((r) => ({ ...r.fault, seen: r.seen }));
   }
 
-  /** The status to answer instead of handling the request, or null; `route` is "METHOD pattern" or null when no route matched. */
-  strike(path: string, route: string | null): number | null {
+  /** What to do to a request: hold it delayMs, then answer status instead of handling it (null: handle it); `route` is "METHOD pattern" or null. */
+  strike(path: string, route: string | null): { status: number | null; delayMs: number } {
+    const out = { status: null as number | null, delayMs: 0 };
     for (const r of this.rules) {
       const hit = r.fault.route === '*' ? path.startsWith('/v1/') : route === r.fault.route;
       if (!hit) continue;
       r.seen++;
       const past = r.seen - r.fault.after;
-      if (past > 0 && (r.fault.times === null || past <= r.fault.times)) return r.fault.status;
+      if (past > 0 && (r.fault.times === null || past <= r.fault.times)) {
+        out.delayMs = Math.max(out.delayMs, r.fault.delayMs);
+        out.status ??= r.fault.status;
+      }
     }
-    return null;
+    return out;
   }
 }

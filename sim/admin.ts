@@ -260,8 +260,12 @@ export function createAdminHandler(ctx: SimContext): (req: IncomingMessage, res:
       const unimplemented = !ctx.config.budgets.api && url.pathname.startsWith('/v1/budgets/');
       const match = unimplemented ? null : matchRoute(routes, method, url.pathname);
       const injected = ctx.adminFaults.strike(url.pathname, match && 'pattern' in match ? `${method} ${match.pattern}` : null);
-      if (injected !== null) {
-        sendText(res, injected, 'injected admin fault');
+      if (injected.delayMs > 0) {
+        await new Promise((r) => setTimeout(r, injected.delayMs));
+        if (req.socket.destroyed) return;
+      }
+      if (injected.status !== null) {
+        sendText(res, injected.status, 'injected admin fault');
         return;
       }
       // Auth is middleware on the protected trees (as on the platform): it runs before routing there.
