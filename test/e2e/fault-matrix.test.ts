@@ -188,6 +188,22 @@ async function runWrapper(s: RunningSim, drive: (ctl: { sigint: () => void; out:
 const provisioned = (s: RunningSim) => async () => (await live(s)).apiKeys.length === 12;
 const NONE: Live = { apiKeys: [], users: [], orgs: [] };
 
+describe('the stock (buffered) bundle, which has no relay', () => {
+  it('writes its ledger to k6’s log, says cleanup is unknown in its reports, and npm run cleanup --ledger reads the log', async () => {
+    const s = await withSim();
+    await setFaults(s, [{ route: 'DELETE /v1/orgs/:org/api-keys/:apiKeyId', status: 500, after: 8 }]);
+    const run = await runLoadtest(s, YAML, { timeoutMs: 90_000, stock: true });
+    expect(run.code).not.toBe(0);
+    expect((await live(s)).apiKeys).toHaveLength(4);
+    const summary = run.summary ?? (JSON.parse(readFileSync(join(run.dir, `${run.runId}-summary.json`), 'utf8')) as { run: { cleanup: { state: string } } });
+    expect(summary.run.cleanup.state).toBe('unknown');
+    await setFaults(s, []);
+    const done = await npmCleanup(s, run.dir, ['--run-id', run.runId, '--ledger', join(run.dir, 'console.log')]);
+    expect(done.code, done.out).toBe(0);
+    expect(await live(s)).toEqual(NONE);
+  }, 120_000);
+});
+
 describe('interruptions through npm run k6', () => {
   it('one Ctrl-C mid-run: teardown cleans up, and every report records the run as interrupted', async () => {
     const s = await withSim();
