@@ -264,9 +264,20 @@ export function createAdminHandler(ctx: SimContext): (req: IncomingMessage, res:
         await new Promise((r) => setTimeout(r, injected.delayMs));
         if (req.socket.destroyed) return;
       }
-      if (injected.status !== null) {
+      if (injected.status !== null && injected.mode === 'fail') {
         sendText(res, injected.status, 'injected admin fault');
         return;
+      }
+      if (injected.status !== null && injected.mode === 'echo') {
+        const read = await readBody(req, ADMIN_BODY_LIMIT);
+        const parsed = read.ok ? tryParseJson(read.body) : { ok: false as const };
+        sendJson(res, injected.status, { error: 'injected admin fault', request: parsed.ok ? parsed.value : null, authorization: req.headers.authorization ?? null });
+        return;
+      }
+      if (injected.status !== null) {
+        const status = injected.status;
+        const writeHead = res.writeHead.bind(res) as (code: number, ...rest: unknown[]) => ServerResponse;
+        (res as { writeHead: unknown }).writeHead = (_code: number, ...rest: unknown[]) => writeHead(status, ...rest);
       }
       // Auth is middleware on the protected trees (as on the platform): it runs before routing there.
       if (needsAuth(url.pathname) && !unimplemented) requireBearer(call);

@@ -3,6 +3,7 @@
  * to one tally, and read back for the summary. A key is category, status, URL path and message, tab-separated;
  * the message is normalised so that ids, counters and ports do not turn one failure into thousands of keys.
  */
+import { redact } from '../platform/redact';
 
 /** Counter-key prefix of the tally. */
 export const ERROR_TALLY_PREFIX = 'err:';
@@ -30,7 +31,7 @@ export function urlPath(url: string): string {
 
 /** A message as the tally keeps it: one line, long numbers and hex ids as '#', at most 200 characters. */
 export function normaliseMessage(message: string): string {
-  const one = message
+  const one = redact(message)
     .replace(/[\t\r\n]+/g, ' ')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '#')
     .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{16,}\b/gi, '#')

@@ -1,5 +1,6 @@
 import http, { type RefinedParams, type RefinedResponse, type ResponseType } from 'k6/http';
 import { sleep } from 'k6';
+import { redact } from './redact';
 import { backoffMs, isRetryable, type RetryPolicy } from './retry';
 
 /** One admin API call: what it does (for error messages), and what success looks like. */
@@ -110,7 +111,7 @@ export class AdminHttp {
           again.push(callIndex);
           return;
         }
-        results[callIndex] = { ok: false, status: res.status, error: `${call.step}: ${describe(call, res)}${isRetryable(res.status) ? ` (after ${attempt} attempts)` : ''}` };
+        results[callIndex] = { ok: false, status: res.status, error: `${call.step}: ${describe(call, res, [this.credentials.password, this.token])}${isRetryable(res.status) ? ` (after ${attempt} attempts)` : ''}` };
       });
       if (needLogin) {
         reloggedIn = true;
@@ -169,9 +170,12 @@ function parseJson(res: Resp): unknown {
   }
 }
 
-/** The failure as a person reads it; the body is an error text, never a secret (keys are only in 201s). */
-function describe(call: AdminCall, res: Resp): string {
-  if (res.status === 0) return `${call.method} ${call.path} failed: ${res.error || 'no response'}`;
-  const body = typeof res.body === 'string' ? res.body.trim().slice(0, 200) : '';
+/**
+ * The failure as a person reads it. The body is redacted before it is cut short (a cut could leave part of a secret
+ * unrecognised): an unexpected answer may hold a key secret (a 200 to a key issue) or echo the request (a password).
+ */
+function describe(call: AdminCall, res: Resp, known: readonly string[]): string {
+  if (res.status === 0) return `${call.method} ${call.path} failed: ${redact(res.error || 'no response', known)}`;
+  const body = typeof res.body === 'string' ? redact(res.body.trim(), known).slice(0, 200) : '';
   return `${call.method} ${call.path} answered HTTP ${res.status}${body ? `: ${body}` : ''} (expected ${call.ok.join(' or ')})`;
 }

@@ -1,3 +1,4 @@
+import { redact } from '../../platform/redact';
 import type { StreamError } from '../transport/types';
 
 /**
@@ -90,8 +91,9 @@ export function httpError(status: number, headers: Record<string, string>, rawBo
   const err: ChatError = { category: categoryForStatus(status), message: `HTTP ${status}` };
   if (isRecord(body)) {
     const e = body.error;
-    if (typeof e === 'string') err.message = `HTTP ${status}: ${e}`;
-    else if (isRecord(e) && typeof e.message === 'string') err.message = `HTTP ${status}: ${e.message}`;
+    // A server's error text may echo the request's key (`invalid api key sk-...`).
+    if (typeof e === 'string') err.message = `HTTP ${status}: ${redact(e)}`;
+    else if (isRecord(e) && typeof e.message === 'string') err.message = `HTTP ${status}: ${redact(e.message)}`;
     const code = typeof body.code === 'string' ? body.code : isRecord(e) && typeof e.code === 'string' ? e.code : undefined;
     if (code !== undefined) err.code = code;
   }
