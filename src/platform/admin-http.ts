@@ -54,13 +54,13 @@ export class AdminHttp {
         ok: [200, 400, 401, 403],
       },
     ])[0] as AdminResult;
-    const refused = credentialsRefused(res);
+    const refused = credentialsRefused(res, [this.credentials.password]);
     if (refused !== null) {
       throw new ProvisioningError(
         `log in to the admin API: the admin email or password is wrong (${refused}): check the env vars named by spec.platform.adminEmailEnv and adminPasswordEnv`,
       );
     }
-    if (res.status !== 200) throw new ProvisioningError(`log in to the admin API: POST /v1/auth/login answered HTTP ${res.status}: ${JSON.stringify(res.json).slice(0, 200)} (expected 200)`);
+    if (res.status !== 200) throw new ProvisioningError(`log in to the admin API: POST /v1/auth/login answered HTTP ${res.status}: ${redact(JSON.stringify(res.json), [this.credentials.password]).slice(0, 200)} (expected 200)`);
     const tok = (res.json as { access_token?: unknown } | null)?.access_token;
     if (typeof tok !== 'string' || tok === '') throw new ProvisioningError('log in to the admin API: the response has no access_token');
     this.token = tok;
@@ -145,10 +145,10 @@ export class AdminHttp {
  * How a login answer says the credentials are wrong, or null: 401/403, or an OAuth error 400 (the real admin
  * service answers a wrong password 400 invalid_grant).
  */
-function credentialsRefused(res: AdminResult): string | null {
+function credentialsRefused(res: AdminResult, known: readonly string[]): string | null {
   const oauth = (res.json as { error?: unknown } | null)?.error;
   if (res.status === 400 && (oauth === 'invalid_grant' || oauth === 'invalid_client' || oauth === 'unauthorized_client')) return `HTTP 400 ${oauth}`;
-  if (res.status === 401 || res.status === 403) return `HTTP ${res.status}${typeof res.json === 'string' && res.json !== '' ? ` ${res.json.slice(0, 100)}` : ''}`;
+  if (res.status === 401 || res.status === 403) return `HTTP ${res.status}${typeof res.json === 'string' && res.json !== '' ? ` ${redact(res.json, known).slice(0, 100)}` : ''}`;
   return null;
 }
 

@@ -6,7 +6,7 @@
  */
 
 /** What a redacted secret is replaced with. */
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 // JSON fields (and key=value pairs, headers) whose name ends in a secret's word: secret, password, token, api_key,
 // apiKey... Not apiKeyId: ids are what reports name in place of secrets.
