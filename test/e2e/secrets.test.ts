@@ -1,9 +1,11 @@
 // No secret in any output: the sim plants the admin password, its bearer token and a key secret in the answers
 // that end up in error messages; none of them may reach the console, the text summary, summary.json, JUnit or HTML.
+import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningSim } from '../../sim/index';
+import { repoRoot, withTsx } from './helpers/k6';
 import { runLoadtest, sim, type LoadtestRun } from './helpers/loadtest';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
 
@@ -68,5 +70,19 @@ describe('secrets never reach a message, a log line or a report', () => {
     expect(out).toContain('"authorization":"[redacted]"');
     expect(out).not.toMatch(/Bearer (?!\[redacted\])\S{6}/);
     expect(run.files['report.html']).toBeDefined();
+  });
+
+  it('revokes whose errors echo the bearer token: neither teardown nor npm run cleanup repeats it', async () => {
+    const s = await withSim([{ route: 'DELETE /v1/orgs/:org/api-keys/:apiKeyId', status: 400, mode: 'echo' }]);
+    const run = await runLoadtest(s, YAML, { timeoutMs: 90_000 });
+    const env = { ...process.env, AIAAS_ADMIN_EMAIL: s.config.admin.email, AIAAS_ADMIN_PASSWORD: s.config.admin.password };
+    const cleanup = await new Promise<string>((resolve) => {
+      execFile(process.execPath, [...withTsx, join(repoRoot, 'tools', 'cleanup.ts'), '--run-id', run.runId], { cwd: run.dir, env, timeout: 60_000 }, (_err, stdout, stderr) => resolve(stdout + stderr));
+    });
+    const out = `${everything(run)}\n${cleanup}`;
+    expect(out).toContain('"authorization":"[redacted]"');
+    expect(cleanup).toContain('answered HTTP 400');
+    expect(out).not.toMatch(/Bearer (?!\[redacted\])\S{6}/);
+    expect(out).not.toContain(s.config.admin.password);
   });
 });

@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 
 import { join } from 'node:path';
 import { describeCleanup, emptyCleanup, failAll, tallyCleanup, type CleanupResult, type TenantRef } from '../../src/platform/cleanup-result';
 import { LEDGER_FILE, ledgerLine, parseLedger } from '../../src/platform/ledger';
+import { redact } from '../../src/platform/redact';
 import { runDirName } from '../../src/report/index';
 
 const CALL_TIMEOUT_MS = 10_000;
@@ -54,8 +55,8 @@ async function call(base: string, method: string, path: string, token: string | 
       });
       const text = await res.text();
       if (ok.includes(res.status)) return { ok: true, status: res.status, json: parseJson(text) };
-      // The body is an error text, cut short; a login's is never echoed (it may repeat the password).
-      last = { ok: false, status: res.status, error: `${method} ${path} answered HTTP ${res.status}${path === '/v1/auth/login' ? '' : `: ${text.trim().slice(0, 120)}`}` };
+      // The body is an error text, redacted (it may echo the token) and cut short; a login's is never echoed (it may repeat the password).
+      last = { ok: false, status: res.status, error: `${method} ${path} answered HTTP ${res.status}${path === '/v1/auth/login' ? '' : `: ${redact(text.trim(), token ? [token] : []).slice(0, 120)}`}` };
       if (res.status !== 429 && res.status < 500) return last;
     } catch (err) {
       last = { ok: false, status: 0, error: `${method} ${path} failed: ${(err as Error).message}` };
