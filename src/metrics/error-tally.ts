@@ -30,8 +30,8 @@ export function urlPath(url: string): string {
 }
 
 /** A message as the tally keeps it: one line, long numbers and hex ids as '#', at most 200 characters. */
-export function normaliseMessage(message: string): string {
-  const one = redact(message)
+export function normaliseMessage(message: string, known: readonly string[] = []): string {
+  const one = redact(message, known)
     .replace(/[\t\r\n]+/g, ' ')
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '#')
     .replace(/\b(?=[0-9a-f]*\d)[0-9a-f]{16,}\b/gi, '#')
@@ -40,9 +40,9 @@ export function normaliseMessage(message: string): string {
   return one.length > MAX_MESSAGE ? `${one.slice(0, MAX_MESSAGE - 1)}…` : one;
 }
 
-/** The counter key one failed request adds 1 to. */
-export function errorTallyKey(category: string, status: number, url: string, message: string): string {
-  return `${ERROR_TALLY_PREFIX}${category}\t${status}\t${urlPath(url).replace(/\t/g, ' ')}\t${normaliseMessage(message)}`;
+/** The counter key one failed request adds 1 to; `known` are secrets (the request's API key) its message must not carry. */
+export function errorTallyKey(category: string, status: number, url: string, message: string, known: readonly string[] = []): string {
+  return `${ERROR_TALLY_PREFIX}${category}\t${status}\t${urlPath(url).replace(/\t/g, ' ')}\t${normaliseMessage(message, known)}`;
 }
 
 /** The tally's entries (largest first, as the relay lists them) as error samples; malformed keys are skipped. */

@@ -197,7 +197,7 @@ function runSession(vu: VuState, data: SetupData, user: ProvisionedUser, plan: S
         cacheSalt: salt,
       };
       let stop: SessionEnd | undefined;
-      const attempt: AttemptContext = { tags, model, salt, ticket: undefined, clientQueueFromMs: firstDueMs, reservation: undefined, maxTokens: request.maxTokens, url: chatCompletionsUrl(target.routerUrl) };
+      const attempt: AttemptContext = { tags, model, salt, ticket: undefined, clientQueueFromMs: firstDueMs, reservation: undefined, maxTokens: request.maxTokens, url: chatCompletionsUrl(target.routerUrl), apiKey: target.apiKey };
       const worst = worstCaseCostUSD(priceOf(vu, model), built.promptTokensEstimate, request.maxTokens);
       const hash = prefixHash(built.messages);
       let admission: AdmissionPlan | undefined;
@@ -288,6 +288,8 @@ interface AttemptContext {
   maxTokens: number;
   /** The request's URL: its path goes into the error tally. */
   url: string;
+  /** The key the request was sent with, only so that an error text echoing it is redacted before it is tallied. */
+  apiKey: string;
 }
 
 /** One attempt's admission group and where each part of it sits. */
@@ -413,7 +415,7 @@ function recordAttempt(vu: VuState, data: SetupData, a: AttemptContext, o: ChatO
       if (!ignored) ops.push({ op: 'add', key: COUNTER_REQUESTS, delta: 1 });
       if (!o.ok) {
         if (!ignored) ops.push({ op: 'add', key: COUNTER_FAILED, delta: 1 });
-        ops.push({ op: 'add', key: errorTallyKey(o.error?.category ?? 'other', o.status, a.url, o.error?.message ?? ''), delta: 1 });
+        ops.push({ op: 'add', key: errorTallyKey(o.error?.category ?? 'other', o.status, a.url, o.error?.message ?? '', [a.apiKey]), delta: 1 });
       }
       // Another user of the org was answered 402: the org's users stop before their next request.
       if (o.error?.category === 'budget_exceeded') ops.push({ op: 'add', key: exhaustedKey(a.tags.org), delta: 1 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { redact } from '../../../src/platform/redact';
 import { httpError } from '../../../src/llm/chat/errors';
-import { normaliseMessage } from '../../../src/metrics/error-tally';
+import { errorTallyKey, normaliseMessage } from '../../../src/metrics/error-tally';
 
 describe('redact', () => {
   it('removes known secrets wherever they appear, and secret-shaped fields and tokens whatever their value', () => {
@@ -20,5 +20,9 @@ describe('redact', () => {
   it('chat errors and the error tally never carry a key the server echoed', () => {
     expect(httpError(401, {}, '{"error":{"message":"Incorrect API key provided: sk-sim-0123456789abcdef"}}', 0).message).toBe('HTTP 401: Incorrect API key provided: [redacted]');
     expect(normaliseMessage('upstream said Authorization: Bearer abcdefgh12345678')).not.toContain('abcdefgh');
+    // A static key of any shape: the request's own key is redacted by value.
+    expect(errorTallyKey('auth_error', 401, 'http://h/v1/chat/completions', 'HTTP 401: key PlainKey-xyz is revoked', ['PlainKey-xyz'])).toBe(
+      'err:auth_error\t401\t/v1/chat/completions\tHTTP 401: key [redacted] is revoked',
+    );
   });
 });
