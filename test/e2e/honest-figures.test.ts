@@ -91,14 +91,14 @@ describe('a run where the requests fail never looks like a run that passed', () 
     const run = await runLoadtest(s, impatient(), { env: { AIAAS_ADMIN_PASSWORD: 'not-the-password' } });
     expect(run.code).toBe(107);
     const sum = summaryOf(run);
-    expect(sum.run.setupError).toMatch(/log in to the admin API.*401/);
+    expect(sum.run.setupError).toMatch(/log in to the admin API: the admin email or password is wrong \(HTTP 400 invalid_grant\)/);
     expect(sum.run.result.passed).toBe(false);
     const lines = run.stdout.split('\n');
     const title = lines.findIndex((l) => l.startsWith('LLM summary:'));
-    expect(lines[title + 1]).toMatch(/result \.+ FAILED: setup failed: log in to the admin API/);
-    expect(lines[title + 2]).toMatch(/ended by \.+ setup failed: log in to the admin API/);
+    expect(lines[title + 1]).toMatch(/result \.+ FAILED: setup failed: provisioning failed: log in to the admin API/);
+    expect(lines[title + 2]).toMatch(/ended by \.+ setup failed: provisioning failed: log in to the admin API/);
     expect(run.stdout + run.stderr).not.toContain('not-the-password');
-    expect(run.files['junit.xml']).toMatch(/<failure message="setup failed: log in to the admin API/);
+    expect(run.files['junit.xml']).toMatch(/<failure message="setup failed: provisioning failed: log in to the admin API/);
   });
 });
 
