@@ -7,7 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { stringify } from 'yaml';
+import { benchConfig } from './config';
 import { ensureRelay } from '../tools/build/build-relay';
 import { ensureK6 } from '../tools/build/k6-binary';
 import { startRelay } from '../tools/build/relay-process';
@@ -43,38 +43,6 @@ interface GatewayBenchResult {
   figures: GatewayFigures;
   /** Why the run is not a measurement, when it is not; empty when it is. */
   problems: string[];
-}
-
-/** One org of `users` users streaming back to back through the gateway for `sustainSec`. */
-function gatewayConfig(gateway: string, users: number, sustainSec: number, tokens: number, withKeys: boolean): string {
-  return stringify({
-    apiVersion: 'loadtest.ai-aas.dev/v1',
-    kind: 'LoadTestScenario',
-    metadata: { name: 'bench-gateway' },
-    spec: {
-      organizations: { count: 1, namePrefix: 'bench-org' },
-      users: { perOrg: { min: users, max: users }, namePrefix: 'bench-user' },
-      platform: withKeys ? { adapter: 'static' } : { adapter: 'static', auth: 'none' },
-      userBehavior: {
-        thinkTimeSeconds: { base: 0, variance: 0, distribution: 'uniform', min: 0, max: 0 },
-        questionsPerSession: { min: 20, max: 20 },
-        conversationStyle: { multiTurnProbability: 0, turnsPerConversation: { min: 2, max: 2 } },
-        errorHandling: { retryAttempts: 0 },
-      },
-      targets: { apiRouterUrl: gateway, timeout: 60, idleTimeout: 30 },
-      limits: { maxDurationSec: Math.ceil(1 + sustainSec) },
-      request: { maxTokens: { distribution: 'fixed', value: tokens } },
-      loadPattern: {
-        model: 'closed',
-        gracefulStopSec: 1,
-        gracefulRampDownSec: 1,
-        phases: [
-          { kind: 'ramp', durationSec: 1, target: users },
-          { kind: 'sustain', durationSec: sustainSec, target: users },
-        ],
-      },
-    },
-  });
 }
 
 async function simTotal(sim: string): Promise<number> {
@@ -119,7 +87,7 @@ export async function runGatewayBench(o: GatewayRun, log: (msg: string) => void)
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
   const withKeys = (process.env.LOADTEST_API_KEYS ?? '') !== '';
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, gatewayConfig(o.gateway, o.users, o.sustainSec, o.tokens, withKeys));
+  writeFileSync(config, benchConfig({ name: 'bench-gateway', routerUrl: o.gateway, users: o.users, rampSec: 1, sustainSec: o.sustainSec, tokens: o.tokens, keyless: !withKeys }));
   const relayLog = join(dir, 'relay.log');
   const relay = await startRelay({ bin: await ensureRelay(), cwd: dir, log: (line) => appendFileSync(relayLog, `${line}\n`) });
   const consoleLog = join(dir, 'console.log');

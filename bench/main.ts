@@ -11,7 +11,7 @@ import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, mkdtemp
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stringify } from 'yaml';
+import { benchConfig } from './config';
 import { ensureRelay } from '../tools/build/build-relay';
 import { ensureK6, k6Version } from '../tools/build/k6-binary';
 import { ACCURACY_LIMITS, ceilingOf, judgeStep, nextLevel, TARGET_LIMITS, type StepVerdict } from './ceiling';
@@ -145,39 +145,6 @@ const log = (msg: string): void => {
   process.stderr.write(`bench: ${msg}\n`);
 };
 
-/** The loadtest config of one run: one org of `users` users sharing one static key, no think time. */
-function benchConfig(routerUrl: string, users: number, rampSec: number, sustainSec: number, tokens: number): string {
-  return stringify({
-    apiVersion: 'loadtest.ai-aas.dev/v1',
-    kind: 'LoadTestScenario',
-    metadata: { name: 'bench' },
-    spec: {
-      organizations: { count: 1, namePrefix: 'bench-org' },
-      users: { perOrg: { min: users, max: users }, namePrefix: 'bench-user' },
-      platform: { adapter: 'static' },
-      userBehavior: {
-        thinkTimeSeconds: { base: 0, variance: 0, distribution: 'uniform', min: 0, max: 0 },
-        questionsPerSession: { min: 20, max: 20 },
-        conversationStyle: { multiTurnProbability: 0, turnsPerConversation: { min: 2, max: 2 } },
-        errorHandling: { retryAttempts: 0 },
-      },
-      targets: { apiRouterUrl: routerUrl, timeout: 60, idleTimeout: 30 },
-      limits: { maxDurationSec: Math.ceil(rampSec + sustainSec) },
-      request: { maxTokens: { distribution: 'fixed', value: tokens } },
-      loadPattern: {
-        model: 'closed',
-        gracefulStopSec: 1,
-        gracefulRampDownSec: 1,
-        // Starts spread over one stream's length, so chunk deadlines are not in lockstep.
-        phases: [
-          { kind: 'ramp', durationSec: rampSec, target: users },
-          { kind: 'sustain', durationSec: sustainSec, target: users },
-        ],
-      },
-    },
-  });
-}
-
 interface SimTruth extends TruthRecord {
   seq: number;
 }
@@ -243,7 +210,7 @@ async function runOnce(ctx: Ctx, spec: RunSpec): Promise<RunFigures> {
   const rampSec = Math.max(1, Math.ceil(streamMs / 1000));
   const dir = mkdtempSync(join(tmpdir(), `bench-${spec.flavour}-${spec.users}-`));
   const configPath = join(dir, 'config.yaml');
-  if (spec.script === 'loadtest') writeFileSync(configPath, benchConfig(sim.routerUrl, spec.users, rampSec, spec.sustainSec, opts.tokens));
+  if (spec.script === 'loadtest') writeFileSync(configPath, benchConfig({ name: 'bench', routerUrl: sim.routerUrl, users: spec.users, rampSec, sustainSec: spec.sustainSec, tokens: opts.tokens, keyless: false }));
   const runId = `bench-${spec.flavour}-${spec.users}-${Date.now()}`;
   const seqBefore = (await simJson<{ total: number }>(`${sim.routerUrl}/_sim/requests?limit=0&since=${Number.MAX_SAFE_INTEGER}`)).total;
   await fetch(`${sim.routerUrl}/_sim/timing/reset`, { method: 'POST' });
