@@ -10,7 +10,9 @@ import type { RunningSim } from '../../sim/index';
 import { bundle, repoRoot, withTsx } from './helpers/k6';
 import { startSim } from '../../sim/index';
 import { runLoadtest, sim, simJson, type LoadtestRun } from './helpers/loadtest';
+import { groupAlive } from './helpers/process-group';
 import { fastModel, scenarioYaml } from './helpers/scenario-config';
+import { until } from './helpers/wait';
 
 interface Live {
   apiKeys: string[];
@@ -129,20 +131,8 @@ describe('revokes that fail', () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `ok` every 100 ms for up to `ms`; false when it never held. */
-async function until(ok: () => Promise<boolean>, ms = 30_000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(100)) if (await ok()) return true;
-  return false;
-}
-
-const groupAlive = (pgid: number) => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+/** A predicate as `until` polls it: undefined (not yet) until it holds. */
+const holds = (ok: () => Promise<boolean>) => async () => ((await ok()) ? true : undefined);
 
 interface WrapperRun {
   code: number | null;
@@ -209,7 +199,7 @@ describe('interruptions through npm run k6', () => {
   it('one Ctrl-C mid-run: teardown cleans up, and every report records the run as interrupted', async () => {
     const s = await withSim();
     const run = await runWrapper(s, async (ctl) => {
-      expect(await until(provisioned(s))).toBe(true);
+      await until('the 12 keys provisioned', holds(provisioned(s)));
       await sleep(1000);
       ctl.sigint();
     });
@@ -229,7 +219,7 @@ describe('interruptions through npm run k6', () => {
     // Keys are slow to issue: setup is still running when the Ctrl-C comes, orgs and users already created.
     await setFaults(s, [{ route: 'POST /v1/orgs/:org/users/:userId/api-keys', delayMs: 3000 }]);
     const run = await runWrapper(s, async (ctl) => {
-      expect(await until(async () => (await live(s)).users.length === 6)).toBe(true);
+      await until('the 6 users provisioned', holds(async () => (await live(s)).users.length === 6));
       await sleep(500);
       ctl.sigint();
     });
@@ -249,11 +239,11 @@ describe('interruptions through npm run k6', () => {
     const s = await withSim();
     await setFaults(s, [{ route: 'DELETE /v1/orgs/:org/api-keys/:apiKeyId', delayMs: 1500 }]);
     const run = await runWrapper(s, async (ctl) => {
-      expect(await until(provisioned(s))).toBe(true);
+      await until('the 12 keys provisioned', holds(provisioned(s)));
       await sleep(1000);
       ctl.sigint();
       const revoking = async () => ((await simJson<{ faults: { seen: number }[] }>(`${s.adminUrl}/_sim/admin-faults`)).faults[0]?.seen ?? 0) > 0;
-      expect(await until(revoking)).toBe(true);
+      await until('teardown revoking', holds(revoking));
       ctl.sigint();
     });
     expect(run.out).toContain('Aborting k6');
@@ -268,7 +258,7 @@ describe('the platform gone during teardown', () => {
   it('admin API answering 503 to everything: every tenant is reported left by id; npm run cleanup finishes the job', async () => {
     const s = await withSim();
     const running = runLoadtest(s, YAML.replace(/durationSec: 2\b/, 'durationSec: 4'), { timeoutMs: 90_000 });
-    expect(await until(provisioned(s))).toBe(true);
+    await until('the 12 keys provisioned', holds(provisioned(s)));
     await setFaults(s, [{ route: '*', status: 503 }]);
     const run = await running;
     expect(run.code).not.toBe(0);
@@ -287,7 +277,7 @@ describe('the platform gone during teardown', () => {
       const run = await runWrapper(
         s,
         async () => {
-          expect(await until(provisioned(s))).toBe(true);
+          await until('the 12 keys provisioned', holds(provisioned(s)));
           await s.close();
           closed = true;
         },

@@ -10,6 +10,7 @@ import { afterAll, expect, it } from 'vitest';
 import { ensureK6 } from '../../tools/build/k6-binary';
 import { ensureRelay } from '../../tools/build/build-relay';
 import { repoRoot, withTsx } from './helpers/k6';
+import { groupAlive } from './helpers/process-group';
 
 /** k6's exit code when a signal stopped the run (exitcodes.ExternalAbort). */
 const K6_INTERRUPTED = 105;
@@ -32,15 +33,6 @@ export function handleSummary() { return { stdout: 'MARK summary\\n' }; }
 
 const dir = mkdtempSync(join(tmpdir(), 'k6-wrapper-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const groupAlive = (pgid: number) => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 it('one Ctrl-C to the wrapper’s process group: k6 stops gracefully, runs teardown through the relay, the relay is gone after', async () => {
   await ensureK6();

@@ -398,6 +398,21 @@ describe('bad input', () => {
   });
 });
 
+/** For each 429 the sim answered, the time until the same key's next request reached it. */
+function waitsAfter429(requests: SimRequest[]): number[] {
+  const byKey = new Map<string, SimRequest[]>();
+  for (const r of requests) byKey.set(r.keyId as string, [...(byKey.get(r.keyId as string) ?? []), r]);
+  const waits: number[] = [];
+  for (const list of byKey.values()) {
+    list.sort((a, b) => a.receivedMonoMs - b.receivedMonoMs);
+    list.forEach((r, i) => {
+      const next = list[i + 1];
+      if (r.status === 429 && next) waits.push(next.receivedMonoMs - r.receivedMonoMs);
+    });
+  }
+  return waits;
+}
+
 describe('errorHandling', () => {
   it('a 429 is retried after the Retry-After the platform asked for, not the shorter backoff', async () => {
     const s = await withSim({ models: { 'gpt-4o': fastModel({ faults: { http429: 0.3, retryAfterSeconds: 1 } }) } } as Parameters<typeof sim>[0]);
@@ -409,16 +424,7 @@ describe('errorHandling', () => {
       }),
     );
     expect(run.code, run.stderr.slice(-1500)).toBe(0);
-    const byKey = new Map<string, SimRequest[]>();
-    for (const r of run.simRequests) byKey.set(r.keyId as string, [...(byKey.get(r.keyId as string) ?? []), r]);
-    const waits: number[] = [];
-    for (const list of byKey.values()) {
-      list.sort((a, b) => a.receivedMonoMs - b.receivedMonoMs);
-      list.forEach((r, i) => {
-        const next = list[i + 1];
-        if (r.status === 429 && next) waits.push(next.receivedMonoMs - r.receivedMonoMs);
-      });
-    }
+    const waits = waitsAfter429(run.simRequests);
     console.log(`Retry-After 1 s: ${waits.length} retries after a 429, waits ${Math.min(...waits).toFixed(0)}-${Math.max(...waits).toFixed(0)} ms`);
     expect(waits.length).toBeGreaterThan(3);
     expect(Math.min(...waits)).toBeGreaterThanOrEqual(995);
@@ -438,16 +444,7 @@ describe('errorHandling', () => {
       }),
     );
     expect(run.code, run.stderr.slice(-1500)).toBe(0);
-    const byKey = new Map<string, SimRequest[]>();
-    for (const r of run.simRequests) byKey.set(r.keyId as string, [...(byKey.get(r.keyId as string) ?? []), r]);
-    const waits: number[] = [];
-    for (const list of byKey.values()) {
-      list.sort((a, b) => a.receivedMonoMs - b.receivedMonoMs);
-      list.forEach((r, i) => {
-        const next = list[i + 1];
-        if (r.status === 429 && next) waits.push(next.receivedMonoMs - r.receivedMonoMs);
-      });
-    }
+    const waits = waitsAfter429(run.simRequests);
     console.log(`Retry-After 1 s, no retries: ${waits.length} next questions after a 429, waits ${Math.min(...waits).toFixed(0)}-${Math.max(...waits).toFixed(0)} ms`);
     expect(waits.length).toBeGreaterThan(3);
     expect(Math.min(...waits)).toBeGreaterThanOrEqual(995);
